@@ -1,0 +1,35 @@
+"""The REST API: a thin Flask + flask-smorest layer over graph's use cases."""
+from __future__ import annotations
+
+import atexit
+
+from flask import Flask
+from flask_smorest import Api
+
+from graph import config
+from graph.store import schema
+from graph.store.driver import Store, connect
+from service import errors
+from service.api import health, persons, records
+
+
+def create_app(settings: config.Settings | None = None, store: Store | None = None) -> Flask:
+    app = Flask(__name__)
+    settings = settings or config.load()
+    app.config.update(
+        API_TITLE="idgraph", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_REDOC_PATH="/redoc", OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024, JSON_SORT_KEYS=False,
+    )
+    if store is None:
+        store = connect(settings)
+        atexit.register(store.close)
+    schema.apply(store)
+    app.extensions["idgraph"] = {"store": store, "settings": settings}
+    api = Api(app)
+    errors.init_app(app, api)
+    for blueprint in (records.blp, persons.blp, health.blp):
+        api.register_blueprint(blueprint)
+    return app

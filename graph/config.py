@@ -1,0 +1,56 @@
+"""Settings from IDGRAPH_* environment variables, with embedded-server defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_JUNK_VALUES = (
+    "test@test.com", "test@example.com", "none@none.com", "noemail@noemail.com",
+    "no@email.com", "na@na.com", "unknown@unknown.com", "a@a.com",
+    "0000000000", "00000000000", "1111111111", "1234567890", "9999999999",
+    "unknown", "none", "n/a", "na", "null", "test", "-", "0",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    uri: str | None = None
+    user: str = "neo4j"
+    password: str | None = None
+    database: str = "idgraph"
+    data_dir: Path = Path(".idgraph")
+    bolt_port: int = 7687
+    http_port: int = 2480
+    default_region: str = "GB"
+    generic_threshold: int = 3
+    junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
+
+    @property
+    def embedded(self) -> bool:
+        return not self.uri
+
+
+def _junk_values(env: dict) -> frozenset[str]:
+    values = set(DEFAULT_JUNK_VALUES)
+    path = env.get("IDGRAPH_BLOCKLIST")
+    if path:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        values |= {ln.strip().lower() for ln in lines if ln.strip() and not ln.startswith("#")}
+    return frozenset(values)
+
+
+def load(env: dict | None = None) -> Settings:
+    env = os.environ if env is None else env
+    return Settings(
+        uri=env.get("IDGRAPH_URI") or None,
+        user=env.get("IDGRAPH_USER", "neo4j"),
+        password=env.get("IDGRAPH_PASSWORD"),
+        database=env.get("IDGRAPH_DATABASE", "idgraph"),
+        data_dir=Path(env.get("IDGRAPH_DATA_DIR", ".idgraph")).resolve(),
+        bolt_port=int(env.get("IDGRAPH_BOLT_PORT", "7687")),
+        http_port=int(env.get("IDGRAPH_HTTP_PORT", "2480")),
+        default_region=env.get("IDGRAPH_DEFAULT_REGION", "GB"),
+        generic_threshold=int(env.get("IDGRAPH_GENERIC_THRESHOLD", "3")),
+        junk_values=_junk_values(env),
+    )

@@ -1,0 +1,126 @@
+"""Deterministic stitching: which Person a record joins, which Persons it bridges, and what it must not merge.
+
+Pure decision code; the store gathers the evidence and applies the decision.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.conflicts import Facts, conflict
+from graph.model import KINDS, Identifier, Record
+
+TIME_BOUND = {"phone", "address"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """Another record's current link to one of this record's identifiers."""
+    identifier: Identifier          # that record's holding, with its own validity
+    person_id: str
+    name_key: str | None            # given+family key of that record, for the generic-value test
+    generic: bool = False           # the identifier was already found generic
+
+
+@dataclass
+class Person:
+    person_id: str
+    created: str                    # sortable creation stamp; the oldest id survives a merge
+    facts: Facts
+
+
+@dataclass
+class Decision:
+    person_id: str | None                      # None: start a new Person
+    merge: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)   # personId -> identifier keys
+    refused: list[dict] = field(default_factory=list)              # what protections stopped
+    generic: list[str] = field(default_factory=list)               # identifier keys newly found generic
+
+    @property
+    def outcome(self) -> str:
+        return "merged" if self.merge else ("joined" if self.person_id else "created")
+
+
+def record_facts(record: Record) -> Facts:
+    return Facts(given={record.given_key} if record.given_key else set(),
+                 birth_dates={record.birth_date} if record.birth_date else set(),
+                 national_ids={i.value for i in record.of_kind("nationalId")})
+
+
+def _name_key(record: Record) -> str | None:
+    return f"{record.given_key or ''} {record.family_key or ''}".strip() or None
+
+
+def _is_generic(record: Record, links: list[Link], threshold: int) -> bool:
+    names = {(link.person_id, link.name_key) for link in links if link.name_key}
+    people = {pid for pid, _ in names}
+    distinct_names = {name for _, name in names} | ({_name_key(record)} - {None})
+    return len(people) > threshold and len(distinct_names) > 1
+
+
+def _evidence(record: Record, links: dict[str, list[Link]], threshold: int, decision: Decision):
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for ident in record.identifiers:
+        theirs = links.get(ident.key, [])
+        if not KINDS[ident.kind].stitches or not theirs:
+            continue
+        if any(link.generic for link in theirs) or _is_generic(record, theirs, threshold):
+            decision.refused.append({"identifier": ident.key, "rule": "generic value",
+                                     "detail": f"shared by more than {threshold} people with different names"})
+            if not any(link.generic for link in theirs):
+                decision.generic.append(ident.key)
+            continue
+        for link in theirs:
+            if ident.kind in TIME_BOUND and not ident.overlaps(link.identifier):
+                decision.refused.append({"identifier": ident.key, "personId": link.person_id,
+                                         "rule": "validity periods do not overlap"})
+            elif ident.key not in evidence[link.person_id]:
+                evidence[link.person_id].append(ident.key)
+    return evidence
+
+
+def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Person],
+           current: str | None, threshold: int) -> Decision:
+    """Choose the Person for a record from its identifiers' other holders.
+
+    `links` maps each identifier key of the record to the other records' current links;
+    `persons` holds the facts of every Person named there (and of `current`).
+    """
+    decision = Decision(person_id=None)
+    evidence = _evidence(record, links, threshold, decision)
+    facts = record_facts(record)
+    accepted = []
+    for pid, keys in evidence.items():
+        reason = None if pid == current else conflict(facts, persons[pid].facts)
+        if reason:
+            decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
+                                     "identifiers": keys})
+        else:
+            accepted.append(pid)
+    if current and current not in accepted:
+        accepted.append(current)
+    decision.evidence = {pid: evidence.get(pid, []) for pid in accepted}
+    group = _compatible_group(accepted, evidence, persons, facts, current, decision)
+    if group:
+        survivor = min(group, key=lambda pid: (persons[pid].created, pid))
+        decision.person_id = survivor
+        decision.merge = sorted(pid for pid in group if pid != survivor)
+    return decision
+
+
+def _compatible_group(accepted, evidence, persons, facts, current, decision) -> list[str]:
+    """The Persons this record may bridge: strongest evidence first, each free of conflict with the rest."""
+    order = sorted(accepted, key=lambda pid: (pid != current, -len(evidence.get(pid, [])),
+                                              persons[pid].created, pid))
+    group, combined = [], Facts()
+    combined.absorb(facts)
+    for pid in order:
+        reason = conflict(combined, persons[pid].facts) if group else None
+        if reason:
+            decision.refused.append({"personId": pid, "rule": "conflicting facts",
+                                     "detail": f"{reason} with the other matched person"})
+            continue
+        group.append(pid)
+        combined.absorb(persons[pid].facts)
+    return group

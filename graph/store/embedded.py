@@ -1,0 +1,146 @@
+"""The embedded default: a local ArcadeDB server with its Bolt plugin, run as a child process.
+
+idgraph starts it, waits for it, and stops it; the driver then talks Bolt to it exactly as it
+would to Neo4j. It runs in its own process so the JVM never shares a process with the web server.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+USER = "root"
+
+
+class EmbeddedServerError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    pid: int
+    bolt_port: int
+    http_port: int
+    database: str
+    password: str
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    # A child we started but have not reaped still answers kill(pid, 0).
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+class EmbeddedServer:
+    def __init__(self, data_dir: Path, bolt_port: int, http_port: int, database: str):
+        self.data_dir = Path(data_dir).resolve()
+        self.bolt_port, self.http_port, self.database = bolt_port, http_port, database
+        self.ready_file = self.data_dir / "server.json"
+        self.log_file = self.data_dir / "server.log"
+
+    def _password(self) -> str:
+        path = self.data_dir / "credentials.json"
+        if path.exists():
+            return json.loads(path.read_text())["password"]
+        password = secrets.token_urlsafe(18)
+        path.write_text(json.dumps({"user": USER, "password": password}))
+        path.chmod(0o600)
+        return password
+
+    def status(self) -> ServerInfo | None:
+        if not self.ready_file.exists():
+            return None
+        info = ServerInfo(**json.loads(self.ready_file.read_text()))
+        if _alive(info.pid) and port_open(info.bolt_port):
+            return info
+        return None
+
+    def start(self, timeout: float = 120.0) -> ServerInfo:
+        running = self.status()
+        if running:
+            return running
+        if port_open(self.bolt_port):
+            raise EmbeddedServerError(
+                f"port {self.bolt_port} is taken by another program; set IDGRAPH_BOLT_PORT to a free "
+                "port, or set IDGRAPH_URI to use the server already listening there")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.ready_file.unlink(missing_ok=True)
+        args = [sys.executable, str(Path(__file__).with_name("embedded_main.py")), "--root", str(self.data_dir),
+                "--bolt-port", str(self.bolt_port), "--http-port", str(self.http_port),
+                "--database", self.database]
+        env = dict(os.environ, IDGRAPH_EMBEDDED_PASSWORD=self._password())
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(args, cwd=self.data_dir, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        return self._wait_ready(proc, timeout)
+
+    def _wait_ready(self, proc: subprocess.Popen, timeout: float) -> ServerInfo:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise EmbeddedServerError(
+                    f"the embedded server exited with code {proc.returncode}; see {self.log_file}:\n"
+                    + self._log_tail())
+            info = self.status()
+            if info:
+                return info
+            time.sleep(0.2)
+        proc.terminate()
+        raise EmbeddedServerError(f"the embedded server did not start within {timeout:.0f} s; "
+                                  f"see {self.log_file}")
+
+    def _log_tail(self, lines: int = 15) -> str:
+        text = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        info = self.status()
+        if not info:
+            self.ready_file.unlink(missing_ok=True)
+            return False
+        os.kill(info.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _alive(info.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(info.pid):
+            os.kill(info.pid, signal.SIGKILL)
+        while port_open(info.bolt_port) and time.monotonic() < deadline + 5:
+            time.sleep(0.1)
+        self.ready_file.unlink(missing_ok=True)
+        return True

@@ -1,0 +1,25 @@
+"""Constraints and indexes, applied idempotently at start (named, IF NOT EXISTS)."""
+from __future__ import annotations
+
+from graph.model import KINDS
+
+CONSTRAINTS = (
+    "CREATE CONSTRAINT person_person_id_unique IF NOT EXISTS FOR (p:Person) REQUIRE p.personId IS UNIQUE",
+    "CREATE CONSTRAINT source_record_key_unique IF NOT EXISTS FOR (r:SourceRecord) REQUIRE r.recordKey IS UNIQUE",
+    "CREATE CONSTRAINT identifier_key_unique IF NOT EXISTS FOR (i:Identifier) REQUIRE i.key IS UNIQUE",
+    "CREATE CONSTRAINT company_key_unique IF NOT EXISTS FOR (c:Company) REQUIRE c.companyKey IS UNIQUE",
+)
+INDEXES = (
+    "CREATE INDEX person_merged_into IF NOT EXISTS FOR (p:Person) ON (p.mergedInto)",
+    "CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source)",
+    "CREATE INDEX source_record_family_key IF NOT EXISTS FOR (r:SourceRecord) ON (r.familyKey)",
+) + tuple(
+    # Analysts look identifiers up by label and value in Browser.
+    f"CREATE INDEX {kind.label.lower()}_value IF NOT EXISTS FOR (n:{kind.label}) ON (n.value)"
+    for kind in KINDS.values()
+)
+
+
+def apply(store) -> None:
+    for statement in CONSTRAINTS + INDEXES:
+        store.write(lambda tx, s=statement: tx.run(s).consume())

@@ -1,0 +1,26 @@
+"""Liveness and readiness probes."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from graph.store.driver import StoreUnavailable
+from service import context
+
+blp = Blueprint("health", __name__, description="Probes")
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    def get(self):
+        """The process is up."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    def get(self):
+        """The graph database answers; 503 otherwise."""
+        if not context.store().ping():
+            raise StoreUnavailable("the graph database does not answer")
+        return {"status": "ready", "database": context.settings().database}

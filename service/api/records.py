@@ -1,0 +1,64 @@
+"""POST /v1/records and GET /v1/sources/{source}/records/{sourceId}."""
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from graph.ingest import ingest
+from graph.views import record_view
+from service import context
+from service.errors import unprocessable
+from service.parsing import parse_record
+from service.schemas import MAX_BATCH, BatchResultSchema, RecordViewSchema
+
+blp = Blueprint("records", __name__, url_prefix="/v1", description="Ingest and read source records")
+BATCH_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": "BatchSchema"}}}}
+
+
+def _batch_json() -> list:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "records" not in body:
+        unprocessable({"records": ['send a JSON object {"records": [...]}']})
+    unknown = sorted(set(body) - {"records"})
+    if unknown:
+        unprocessable({unknown[0]: ["unknown field"]})
+    items = body["records"]
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        unprocessable({"records": [f"must be a list of 1 to {MAX_BATCH} records"]})
+    return items
+
+
+@blp.route("/records")
+class Records(MethodView):
+    @blp.doc(**BATCH_DOC)
+    @blp.response(200, BatchResultSchema, description="Every record stored")
+    @blp.alt_response(207, schema=BatchResultSchema, description="Some records stored, the others reported")
+    @blp.alt_response(422, description="No record could be stored")
+    def post(self):
+        """Store up to 1,000 source records and resolve each to a person.
+
+        Re-sending a record is idempotent. A bad record is reported by index and field;
+        the good records of the same batch are stored.
+        """
+        settings = context.settings()
+        parsed = [parse_record(n, item, settings) for n, item in enumerate(_batch_json())]
+        errors = [err for _, err in parsed if err]
+        good = [(n, rec) for n, (rec, _) in enumerate(parsed) if rec]
+        outcomes = ingest(context.store(), settings, [rec for _, rec in good])
+        results = [dict(vars(o), index=n) for (n, _), o in zip(good, outcomes)]
+        body = {"results": results, "errors": errors,
+                "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}
+        if errors and not results:
+            unprocessable({f"records[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
+        return body, (207 if errors else 200)
+
+
+@blp.route("/sources/<string:source>/records/<path:source_id>")
+class SourceRecord(MethodView):
+    @blp.response(200, RecordViewSchema)
+    def get(self, source: str, source_id: str):
+        """One source record as stored, with the person it resolved to."""
+        return context.store().read(record_view, source, source_id)

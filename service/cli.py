@@ -1,0 +1,215 @@
+"""The `idgraph` command: embedded database, API server, demo, and file ingestion."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import logging
+import sys
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import config
+from graph.store.driver import StoreUnavailable, connect, embedded_server
+from graph.store.embedded import EmbeddedServerError
+
+console = Console(stderr=True)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+def main(verbose: bool) -> None:
+    """idgraph: a graph of customer identities. Configure with IDGRAPH_* environment variables."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING)
+
+
+@main.group()
+def db() -> None:
+    """Start, stop or inspect the embedded ArcadeDB server (used when IDGRAPH_URI is unset)."""
+
+
+@db.command("start")
+def db_start() -> None:
+    settings = config.load()
+    try:
+        with console.status("starting the embedded graph server..."):
+            info = embedded_server(settings).start()
+    except EmbeddedServerError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"embedded server running: {info.uri} database={info.database} pid={info.pid} "
+               f"data={settings.data_dir}")
+
+
+@db.command("stop")
+def db_stop() -> None:
+    stopped = embedded_server(config.load()).stop()
+    click.echo("embedded server stopped" if stopped else "embedded server was not running")
+
+
+@db.command("status")
+def db_status() -> None:
+    settings = config.load()
+    if settings.uri:
+        click.echo(f"using external server {settings.uri} (IDGRAPH_URI is set)")
+        return
+    info = embedded_server(settings).status()
+    if not info:
+        click.echo(f"embedded server not running (data in {settings.data_dir}); start it with `idgraph db start`")
+        sys.exit(3)
+    click.echo(f"embedded server running: {info.uri} database={info.database} pid={info.pid}")
+
+
+@contextlib.contextmanager
+def _embedded_for_command(settings: config.Settings, keep_running: bool = False):
+    """Start the embedded server if this command needs it, and stop it after unless it was running."""
+    server = None if settings.uri else embedded_server(settings)
+    started_here = server is not None and server.status() is None
+    try:
+        if started_here:
+            with console.status("starting the embedded graph server..."):
+                server.start()
+        yield
+    except EmbeddedServerError as exc:
+        raise click.ClickException(str(exc))
+    finally:
+        if started_here and not keep_running:
+            server.stop()
+
+
+def _serve(settings: config.Settings, host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from service import create_app
+    try:
+        app = create_app(settings)
+    except StoreUnavailable as exc:
+        raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
+                                   "credentials, or unset IDGRAPH_URI to use the embedded server.")
+    console.print(f"[bold green]idgraph API[/] on http://{host}:{port}  (docs: /docs, spec: /openapi.json)")
+    waitress_serve(app, host=host, port=port, threads=8, ident="idgraph")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the REST API (starts the embedded server when IDGRAPH_URI is unset)."""
+    settings = config.load()
+    with _embedded_for_command(settings):
+        _serve(settings, host, port)
+
+
+@main.command()
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--people", default=40, show_default=True, type=int, help="Ordinary customers besides the scenarios.")
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True,
+              help="Keep the API running after loading.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> None:
+    """Load a generated hotel-chain dataset (five silos), show who-is-this answers, then serve the API."""
+    from graph import demo_data
+    from service.demo import show_examples
+    settings = config.load()
+    with _embedded_for_command(settings):
+        data = demo_data.generate(seed=seed, extra_people=people)
+        store = connect(settings)
+        try:
+            summary = _load(store, settings, data.records, "demo", total=len(data.records))
+            show_examples(store, settings, console)
+        finally:
+            store.close()
+        _print_summary(summary)
+        if serve_after:
+            _serve(settings, host, port)
+
+
+def _read_rows(path: Path, source: str | None, fmt: str):
+    from graph.tabular import row_to_record
+    with path.open(newline="", encoding="utf-8") as handle:
+        if fmt == "csv":
+            for n, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    yield row_to_record(row, source)
+                except ValueError as exc:
+                    yield {"_error": f"line {n}: {exc}"}
+        else:
+            for n, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        item = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        yield {"_error": f"line {n}: not JSON ({exc.msg})"}
+                        continue
+                    if source and isinstance(item, dict):
+                        item.setdefault("source", source)
+                    yield item
+
+
+def _load(store, settings, items, label: str, total: int | None = None, batch_size: int = 200) -> Counter:
+    from graph.ingest import ingest
+    from service.parsing import parse_record
+    from graph.store import schema
+    schema.apply(store)
+    summary: Counter = Counter()
+    items = iter(items)
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(label, total=total)
+        n = 0
+        while batch := list(islice(items, batch_size)):
+            good = []
+            for item in batch:
+                record, error = (None, {"index": n, "errors": {"line": [item["_error"]]}}) \
+                    if isinstance(item, dict) and "_error" in item else parse_record(n, item, settings)
+                n += 1
+                if error:
+                    summary["rejected"] += 1
+                    console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
+                else:
+                    good.append(record)
+            summary.update(o.outcome for o in ingest(store, settings, good))
+            progress.advance(task, len(batch))
+    return summary
+
+
+def _print_summary(summary: Counter) -> None:
+    table = Table(title="ingest summary")
+    table.add_column("outcome")
+    table.add_column("records", justify="right")
+    for outcome in ("created", "joined", "merged", "updated", "unchanged", "rejected"):
+        table.add_row(outcome, str(summary.get(outcome, 0)))
+    console.print(table)
+
+
+@main.command("ingest")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", help="Source system name (required for CSV; default for NDJSON records).")
+@click.option("--format", "fmt", type=click.Choice(["auto", "csv", "ndjson"]), default="auto", show_default=True)
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 1000))
+def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int) -> None:
+    """Load a CSV (see README for the columns) or NDJSON file of source records."""
+    if fmt == "auto":
+        fmt = "csv" if path.suffix.lower() == ".csv" else "ndjson"
+    if fmt == "csv" and not source:
+        raise click.UsageError("CSV files need --source NAME (the system the rows come from)")
+    settings = config.load()
+    total = sum(1 for line in path.open(encoding="utf-8") if line.strip()) - (1 if fmt == "csv" else 0)
+    with _embedded_for_command(settings, keep_running=True):
+        store = connect(settings)
+        try:
+            summary = _load(store, settings, _read_rows(path, source, fmt), path.name, total, batch_size)
+        except StoreUnavailable as exc:
+            raise click.ClickException(f"the graph database became unreachable: {exc}. Re-run the same "
+                                       "command: ingestion is idempotent.")
+        finally:
+            store.close()
+    _print_summary(summary)
+    if summary.get("rejected"):
+        sys.exit(1)

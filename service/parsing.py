@@ -1,0 +1,23 @@
+"""Validate and normalise one incoming record; shared by the API and the CLI."""
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from graph.config import Settings
+from graph.model import Record
+from graph.records import RecordError, build_record
+from service.schemas import RecordSchema, flatten_errors
+
+_SCHEMA = RecordSchema()
+
+
+def parse_record(index: int, item, settings: Settings) -> tuple[Record | None, dict | None]:
+    """(Record, None), or (None, error entry naming the record and field): a record is whole or refused."""
+    keys = item if isinstance(item, dict) else {}
+    error = {"index": index, "source": keys.get("source"), "sourceId": keys.get("sourceId")}
+    try:
+        return build_record(_SCHEMA.load(item), settings), None
+    except ValidationError as exc:
+        return None, dict(error, errors=flatten_errors(exc.messages))
+    except RecordError as exc:
+        return None, dict(error, errors={exc.field: [exc.reason]})

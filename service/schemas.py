@@ -1,0 +1,184 @@
+"""Request and response schemas: the API's contract, and the OpenAPI document's source."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from graph.model import IDENTIFIER_TYPES
+
+MAX_BATCH = 1000
+
+
+class Text(fields.String):
+    """A string without control characters, invisible format marks or lone surrogates."""
+
+    def __init__(self, max_length: int = 200, min_length: int = 1, **kwargs):
+        super().__init__(validate=validate.Length(min_length, max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+            raise ValidationError("must not contain control characters or invalid Unicode")
+        return text
+
+
+class PastDate(fields.Date):
+    def _deserialize(self, value, attr, data, **kwargs):
+        date = super()._deserialize(value, attr, data, **kwargs)
+        if not dt.date(1850, 1, 1) <= date <= dt.date.today() + dt.timedelta(days=1):
+            raise ValidationError("must be a real date between 1850-01-01 and today")
+        return date
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class Period(Strict):
+    validFrom = fields.Date(allow_none=True)
+    validTo = fields.Date(allow_none=True)
+
+
+class NameSchema(Strict):
+    given = Text(allow_none=True)
+    family = Text(allow_none=True)
+    full = Text(allow_none=True)
+
+
+class IdentifierSchema(Period):
+    type = fields.String(required=True, validate=validate.OneOf(IDENTIFIER_TYPES))
+    value = Text(max_length=320, required=True)
+    platform = Text(max_length=64, allow_none=True)
+    system = Text(max_length=64, allow_none=True)
+    followers = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    tier = Text(max_length=64, allow_none=True)
+    status = Text(max_length=64, allow_none=True)
+
+
+class AddressSchema(Period):
+    use = Text(max_length=32, allow_none=True)
+    streetNumber = Text(max_length=32, allow_none=True)
+    line1 = Text(allow_none=True)
+    line2 = Text(allow_none=True, min_length=0)
+    locality = Text(max_length=100, allow_none=True, min_length=0)
+    postcode = Text(max_length=16, allow_none=True, min_length=0)
+    region = Text(max_length=100, allow_none=True, min_length=0)
+    country = Text(max_length=56, allow_none=True, min_length=0)
+
+
+class EmploymentSchema(Period):
+    company = Text(required=True)
+    title = Text(allow_none=True)
+    decisionMaker = fields.Boolean(load_default=False)
+
+
+class MetricsSchema(Strict):
+    lifetimeSpend = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1e12))
+    nightsLastYear = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=366))
+    tier = Text(max_length=32, allow_none=True)
+    lastActivity = fields.Date(allow_none=True)
+
+
+class RecordSchema(Strict):
+    source = fields.String(required=True, validate=[
+        validate.Length(1, 64), validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, '_', '.', '-' only")])
+    sourceId = Text(max_length=128, required=True)
+    observedAt = fields.AwareDateTime(default_timezone=dt.timezone.utc, allow_none=True)
+    collectedFor = Text(allow_none=True)
+    consent = fields.Dict(keys=Text(max_length=64), values=fields.Boolean(), allow_none=True)
+    name = fields.Nested(NameSchema, allow_none=True)
+    birthDate = PastDate(allow_none=True)
+    gender = Text(max_length=20, allow_none=True)
+    identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=50))
+    addresses = fields.List(fields.Nested(AddressSchema), validate=validate.Length(max=20))
+    employment = fields.List(fields.Nested(EmploymentSchema), validate=validate.Length(max=20))
+    metrics = fields.Nested(MetricsSchema, allow_none=True)
+
+    @validates_schema
+    def _something_to_resolve(self, data, **kwargs):
+        name = data.get("name") or {}
+        if not any(name.get(k) for k in ("given", "family", "full")) and not data.get("identifiers") \
+                and not data.get("addresses"):
+            raise ValidationError("a record needs a name or at least one identifier", "identifiers")
+
+
+class BatchSchema(Strict):
+    records = fields.List(fields.Nested(RecordSchema), required=True,
+                          validate=validate.Length(1, MAX_BATCH))
+
+
+class RecordResultSchema(Schema):
+    index = fields.Integer()
+    source = fields.String()
+    sourceId = fields.String()
+    personId = fields.String(allow_none=True)
+    outcome = fields.String(metadata={"enum": ["created", "joined", "merged", "updated", "unchanged"]})
+    merged = fields.List(fields.String())
+    refused = fields.List(fields.Dict())
+
+
+class RecordErrorSchema(Schema):
+    index = fields.Integer()
+    source = fields.Raw(allow_none=True)
+    sourceId = fields.Raw(allow_none=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class BatchResultSchema(Schema):
+    results = fields.List(fields.Nested(RecordResultSchema))
+    errors = fields.List(fields.Nested(RecordErrorSchema))
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class WhoisQuerySchema(Strict):
+    type = fields.String(required=True, validate=validate.OneOf(IDENTIFIER_TYPES))
+    value = Text(max_length=320, required=True)
+    platform = Text(max_length=64)
+    system = Text(max_length=64)
+
+
+class PageQuerySchema(Strict):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    cursor = Text(max_length=200, load_default="")
+
+
+class PersonSchema(Schema):
+    """A resolved person; open-ended parts are documented in the README."""
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    name = fields.Dict()
+    status = fields.String()
+    identifiers = fields.List(fields.Dict())
+    accounts = fields.List(fields.Dict())
+    addresses = fields.List(fields.Dict())
+    metrics = fields.Dict()
+    roles = fields.List(fields.Dict())
+    records = fields.List(fields.Dict())
+    merges = fields.List(fields.Dict())
+    why = fields.List(fields.Dict())
+    query = fields.Dict()
+    otherHolders = fields.List(fields.Dict())
+
+
+class PersonsPageSchema(Schema):
+    persons = fields.List(fields.Dict())
+    nextCursor = fields.String(allow_none=True)
+
+
+class RecordViewSchema(Schema):
+    personId = fields.String(allow_none=True)
+    record = fields.Dict()
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {'identifiers[0].value': [...]}."""
+    if isinstance(messages, list):
+        return {prefix or "_schema": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+        flat.update(flatten_errors(value, path))
+    return flat
