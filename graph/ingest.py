@@ -45,7 +45,8 @@ def record_props(record: Record) -> dict:
 def _identifier_rows(record: Record) -> list[dict]:
     link = {"source": record.source, "observedAt": record.observed_at}
     return [{"key": i.key, "kind": i.kind, "value": i.value, "props": i.props,
-             "link": dict(link, validFrom=i.valid_from, validTo=i.valid_to)} for i in record.identifiers]
+             "link": dict(link, validFrom=i.valid_from, validTo=i.valid_to)}
+            for i in sorted(record.identifiers, key=lambda i: i.key)]
 
 
 def _job_rows(record: Record) -> list[dict]:
@@ -76,8 +77,17 @@ def _gather(tx, record: Record, current: str | None):
     return links, persons
 
 
-def _apply(tx, record: Record, decision: Decision, current: str | None) -> str:
+def _write_facts(tx, record: Record) -> None:
+    """Store the record and its links first: linking locks each identifier node (in key order),
+    so a concurrent ingest of the same identifier waits or retries instead of reading stale links."""
     tx.run(q.UPSERT_RECORD, key=record.key, props=record_props(record)).consume()
+    tx.run(q.LINK_IDENTIFIERS, key=record.key, identifiers=_identifier_rows(record)).consume()
+    tx.run(q.LINK_EMPLOYMENT, key=record.key, jobs=_job_rows(record)).consume()
+    tx.run(q.CLOSE_DROPPED_LINKS, key=record.key, identifierKeys=[i.key for i in record.identifiers],
+           companyKeys=[j.company_key for j in record.employment]).consume()
+
+
+def _apply(tx, record: Record, decision: Decision, current: str | None) -> str:
     person_id = decision.person_id
     if person_id is None:
         person_id = new_person_id()
@@ -86,10 +96,6 @@ def _apply(tx, record: Record, decision: Decision, current: str | None) -> str:
         evidence = decision.evidence.get(person_id, [])
         tx.run(q.ATTACH_RECORD, key=record.key, personId=person_id,
                rule="shared identifier" if evidence else "new person", evidence=evidence).consume()
-    tx.run(q.LINK_IDENTIFIERS, key=record.key, identifiers=_identifier_rows(record)).consume()
-    tx.run(q.LINK_EMPLOYMENT, key=record.key, jobs=_job_rows(record)).consume()
-    tx.run(q.CLOSE_DROPPED_LINKS, key=record.key, identifierKeys=[i.key for i in record.identifiers],
-           companyKeys=[j.company_key for j in record.employment]).consume()
     if decision.generic:
         tx.run(q.MARK_GENERIC, keys=decision.generic).consume()
     for loser in decision.merge:
@@ -107,6 +113,7 @@ def ingest_record(tx, record: Record, settings: Settings) -> Outcome:
     if state and state["observedAt"] and native(state["observedAt"]) > record.observed_at:
         return Outcome(record.source, record.source_id, current, "unchanged",
                        refused=[{"rule": "stale", "detail": "an observation newer than this one is stored"}])
+    _write_facts(tx, record)
     links, persons = _gather(tx, record, current)
     decision = decide(record, links, persons, current, settings.generic_threshold)
     person_id = _apply(tx, record, decision, current)

@@ -24,31 +24,33 @@ def embedded_server(settings: Settings) -> EmbeddedServer:
     return EmbeddedServer(settings.data_dir, settings.bolt_port, settings.http_port, settings.database)
 
 
+def _retryable(exc: Neo4jError) -> bool:
+    return isinstance(exc, ConstraintError) or exc.code == "Neo.ClientError.Statement.EntityNotFound" \
+        or "oncurrent" in str(exc)
+
+
 @dataclass
 class Store:
     driver: Driver
     database: str
 
-    def write(self, work, *args, attempts: int = 6):
+    def write(self, work, *args, attempts: int = 8):
         """Run `work(tx, *args)` in a managed write transaction.
 
-        The driver retries transient errors; a concurrent MERGE of the same key surfaces as a
-        ConstraintError on the losing side, which is safe to retry because every write is idempotent.
+        The driver retries transient errors itself. Concurrent writers to the same keys can also end
+        in a ConstraintError (a MERGE race) or, on ArcadeDB, EntityNotFound (a record another
+        transaction rolled back); both are safe to retry because every write here is idempotent.
         """
         for attempt in range(attempts):
             try:
                 with self.driver.session(database=self.database) as session:
                     return session.execute_write(work, *args)
-            except ConstraintError:
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
             except UNAVAILABLE as exc:
                 raise StoreUnavailable(str(exc)) from exc
             except Neo4jError as exc:
-                if "oncurrent" in str(exc) and attempt < attempts - 1:   # MVCC conflict on ArcadeDB
-                    continue
-                raise
+                if not _retryable(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
 
     def read(self, work, *args):
         try:

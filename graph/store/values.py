@@ -1,11 +1,19 @@
 """Conversions between driver values and plain Python values."""
 from __future__ import annotations
 
+import datetime as dt
+
 
 def native(value):
-    """neo4j.time values to datetime/date; everything else as it is."""
+    """neo4j.time values as datetime/date; datetimes always UTC-aware.
+
+    ArcadeDB hands zoned datetimes back without their zone; idgraph stores only UTC.
+    """
     to_native = getattr(value, "to_native", None)
-    return to_native() if to_native else value
+    value = to_native() if to_native else value
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
 
 
 def plain(mapping: dict) -> dict:
