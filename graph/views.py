@@ -175,10 +175,13 @@ def _reason(chain, asked) -> str:
 
 
 def record_view(tx, source: str, source_id: str) -> dict:
-    row = tx.run(q.RECORD, key=f"{source}/{source_id}").single()
+    key = f"{source}/{source_id}"
+    row = tx.run(q.RECORD, key=key).single()
     if not row:
-        raise NotFound(f"no record {source}/{source_id}")
-    return {"personId": row["personId"], "record": _record(plain(row["record"]))}
+        raise NotFound(f"no record {key}")
+    links = [dict(r) for r in tx.run(q.RECORD_LINKS, key=key)]
+    return {"personId": row["personId"],
+            "record": dict(_record(plain(row["record"])), **_identifiers(links), roles=_roles(links))}
 
 
 def persons_page(tx, limit: int, cursor: str) -> dict:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from graph import config
@@ -13,8 +15,19 @@ from service import errors
 from service.api import health, persons, records
 
 
+class JSONProvider(DefaultJSONProvider):
+    """ISO 8601 dates and times, not Flask's default HTTP-date format."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (dt.date, dt.datetime)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
 def create_app(settings: config.Settings | None = None, store: Store | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = JSONProvider(app)
     settings = settings or config.load()
     app.config.update(
         API_TITLE="idgraph", API_VERSION="v1", OPENAPI_VERSION="3.0.3",

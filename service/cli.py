@@ -5,6 +5,7 @@ import contextlib
 import csv
 import json
 import logging
+import signal
 import sys
 from collections import Counter
 from itertools import islice
@@ -70,6 +71,8 @@ def _embedded_for_command(settings: config.Settings, keep_running: bool = False)
     """Start the embedded server if this command needs it, and stop it after unless it was running."""
     server = None if settings.uri else embedded_server(settings)
     started_here = server is not None and server.status() is None
+    # A plain `kill` should clean up like Ctrl-C does, stopping the server this command started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if started_here:
             with console.status("starting the embedded graph server..."):

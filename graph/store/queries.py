@@ -149,6 +149,12 @@ OPTIONAL MATCH (r)-[:DESCRIBES]->(p:Person)
 RETURN r {.*} AS record, p.personId AS personId
 """
 
+RECORD_LINKS = """
+MATCH (r:SourceRecord {recordKey: $key})-[l]->(n)
+WHERE n:Identifier OR n:Company
+RETURN r.recordKey AS record, type(l) AS rel, l {.*} AS link, n {.*} AS node
+"""
+
 PERSONS_PAGE = """
 MATCH (p:Person)
 WHERE p.status = 'active' AND p.personId > $cursor
