@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import logging
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -10,9 +11,12 @@ from flask_smorest import Api
 
 from graph import config
 from graph.store import schema
-from graph.store.driver import Store, connect
+from graph.store.driver import Store, StoreUnavailable, connect
 from service import errors
 from service.api import health, persons, records
+
+
+log = logging.getLogger(__name__)
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -39,7 +43,10 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     if store is None:
         store = connect(settings)
         atexit.register(store.close)
-    schema.apply(store)
+    try:
+        schema.ensure(store)
+    except StoreUnavailable:
+        log.warning("the graph database is unreachable at start; the schema is applied once it answers")
     app.extensions["idgraph"] = {"store": store, "settings": settings}
     api = Api(app)
     errors.init_app(app, api)

@@ -159,7 +159,7 @@ def _load(store, settings, items, label: str, total: int | None = None, batch_si
     from graph.ingest import ingest
     from service.parsing import parse_record
     from graph.store import schema
-    schema.apply(store)
+    schema.ensure(store)
     summary: Counter = Counter()
     items = iter(items)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

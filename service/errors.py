@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from graph.store.driver import StoreUnavailable
 from graph.views import NotFound
+from service.schemas import flatten_errors
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -42,14 +43,16 @@ def init_app(app, api) -> None:
         messages = data.get("messages")
         errors = data.get("errors")
         if messages:
-            from service.schemas import flatten_errors
             errors = {f"{where}.{field}" if field != "_schema" else where: reasons
                       for where, fields in messages.items()
                       for field, reasons in flatten_errors(fields).items()}
         message = data.get("message") or exc.description or exc.name
         if exc.code == 422 and errors:
             message = "the request is not valid: " + "; ".join(f"{k}: {v[0]}" for k, v in list(errors.items())[:5])
-        return _payload(exc.code, exc.name, message, errors)
+        response = _payload(exc.code, exc.name, message, errors)
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -32,6 +32,19 @@ class PastDate(fields.Date):
         return date
 
 
+class PastDateTime(fields.AwareDateTime):
+    """A time that has happened: a future observation would shadow every later update."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment > dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+            raise ValidationError("must not be in the future")
+        return moment
+
+
 class Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -86,7 +99,7 @@ class RecordSchema(Strict):
     source = fields.String(required=True, validate=[
         validate.Length(1, 64), validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, '_', '.', '-' only")])
     sourceId = Text(max_length=128, required=True)
-    observedAt = fields.AwareDateTime(default_timezone=dt.timezone.utc, allow_none=True)
+    observedAt = PastDateTime(allow_none=True)
     collectedFor = Text(allow_none=True)
     consent = fields.Dict(keys=Text(max_length=64), values=fields.Boolean(), allow_none=True)
     name = fields.Nested(NameSchema, allow_none=True)
@@ -179,6 +192,11 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
         return {prefix or "_schema": [str(m) for m in messages]}
     flat: dict[str, list[str]] = {}
     for key, value in messages.items():
-        path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+        if key == "_schema":
+            path = prefix or "_schema"
+        elif isinstance(key, int):
+            path = f"{prefix}[{key}]"
+        else:
+            path = f"{prefix}.{key}" if prefix else str(key)
         flat.update(flatten_errors(value, path))
     return flat

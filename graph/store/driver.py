@@ -6,14 +6,16 @@ import random
 import time
 from dataclasses import dataclass
 
-from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j import Driver, GraphDatabase
+from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceUnavailable,
+                              SessionExpired, TransientError)
 
 from graph.config import Settings
-from graph.store.embedded import EmbeddedServer, USER
+from graph.store.embedded import USER, EmbeddedServer
 
 log = logging.getLogger(__name__)
-UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
+ATTEMPTS = 10
 
 
 class StoreUnavailable(RuntimeError):
@@ -24,56 +26,58 @@ def embedded_server(settings: Settings) -> EmbeddedServer:
     return EmbeddedServer(settings.data_dir, settings.bolt_port, settings.http_port, settings.database)
 
 
-def _retryable(exc: Neo4jError) -> bool:
-    return isinstance(exc, ConstraintError) or exc.code == "Neo.ClientError.Statement.EntityNotFound" \
-        or "oncurrent" in str(exc)
+def _contention(exc: Neo4jError) -> bool:
+    """Errors two writers to the same keys cause; safe to retry because every write is idempotent.
+
+    A MERGE race ends in ConstraintError; on ArcadeDB a record another transaction rolled back
+    shows as EntityNotFound, and an optimistic-lock clash as a transient or 'concurrent' error.
+    """
+    return isinstance(exc, (ConstraintError, TransientError)) or "oncurrent" in str(exc) \
+        or exc.code == "Neo.ClientError.Statement.EntityNotFound"
 
 
 @dataclass
 class Store:
     driver: Driver
     database: str
+    schema_ready: bool = False
 
-    def write(self, work, *args, attempts: int = 8):
-        """Run `work(tx, *args)` in a managed write transaction.
+    def _run(self, access: str, work, *args):
+        """Our own retry loop, so contention is retried but an unreachable server fails at once.
 
-        The driver retries transient errors itself. Concurrent writers to the same keys can also end
-        in a ConstraintError (a MERGE race) or, on ArcadeDB, EntityNotFound (a record another
-        transaction rolled back); both are safe to retry because every write here is idempotent.
+        The driver's own retry is off: it would spend seconds re-dialling a server that is down.
         """
-        for attempt in range(attempts):
+        for attempt in range(ATTEMPTS):
             try:
-                with self.driver.session(database=self.database) as session:
-                    return session.execute_write(work, *args)
-            except UNAVAILABLE as exc:
-                raise StoreUnavailable(str(exc)) from exc
+                with self.driver.session(database=self.database, default_access_mode=access) as session:
+                    run = session.execute_write if access == "WRITE" else session.execute_read
+                    return run(work, *args)
+            except CONNECTION_LOST as exc:
+                if attempt == ATTEMPTS - 1 or not self.ping():
+                    raise StoreUnavailable(str(exc)) from exc
             except Neo4jError as exc:
-                if not _retryable(exc) or attempt == attempts - 1:
+                if not _contention(exc):
                     raise
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+                if attempt == ATTEMPTS - 1:
+                    raise StoreUnavailable(f"gave up after {ATTEMPTS} conflicting attempts: {exc}") from exc
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+
+    def write(self, work, *args):
+        """Run `work(tx, *args)` in a managed write transaction (`work` must be idempotent)."""
+        return self._run("WRITE", work, *args)
 
     def read(self, work, *args):
-        try:
-            with self.driver.session(database=self.database, default_access_mode="READ") as session:
-                return session.execute_read(work, *args)
-        except UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
+        return self._run("READ", work, *args)
 
     def query(self, cypher: str, **params) -> list[dict]:
-        try:
-            records, _, _ = self.driver.execute_query(cypher, params, database_=self.database,
-                                                      routing_=RoutingControl.READ)
-        except UNAVAILABLE as exc:
-            raise StoreUnavailable(str(exc)) from exc
-        return [r.data() for r in records]
+        return self.read(lambda tx: [r.data() for r in tx.run(cypher, params)])
 
     def ping(self) -> bool:
         try:
             self.driver.verify_connectivity()
-            self.query("RETURN 1 AS ok")
-            return True
-        except (StoreUnavailable, DriverError, Neo4jError, OSError):
+        except (DriverError, Neo4jError, OSError):
             return False
+        return True
 
     def close(self) -> None:
         self.driver.close()
@@ -89,6 +93,6 @@ def connect(settings: Settings, start_embedded: bool = True) -> Store:
         if info is None:
             raise StoreUnavailable("the embedded server is not running; start it with `idgraph db start`")
         uri, auth = info.uri, (USER, info.password)
-    driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=10.0,
+    driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=0,
                                   connection_acquisition_timeout=10.0, connection_timeout=5.0)
     return Store(driver, settings.database)

@@ -23,3 +23,10 @@ INDEXES = (
 def apply(store) -> None:
     for statement in CONSTRAINTS + INDEXES:
         store.write(lambda tx, s=statement: tx.run(s).consume())
+    store.schema_ready = True
+
+
+def ensure(store) -> None:
+    """Apply the schema once per Store; a server that was down at start gets it on first use."""
+    if not store.schema_ready:
+        apply(store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from graph.store import schema
 from graph.store.driver import StoreUnavailable
 from service import context
 
@@ -21,6 +22,8 @@ class Health(MethodView):
 class Ready(MethodView):
     def get(self):
         """The graph database answers; 503 otherwise."""
-        if not context.store().ping():
+        store = context.store()
+        if not store.ping():
             raise StoreUnavailable("the graph database does not answer")
+        schema.ensure(store)
         return {"status": "ready", "database": context.settings().database}

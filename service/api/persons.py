@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from graph.records import RecordError, build_record
 from graph.views import identifier_key, person_view, persons_page, whois
@@ -28,7 +29,7 @@ def _lookup_key(args: dict) -> str:
 
 @blp.route("/whois")
 class Whois(MethodView):
-    @blp.arguments(WhoisQuerySchema, location="query")
+    @blp.arguments(WhoisQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, PersonSchema)
     def get(self, args):
         """The person behind an identifier, how they are tied to each record, and their value."""
@@ -45,7 +46,7 @@ class PersonView(MethodView):
 
 @blp.route("/persons")
 class Persons(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, PersonsPageSchema)
     def get(self, args):
         """Page through all persons with their record keys (pass nextCursor back as cursor)."""

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from graph.ingest import ingest
+from graph.store import schema
 from graph.views import record_view
 from service import context
 from service.errors import unprocessable
@@ -47,7 +48,9 @@ class Records(MethodView):
         parsed = [parse_record(n, item, settings) for n, item in enumerate(_batch_json())]
         errors = [err for _, err in parsed if err]
         good = [(n, rec) for n, (rec, _) in enumerate(parsed) if rec]
-        outcomes = ingest(context.store(), settings, [rec for _, rec in good])
+        store = context.store()
+        schema.ensure(store)
+        outcomes = ingest(store, settings, [rec for _, rec in good])
         results = [dict(vars(o), index=n) for (n, _), o in zip(good, outcomes)]
         body = {"results": results, "errors": errors,
                 "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}

@@ -132,11 +132,12 @@ def test_a_bridging_record_merges_and_the_older_id_keeps_answering(store, settin
 
 
 def test_resending_is_idempotent_and_an_update_closes_dropped_links(store, settings):
-    original = record("crm", "1", name=JANE, identifiers=[email("a@example.com"), phone("020 7946 0111")])
+    original = record("crm", "1", name=JANE, observedAt="2026-01-01T00:00:00Z",
+                      identifiers=[email("a@example.com"), phone("020 7946 0111")])
     first = load(store, settings, original)[0]
     again = load(store, settings, original)[0]
     assert (again.outcome, again.personId) == ("unchanged", first.personId)
-    changed = dict(original, observedAt="2030-01-01T00:00:00Z", identifiers=[email("a@example.com")])
+    changed = dict(original, observedAt="2026-02-01T00:00:00Z", identifiers=[email("a@example.com")])
     updated = load(store, settings, changed)[0]
     assert (updated.outcome, updated.personId) == ("updated", first.personId)
     links = store.query("MATCH (:SourceRecord)-[l:HAS_PHONE]->(:Phone) RETURN l.current AS current, l.validTo AS validTo")
