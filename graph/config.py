@@ -24,6 +24,7 @@ class Settings:
     http_port: int = 2480
     default_region: str = "GB"
     generic_threshold: int = 3
+    rate_limit: int = 600           # requests per minute per API key; 0 turns the limit off
     junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
 
     @property
@@ -52,5 +53,6 @@ def load(env: dict | None = None) -> Settings:
         http_port=int(env.get("IDGRAPH_HTTP_PORT", "2480")),
         default_region=env.get("IDGRAPH_DEFAULT_REGION", "GB"),
         generic_threshold=int(env.get("IDGRAPH_GENERIC_THRESHOLD", "3")),
+        rate_limit=int(env.get("IDGRAPH_RATE_LIMIT", "600")),
         junk_values=_junk_values(env),
     )

@@ -25,6 +25,11 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 IDENTIFIER_TYPES = tuple(k for k in KINDS if k != "address")
 
+# Why a caller reads a person. Every read declares one (default "service") and the audit log keeps it;
+# a record's consent is given or refused per purpose.
+PURPOSES = ("service", "marketing", "analytics", "fraud", "support")
+DEFAULT_PURPOSE = "service"
+
 
 @dataclass(frozen=True)
 class Identifier:

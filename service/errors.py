@@ -1,7 +1,12 @@
-"""One JSON error shape for every error: {code, status, message, errors?}."""
+"""One JSON error shape for every error: {code, status, message, errors?}.
+
+Log lines name an exception's class, driver code and code location, never its message: messages
+can echo the data (a conflicting identifier, a value that failed to parse).
+"""
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import jsonify
 from flask_smorest import abort
@@ -27,7 +32,7 @@ def _payload(code: int, status: str, message: str, errors: dict | None = None):
 def init_app(app, api) -> None:
     @app.errorhandler(StoreUnavailable)
     def _unavailable(exc):
-        log.warning("store unavailable: %s", exc)
+        log.warning("store unavailable: %s", describe(exc))
         response = _payload(503, "Service Unavailable",
                             "the graph database is unreachable; retry after a few seconds")
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -52,12 +57,24 @@ def init_app(app, api) -> None:
         response = _payload(exc.code, exc.name, message, errors)
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        response.headers.update(data.get("headers") or {})
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
-        log.exception("unhandled error")
+        frames = [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+        log.error("unhandled %s\n%s", describe(exc), "\n".join(frames))
         return _http(InternalServerError())
+
+
+def describe(exc: BaseException) -> str:
+    """An exception and its causes as class names and driver codes, without their messages."""
+    parts = []
+    while exc is not None and len(parts) < 5:
+        code = getattr(exc, "code", None)
+        parts.append(type(exc).__name__ + (f" ({code})" if isinstance(code, str) else ""))
+        exc = exc.__cause__ or exc.__context__
+    return " <- ".join(parts)
 
 
 def unprocessable(errors: dict[str, list[str]]):

@@ -6,7 +6,8 @@ import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from graph.model import IDENTIFIER_TYPES
+from graph.apikeys import ROLES
+from graph.model import IDENTIFIER_TYPES, PURPOSES
 
 MAX_BATCH = 1000
 
@@ -146,7 +147,12 @@ class BatchResultSchema(Schema):
     summary = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class WhoisQuerySchema(Strict):
+class PurposeQuerySchema(Strict):
+    purpose = fields.String(validate=validate.OneOf(PURPOSES), metadata={
+        "description": "Why you read this person (or the X-Purpose header); default `service`. Audited."})
+
+
+class WhoisQuerySchema(PurposeQuerySchema):
     type = fields.String(required=True, validate=validate.OneOf(IDENTIFIER_TYPES))
     value = Text(max_length=320, required=True)
     platform = Text(max_length=64)
@@ -184,6 +190,52 @@ class PersonsPageSchema(Schema):
 class RecordViewSchema(Schema):
     personId = fields.String(allow_none=True)
     record = fields.Dict()
+
+
+class AuditQuerySchema(Strict):
+    personId = Text(max_length=64, required=True)
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    cursor = Text(max_length=200, load_default="")
+
+
+class AuditEventSchema(Schema):
+    eventId = fields.String()
+    at = fields.DateTime()
+    keyId = fields.String()
+    role = fields.String(metadata={"enum": list(ROLES)})
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    action = fields.String()
+    personId = fields.String()
+
+
+class AuditPageSchema(Schema):
+    personId = fields.String()
+    events = fields.List(fields.Nested(AuditEventSchema))
+    nextCursor = fields.String(allow_none=True)
+
+
+class NewKeySchema(Strict):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = Text(max_length=64, min_length=0, load_default="")
+
+
+class ApiKeySchema(Schema):
+    keyId = fields.String()
+    role = fields.String()
+    name = fields.String()
+    createdAt = fields.DateTime()
+    revokedAt = fields.DateTime(allow_none=True)
+
+
+class IssuedKeySchema(Schema):
+    keyId = fields.String()
+    key = fields.String(metadata={"description": "The key itself: shown in this response only."})
+    role = fields.String()
+    name = fields.String()
+
+
+class KeyListSchema(Schema):
+    keys = fields.List(fields.Nested(ApiKeySchema))
 
 
 def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:

@@ -48,5 +48,32 @@ def app(settings, store):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def issue_key(store):
+    """Issue an API key through the real keys code: issue_key("agent") -> the key to send."""
+    from graph import apikeys
+    return lambda role="admin", name="tests": apikeys.issue(store, role, name).key
+
+
+def keyed_client(app, key: str):
+    """A test client that sends `key` with every request (a request's own headers still win)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client
+
+
+@pytest.fixture
+def client(app, issue_key):
+    """Authenticated as admin with a key of its own (so a rate-limit bucket of its own) per test."""
+    return keyed_client(app, issue_key("admin"))
+
+
+@pytest.fixture
+def idgraph(settings, store, monkeypatch):
+    """Run `idgraph ...` in-process (click's CliRunner) against the test server."""
+    from click.testing import CliRunner
+
+    from service.cli import main
+    env = {"IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user,
+           "IDGRAPH_PASSWORD": settings.password, "IDGRAPH_DATABASE": settings.database}
+    monkeypatch.setattr("service.cli.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
+    return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

@@ -83,8 +83,16 @@ class Store:
         self.driver.close()
 
 
+def quiet_driver_log() -> None:
+    """Keep the driver's log at INFO or above: its DEBUG log is a wire trace with every query's
+    parameters, i.e. identifiers and names, and idgraph's logs carry no personal data."""
+    driver_log = logging.getLogger("neo4j")
+    driver_log.setLevel(max(driver_log.level, logging.INFO))
+
+
 def connect(settings: Settings, start_embedded: bool = True) -> Store:
     """A Store for the configured server, starting the embedded one when no URI is set."""
+    quiet_driver_log()
     if settings.uri:
         uri, auth = settings.uri, (settings.user, settings.password or "")
     else:

@@ -1,4 +1,4 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes: open, no API key."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -13,6 +13,7 @@ blp = Blueprint("health", __name__, description="Probes")
 
 @blp.route("/healthz")
 class Health(MethodView):
+    @blp.doc(security=[])
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -20,6 +21,7 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
+    @blp.doc(security=[])
     def get(self):
         """The graph database answers; 503 otherwise."""
         store = context.store()

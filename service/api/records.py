@@ -6,14 +6,17 @@ from collections import Counter
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from graph.ingest import ingest
 from graph.store import schema
 from graph.views import record_view
 from service import context
+from service.auditing import PURPOSE_HEADER_DOC, audited
+from service.auth import requires
 from service.errors import unprocessable
 from service.parsing import parse_record
-from service.schemas import MAX_BATCH, BatchResultSchema, RecordViewSchema
+from service.schemas import MAX_BATCH, BatchResultSchema, PurposeQuerySchema, RecordViewSchema
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Ingest and read source records")
 BATCH_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": "BatchSchema"}}}}
@@ -34,6 +37,7 @@ def _batch_json() -> list:
 
 @blp.route("/records")
 class Records(MethodView):
+    @requires("steward")
     @blp.doc(**BATCH_DOC)
     @blp.response(200, BatchResultSchema, description="Every record stored")
     @blp.alt_response(207, schema=BatchResultSchema, description="Some records stored, the others reported")
@@ -59,9 +63,12 @@ class Records(MethodView):
         return body, (207 if errors else 200)
 
 
-@blp.route("/sources/<string:source>/records/<path:source_id>")
+@blp.route("/sources/<string:source>/records/<path:source_id>", parameters=[PURPOSE_HEADER_DOC])
 class SourceRecord(MethodView):
+    @requires("agent", "analyst", "privacy")
+    @blp.arguments(PurposeQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, RecordViewSchema)
-    def get(self, source: str, source_id: str):
+    @audited("record.view")
+    def get(self, args, source: str, source_id: str):
         """One source record as stored, with the person it resolved to."""
         return context.store().read(record_view, source, source_id)

@@ -176,10 +176,13 @@ def test_app_starts_while_database_unreachable_and_is_not_ready(closed_settings,
 
 
 @pytest.fixture
-def down_client(app, closed_store, monkeypatch):
-    """The app built on the good store, then pointed at a closed port: the database went away."""
+def down_client(app, client, closed_store, monkeypatch):
+    """The app built on the good store, then pointed at a closed port: the database went away.
+
+    The client's key is valid, but checking it needs the database too: 503, not 401.
+    """
     monkeypatch.setitem(app.extensions["idgraph"], "store", closed_store)
-    return app.test_client()
+    return client
 
 
 def test_readyz_is_503_when_database_unreachable(down_client):
@@ -202,12 +205,12 @@ def test_api_is_503_with_retry_after_when_database_unreachable(down_client, meth
     assert_unavailable(getattr(down_client, method)(path, **kwargs))
 
 
-def test_configured_store_reports_an_outage_without_redialling(app, closed_settings, monkeypatch, caplog):
+def test_configured_store_reports_an_outage_without_redialling(app, client, closed_settings, monkeypatch, caplog):
     """With the store connect() builds, a refused connection is a 503 at once, not after retries."""
     store = connect(closed_settings)
     monkeypatch.setitem(app.extensions["idgraph"], "store", store)
     try:
-        assert_unavailable(app.test_client().get("/v1/persons/P-1"))
+        assert_unavailable(client.get("/v1/persons/P-1"))
     finally:
         store.close()
     assert not [r for r in caplog.records if "will be retried" in r.getMessage()]

@@ -1,0 +1,34 @@
+"""The audit log: who read which person, with which key and role, and for what purpose.
+
+An event names the person by personId only: no identifier, name or other personal data.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+
+from graph.store import queries_trust as q
+from graph.store.values import plain
+
+ACTIONS = ("whois", "person.view", "record.view", "person.export")
+
+
+def event_id() -> str:
+    """Sortable by time (fixed-width nanoseconds), unique by a random suffix: the paging cursor."""
+    return f"{time.time_ns():020d}-{secrets.token_hex(4)}"
+
+
+def record_read(store, *, key_id: str, role: str, purpose: str, action: str, person_id: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = {"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose,
+             "action": action, "personId": person_id}
+    store.write(lambda tx: tx.run(q.RECORD_AUDIT_EVENT, event).consume())
+
+
+def events_page(tx, person_id: str, limit: int, cursor: str = "") -> dict:
+    """A person's events, newest first; pass nextCursor back as cursor for the next page."""
+    rows = tx.run(q.AUDIT_EVENTS, personId=person_id, limit=limit, cursor=cursor)
+    events = [plain(r["event"]) for r in rows]
+    return {"personId": person_id, "events": events,
+            "nextCursor": events[-1]["eventId"] if len(events) == limit else None}

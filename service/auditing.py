@@ -1,0 +1,48 @@
+"""Person reads: the purpose the caller declares, and the audit event each read leaves."""
+from __future__ import annotations
+
+import functools
+
+from flask import g, request
+
+from graph import audit
+from graph.model import DEFAULT_PURPOSE, PURPOSES
+from service import context
+from service.errors import unprocessable
+
+PURPOSE_HEADER = "X-Purpose"
+PURPOSE_HEADER_DOC = {"in": "header", "name": PURPOSE_HEADER, "required": False,
+                      "schema": {"type": "string", "enum": list(PURPOSES)},
+                      "description": f"Why you read this person (or the `purpose` query parameter); "
+                                     f"default `{DEFAULT_PURPOSE}`. Recorded in the audit log."}
+
+
+def read_purpose() -> str:
+    """The declared purpose (query parameter or header; both must agree), default 'service'."""
+    given = {"query.purpose": request.args.get("purpose"),
+             f"header.{PURPOSE_HEADER}": request.headers.get(PURPOSE_HEADER)}
+    given = {where: value.strip() for where, value in given.items() if value is not None}
+    for where, value in given.items():
+        if value not in PURPOSES:
+            unprocessable({where: [f"must be one of: {', '.join(PURPOSES)}"]})
+    if len(set(given.values())) > 1:
+        unprocessable({f"header.{PURPOSE_HEADER}": ["differs from the purpose query parameter"]})
+    return next(iter(given.values()), DEFAULT_PURPOSE)
+
+
+def audited(action: str):
+    """Log `action` on the person the decorated view returns, after the read and before the answer.
+
+    If the event cannot be written the read fails (503): no unlogged reads.
+    """
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            purpose = read_purpose()
+            result = view(*args, **kwargs)
+            if result.get("personId"):
+                audit.record_read(context.store(), key_id=g.principal.key_id, role=g.principal.role,
+                                  purpose=purpose, action=action, person_id=result["personId"])
+            return result
+        return wrapper
+    return decorator
