@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
@@ -65,6 +65,8 @@ class DemoData:
     records: list[dict[str, Any]]
     scenarios: dict[str, Scenario]
     truth: dict[str, tuple[RecordKey, ...]]  # every record, grouped by the person it describes
+    edges: list[dict[str, Any]] = field(default_factory=list)      # POST /v1/social/edges items
+    companies: list[dict[str, Any]] = field(default_factory=list)  # POST /v1/companies items
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -578,4 +580,47 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     scenarios.append(_bridge_finish(b))  # the bridging record is ingested last of all
     by_name = {s.name: s for s in scenarios}
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
-                    truth={label: tuple(keys) for label, keys in b.truth.items()})
+                    truth={label: tuple(keys) for label, keys in b.truth.items()},
+                    edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES))
+
+
+# --- relationships: who follows whom, which company owns which --------------------------------
+
+COMPANIES = ({"name": "ACME Travel Ltd", "parent": "ACME Group plc", "source": "crm"},
+             {"name": "Initech UK Ltd", "parent": "Initech Inc", "source": "crm"},
+             {"name": "Hooli Europe Ltd", "parent": "Hooli Inc", "source": "crm"})
+# Handles nobody in the silos owns: travel media the customers follow.
+OUTSIDE_HANDLES = (("twitter", "@HotelReviewsUK"), ("instagram", "@WanderlustDaily"), ("tiktok", "@TravelWithTom"))
+EDGES_OBSERVED = "2026-10-01T12:00:00Z"
+
+
+def _edge(platform: str, source: str, target: str, kind: str = "follows") -> dict[str, Any]:
+    return {"platform": platform, "from": source, "to": target, "type": kind,
+            "observedAt": EDGES_OBSERVED, "source": "social"}
+
+
+def social_edges(records: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
+    """Follows and mentions between the records' handles and a few outside ones, per platform.
+
+    Everyone on Instagram follows @priya.wanders (the influencer); a few Twitter users follow
+    @JaneSmith, who mentions @HotelReviewsUK. Deterministic for one seed.
+    """
+    handles: dict[str, list[str]] = {}
+    for r in records:
+        for ident in r.get("identifiers", []):
+            if ident["type"] == "social" and ident["value"] not in handles.setdefault(ident["platform"], []):
+                handles[ident["platform"]].append(ident["value"])
+    for platform, handle in OUTSIDE_HANDLES:
+        handles.setdefault(platform, []).append(handle)
+    edges = []
+    for platform, names in sorted(handles.items()):
+        for name in names:
+            others = [n for n in names if n != name]
+            for target in rng.sample(others, min(len(others), rng.randint(1, 3))):
+                edges.append(_edge(platform, name, target))
+    edges += [_edge("instagram", n, "@priya.wanders") for n in handles.get("instagram", []) if n != "@priya.wanders"]
+    edges += [_edge("twitter", n, "@JaneSmith") for n in handles.get("twitter", [])[1:4] if n != "@JaneSmith"]
+    edges += [_edge("twitter", "@JaneSmith", "@HotelReviewsUK", "mentions"),
+              _edge("instagram", "@priya.wanders", "@WanderlustDaily", "mentions")]
+    unique = {(e["platform"], e["from"].lower(), e["to"].lower(), e["type"]): e for e in edges}
+    return list(unique.values())

@@ -9,6 +9,7 @@ from graph.conflicts import Facts
 from graph.model import KINDS, Record
 from graph.resolution import Decision, Link, Person, decide
 from graph.store import queries as q
+from graph.store import queries_analytics as qa
 from graph.store.values import native
 
 
@@ -98,6 +99,9 @@ def _apply(tx, record: Record, decision: Decision, current: str | None) -> str:
                rule="shared identifier" if evidence else "new person", evidence=evidence).consume()
     if decision.generic:
         tx.run(q.MARK_GENERIC, keys=decision.generic).consume()
+    refused = sorted({k for r in decision.refused if r["rule"] == "conflicting facts" for k in r.get("identifiers", [])})
+    if refused:  # kept as household / shared-device evidence (graph/analytics/households.py)
+        tx.run(qa.MARK_MERGE_REFUSED, keys=refused, rule="conflicting facts").consume()
     for loser in decision.merge:
         tx.run(q.MERGE_PERSON, survivor=person_id, loser=loser, rule="record bridges persons",
                recordKey=record.key, evidence=decision.evidence.get(loser, [])).consume()

@@ -7,6 +7,7 @@ import json
 
 from graph import normalize as norm
 from graph.config import Settings
+from graph.domains import email_domain, is_corporate_domain
 from graph.model import Employment, Identifier, Record
 
 
@@ -42,6 +43,7 @@ def _identifier(item: dict, path: str, settings: Settings) -> Identifier | None:
         return None
     if kind == "email":
         value = _where(f"{path}.value", norm.normalize_email, raw)
+        props = {"domain": email_domain(value), "corporate": is_corporate_domain(email_domain(value))}
     elif kind == "phone":
         value = _where(f"{path}.value", norm.normalize_phone, raw, settings.default_region)
     elif kind in ("loyaltyCard", "nationalId"):

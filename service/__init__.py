@@ -12,8 +12,9 @@ from flask_smorest import Api
 from graph import config
 from graph.store import schema
 from graph.store.driver import Store, StoreUnavailable, connect
-from service import errors
-from service.api import health, persons, records
+from service import auth, errors
+from service.api import audit, health, keys, persons, records
+from service.api import relationships, social
 
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
         OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         OPENAPI_REDOC_PATH="/redoc", OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024, JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={"security": auth.SECURITY}, IDGRAPH_RATE_LIMIT=settings.rate_limit,
     )
     if store is None:
         store = connect(settings)
@@ -50,6 +52,9 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     app.extensions["idgraph"] = {"store": store, "settings": settings}
     api = Api(app)
     errors.init_app(app, api)
-    for blueprint in (records.blp, persons.blp, health.blp):
+    auth.init_app(app, api)
+    for blueprint in (records.blp, persons.blp, audit.blp, keys.blp, health.blp):
+        api.register_blueprint(blueprint)
+    for blueprint in (relationships.blp, social.blp):
         api.register_blueprint(blueprint)
     return app

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import config
+from graph import apikeys, config
 from graph.store.driver import StoreUnavailable, connect, embedded_server
 from graph.store.embedded import EmbeddedServerError
 
@@ -85,6 +85,21 @@ def _embedded_for_command(settings: config.Settings, keep_running: bool = False)
             server.stop()
 
 
+@contextlib.contextmanager
+def _store_for_command(settings: config.Settings):
+    """A store with the schema applied, on the embedded server (left running) unless IDGRAPH_URI is set."""
+    from graph.store import schema
+    with _embedded_for_command(settings, keep_running=True):
+        store = connect(settings)
+        try:
+            schema.ensure(store)
+            yield store
+        except StoreUnavailable as exc:
+            raise click.ClickException(f"cannot reach the graph database: {exc}")
+        finally:
+            store.close()
+
+
 def _serve(settings: config.Settings, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
@@ -118,17 +133,22 @@ def serve(host: str, port: int) -> None:
 def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> None:
     """Load a generated hotel-chain dataset (five silos), show who-is-this answers, then serve the API."""
     from graph import demo_data
-    from service.demo import show_examples
+    from service.analytics_cli import run_refresh
+    from service.demo import DEMO_KEY_NAME, load_relations, show_examples, show_key
     settings = config.load()
     with _embedded_for_command(settings):
         data = demo_data.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
             summary = _load(store, settings, data.records, "demo", total=len(data.records))
+            load_relations(store, data)
+            run_refresh(store, console)
             show_examples(store, settings, console)
+            issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)
         finally:
             store.close()
         _print_summary(summary)
+        show_key(issued, host, port)
         if serve_after:
             _serve(settings, host, port)
 
@@ -216,3 +236,62 @@ def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int) ->
     _print_summary(summary)
     if summary.get("rejected"):
         sys.exit(1)
+
+
+@main.group()
+def keys() -> None:
+    """Create, list and revoke API keys (the graph stores only their hashes)."""
+
+
+@keys.command("create")
+@click.option("--role", required=True, type=click.Choice(apikeys.ROLES), help="What the key may do (see README).")
+@click.option("--name", default="", help="Who or what the key is for.")
+def keys_create(role: str, name: str) -> None:
+    """Create a key and print it: this is the only time it is shown."""
+    with _store_for_command(config.load()) as store:
+        issued = apikeys.issue(store, role, name)
+    click.echo(issued.key)
+    console.print(f"key id {issued.keyId}, role {role}: store the key now, it cannot be shown again")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Every key: id, role, name, created and revoked times (never the key)."""
+    with _store_for_command(config.load()) as store:
+        rows = apikeys.list_keys(store)
+    click.echo(f"{'keyId':<18} {'role':<8} {'created':<20} {'revoked':<20} name")
+    for k in rows:
+        created, revoked = (f"{k[t]:%Y-%m-%d %H:%M:%S}" if k.get(t) else "-" for t in ("createdAt", "revokedAt"))
+        click.echo(f"{k['keyId']:<18} {k['role']:<8} {created:<20} {revoked:<20} {k.get('name') or ''}")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id: requests with it are refused from now on."""
+    with _store_for_command(config.load()) as store:
+        if not apikeys.revoke(store, key_id):
+            raise click.ClickException(f"no API key {key_id}")
+    click.echo(f"revoked {key_id}")
+
+
+@main.group()
+def analytics() -> None:
+    """Derived facts and scores analysts query in Cypher (households, PageRank, value, reach, priority)."""
+
+
+@analytics.command("refresh")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(10, 20000),
+              help="Persons, addresses, companies or seed handles per piece.")
+def analytics_refresh(batch_size: int) -> None:
+    """Recompute households, PageRank and scores in pieces and write them to the graph."""
+    from service.analytics_cli import run_refresh
+    settings = config.load()
+    with _embedded_for_command(settings, keep_running=True):
+        store = connect(settings)
+        try:
+            run_refresh(store, console, batch_size)
+        except StoreUnavailable as exc:
+            raise click.ClickException(f"the graph database became unreachable: {exc}. Re-run the command.")
+        finally:
+            store.close()

@@ -1,0 +1,332 @@
+"""Cypher for relationships and influence: social edges, companies, households, colleagues, scores.
+
+Parameterised only. Where a label, type or sort key must vary, each choice is its own constant.
+Labels are given in CREATE/MERGE, never SET on an existing node (ArcadeDB copies the node then).
+"""
+from __future__ import annotations
+
+SCHEMA = (
+    "CREATE CONSTRAINT household_id_unique IF NOT EXISTS FOR (h:Household) REQUIRE h.householdId IS UNIQUE",
+    "CREATE CONSTRAINT analytics_run_id_unique IF NOT EXISTS FOR (r:AnalyticsRun) REQUIRE r.runId IS UNIQUE",
+    "CREATE INDEX household_address_key IF NOT EXISTS FOR (h:Household) ON (h.addressKey)",
+    "CREATE INDEX email_domain IF NOT EXISTS FOR (n:Email) ON (n.domain)",
+    "CREATE INDEX person_value_score IF NOT EXISTS FOR (p:Person) ON (p.valueScore)",
+    "CREATE INDEX person_reach IF NOT EXISTS FOR (p:Person) ON (p.reach)",
+    "CREATE INDEX person_priority_score IF NOT EXISTS FOR (p:Person) ON (p.priorityScore)",
+)
+
+# --- ingest: identifiers merge protection refused to merge on ---------------------------------
+
+MARK_MERGE_REFUSED = """
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})
+SET i.mergeRefused = $rule, i.mergeRefusedAt = coalesce(i.mergeRefusedAt, datetime())
+"""
+
+# --- social edges -----------------------------------------------------------------------------
+
+UPSERT_HANDLES = """
+UNWIND $handles AS h
+MERGE (n:Identifier:SocialHandle {key: h.key})
+ON CREATE SET n.kind = 'social', n.value = h.value, n.platform = h.platform, n.handle = h.handle,
+              n.createdAt = datetime()
+"""
+
+_EDGE = """
+UNWIND $edges AS e
+MATCH (a:Identifier {key: e.from})
+MATCH (b:Identifier {key: e.to})
+WITH a, b, e, EXISTS { (a)-[:{type}]->(b) } AS existed
+MERGE (a)-[f:{type}]->(b)
+ON CREATE SET f.firstSeen = e.observedAt, f.source = e.source, f.createdAt = datetime()
+SET f.lastSeen = CASE WHEN f.lastSeen IS NULL OR e.observedAt > f.lastSeen THEN e.observedAt ELSE f.lastSeen END,
+    f.firstSeen = CASE WHEN e.observedAt < f.firstSeen THEN e.observedAt ELSE f.firstSeen END
+RETURN sum(CASE WHEN existed THEN 0 ELSE 1 END) AS created
+"""
+MERGE_EDGE = {"FOLLOWS": _EDGE.replace("{type}", "FOLLOWS"), "MENTIONS": _EDGE.replace("{type}", "MENTIONS")}
+
+# --- companies --------------------------------------------------------------------------------
+
+UPSERT_COMPANIES = """
+UNWIND $companies AS c
+MERGE (n:Company {companyKey: c.companyKey})
+ON CREATE SET n.name = c.name, n.createdAt = datetime()
+"""
+
+PARENT_CYCLES = """
+UNWIND $links AS l
+MATCH path = (:Company {companyKey: l.parent})-[:SUBSIDIARY_OF*1..10]->(:Company {companyKey: l.child})
+WHERE all(s IN relationships(path) WHERE s.current)
+RETURN DISTINCT l.child AS child
+"""
+
+LINK_PARENTS = """
+UNWIND $links AS l
+MATCH (c:Company {companyKey: l.child})
+MATCH (p:Company {companyKey: l.parent})
+OPTIONAL MATCH (c)-[old:SUBSIDIARY_OF {current: true}]->(other:Company)
+WHERE other.companyKey <> l.parent
+SET old.current = false, old.validTo = date()
+WITH DISTINCT c, p, l
+MERGE (c)-[s:SUBSIDIARY_OF {current: true}]->(p)
+ON CREATE SET s.createdAt = datetime()
+SET s.source = l.source, s.observedAt = l.observedAt
+"""
+
+COMPANY_FACTS = """
+UNWIND $companyKeys AS ck
+MATCH (c:Company {companyKey: ck})
+OPTIONAL MATCH (c)<-[w:WORKS_AT {current: true}]-(:SourceRecord)-[:DESCRIBES]->(e:Person)
+WHERE e.status = 'active' AND (w.validTo IS NULL OR w.validTo >= date())
+WITH c, collect(DISTINCT e) AS staff
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF {current: true}]->(parent:Company)
+RETURN c.companyKey AS companyKey, c.name AS name, size(staff) AS knownEmployees,
+       [e IN staff | [(e)<-[:DESCRIBES]-(r:SourceRecord) | r.lifetimeSpend]] AS spends,
+       parent.companyKey AS parentKey, parent.name AS parentName
+"""
+
+COMPANIES_PAGE = """
+MATCH (c:Company)
+WHERE c.companyKey > $cursor
+WITH c ORDER BY c.companyKey LIMIT $limit
+RETURN c.companyKey AS companyKey
+"""
+
+WRITE_COMPANY_FACTS = """
+UNWIND $rows AS row
+MATCH (c:Company {companyKey: row.companyKey})
+SET c.knownEmployees = row.knownEmployees, c.knownSpend = row.knownSpend, c.analyticsRun = $runId
+"""
+
+# --- relationships of a set of persons --------------------------------------------------------
+
+PERSON_NAMES = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})
+RETURN p.personId AS personId, p.displayName AS name, p.status AS status
+"""
+
+ADDRESSES_OF = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_ADDRESS]->(a:Address)
+RETURN DISTINCT a.key AS addressKey
+"""
+
+# Every holding of each address, by active persons: the residents households are derived from.
+RESIDENTS = """
+UNWIND $addressKeys AS ak
+MATCH (a:Identifier {key: ak})
+OPTIONAL MATCH (a)<-[l:HAS_ADDRESS]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
+RETURN ak AS addressKey, a {.streetNumber, .street, .locality, .postcode} AS address,
+       collect({personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}) AS holdings
+"""
+
+# What co-residents may share: family names, current phones and devices (never generic ones).
+HOUSEHOLD_FACTS = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
+OPTIONAL MATCH (r)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
+WHERE NOT coalesce(i.generic, false)
+RETURN pid AS personId, collect(DISTINCT r.familyKey) AS familyKeys,
+       collect({key: i.key, kind: i.kind, validTo: l.validTo, mergeRefused: i.mergeRefused}) AS identifiers
+"""
+
+SHARED_IDENTIFIERS = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
+WHERE NOT coalesce(i.generic, false)
+MATCH (i)<-[l2:HAS_PHONE|USED_DEVICE {current: true}]-(:SourceRecord)-[:DESCRIBES]->(o:Person)
+WHERE o.status = 'active' AND o.personId <> pid
+RETURN pid AS personId, o.personId AS other, i.key AS key, i.kind AS kind, i.mergeRefused AS mergeRefused,
+       l.validFrom AS validFrom, l.validTo AS validTo, l2.validFrom AS otherFrom, l2.validTo AS otherTo
+LIMIT $cap
+"""
+
+JOBS = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company)
+WHERE w.validTo IS NULL OR w.validTo >= date()
+RETURN pid AS personId, c.companyKey AS companyKey, c.name AS company, w.title AS title,
+       coalesce(w.decisionMaker, false) AS decisionMaker, w.validFrom AS validFrom, r.recordKey AS record
+"""
+
+SAME_EMPLOYER = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company)
+WHERE w.validTo IS NULL OR w.validTo >= date()
+MATCH (c)<-[w2:WORKS_AT {current: true}]-(:SourceRecord)-[:DESCRIBES]->(o:Person)
+WHERE o.status = 'active' AND o.personId <> pid AND (w2.validTo IS NULL OR w2.validTo >= date())
+WITH pid, c, collect(DISTINCT o.personId) AS others
+RETURN pid AS personId, c.companyKey AS companyKey, c.name AS company, others[..$cap] AS others
+"""
+
+SAME_CORPORATE_DOMAIN = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EMAIL {current: true}]->(e:Email)
+WHERE e.corporate = true
+WITH DISTINCT pid, e.domain AS domain
+MATCH (:Email {domain: domain})<-[:HAS_EMAIL {current: true}]-(:SourceRecord)-[:DESCRIBES]->(o:Person)
+WHERE o.status = 'active' AND o.personId <> pid
+WITH pid, domain, collect(DISTINCT o.personId) AS others
+RETURN pid AS personId, domain, others[..$cap] AS others
+"""
+
+PARENTS = """
+UNWIND $companyKeys AS ck
+MATCH (c:Company {companyKey: ck})-[s:SUBSIDIARY_OF {current: true}]->(p:Company)
+RETURN c.companyKey AS companyKey, p.companyKey AS parentKey, p.name AS parent,
+       s.source AS source, s.observedAt AS observedAt
+"""
+
+_SOCIAL = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle)
+MATCH (h){arrow}(o:SocialHandle)
+OPTIONAL MATCH (o)<-[:HAS_SOCIAL_HANDLE {current: true}]-(:SourceRecord)-[:DESCRIBES]->(op:Person)
+WHERE op.status = 'active'
+RETURN DISTINCT pid AS personId, h.key AS handle, type(e) AS type, o.key AS other, o.followers AS followers,
+       op.personId AS otherPerson, e.firstSeen AS firstSeen, e.lastSeen AS lastSeen, e.source AS source
+LIMIT $cap
+"""
+SOCIAL_OUT = _SOCIAL.replace("{arrow}", "-[e:FOLLOWS|MENTIONS]->")
+SOCIAL_IN = _SOCIAL.replace("{arrow}", "<-[e:FOLLOWS|MENTIONS]-")
+
+# --- influence of one person ------------------------------------------------------------------
+
+PROFILE = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})
+OPTIONAL MATCH (p)<-[:DESCRIBES]-(r:SourceRecord)
+WITH p, collect(r {.lifetimeSpend, .tier, .lastActivity}) AS metrics
+RETURN p.personId AS personId, p.displayName AS name, metrics,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle) |
+        h {.key, .platform, .handle, .followers, .pagerank, .analyticsRun,
+           knownFollowers: size([(h)<-[:FOLLOWS]-(f) | f])}] AS handles,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company) |
+        {companyKey: c.companyKey, name: c.name, title: w.title, decisionMaker: coalesce(w.decisionMaker, false),
+         validTo: w.validTo, knownEmployees: c.knownEmployees, knownSpend: c.knownSpend}] AS jobs
+"""
+
+LATEST_RUN = """
+MATCH (r:AnalyticsRun)
+WHERE r.finishedAt IS NOT NULL
+RETURN r {.*} AS run ORDER BY r.finishedAt DESC LIMIT 1
+"""
+
+_RANKING = """
+MATCH (p:Person)
+WHERE p.status = 'active' AND p.{key} IS NOT NULL
+RETURN p.personId AS personId, p.displayName AS name, p.valueScore AS valueScore,
+       p.lifetimeSpend AS lifetimeSpend, p.tier AS tier, p.lastActivity AS lastActivity,
+       p.reach AS reach, p.reachScore AS reachScore, p.networkInfluence AS networkInfluence,
+       p.businessScore AS businessScore, p.decisionMaker AS decisionMaker,
+       p.priorityScore AS priorityScore, p.priority AS priority, p.priorityReasons AS reasons,
+       p.flags AS flags
+ORDER BY p.{key} DESC, p.personId
+LIMIT $limit
+"""
+RANKING = {"value": _RANKING.replace("{key}", "valueScore"), "reach": _RANKING.replace("{key}", "reach"),
+           "priority": _RANKING.replace("{key}", "priorityScore")}
+
+# --- analytics refresh: pieces in, properties out ---------------------------------------------
+
+START_RUN = """
+CREATE (r:AnalyticsRun {runId: $runId, startedAt: datetime()})
+"""
+
+FINISH_RUN = """
+MATCH (r:AnalyticsRun {runId: $runId})
+SET r += $stats, r.finishedAt = datetime()
+"""
+
+COUNT_ACTIVE_PERSONS = "MATCH (p:Person) WHERE p.status = 'active' RETURN count(p) AS n"
+COUNT_ADDRESSES = "MATCH (a:Address) RETURN count(a) AS n"
+COUNT_COMPANIES = "MATCH (c:Company) RETURN count(c) AS n"
+COUNT_SOCIAL_HANDLES = """
+MATCH (h:SocialHandle)
+WHERE EXISTS { (h)-[:FOLLOWS|MENTIONS]-() }
+RETURN count(h) AS n
+"""
+
+EMAILS_WITHOUT_DOMAIN = """
+MATCH (e:Email)
+WHERE e.domain IS NULL
+RETURN e.key AS key, e.value AS value LIMIT $limit
+"""
+
+WRITE_EMAIL_DOMAINS = """
+UNWIND $rows AS row
+MATCH (e:Identifier {key: row.key})
+SET e.domain = row.domain, e.corporate = row.corporate
+"""
+
+ACTIVE_PERSONS_PAGE = """
+MATCH (p:Person)
+WHERE p.status = 'active' AND p.personId > $cursor
+WITH p ORDER BY p.personId LIMIT $limit
+RETURN p.personId AS personId
+"""
+
+ADDRESSES_PAGE = """
+MATCH (a:Address)
+WHERE a.key > $cursor
+WITH a ORDER BY a.key LIMIT $limit
+RETURN a.key AS addressKey, COUNT { (a)<-[:HAS_ADDRESS]-() } AS holdings
+"""
+
+SOCIAL_HANDLES_PAGE = """
+MATCH (h:SocialHandle)
+WHERE h.key > $cursor AND EXISTS { (h)-[:FOLLOWS|MENTIONS]-() }
+WITH h ORDER BY h.key LIMIT $limit
+RETURN h.key AS key
+"""
+
+SOCIAL_EDGES_OF = """
+UNWIND $keys AS k
+MATCH (h:Identifier {key: k})-[e:FOLLOWS|MENTIONS]-(o:SocialHandle)
+RETURN DISTINCT k AS key, o.key AS other, type(e) AS type, startNode(e).key AS source
+"""
+
+WRITE_HANDLE_RANKS = """
+UNWIND $rows AS row
+MATCH (h:Identifier {key: row.key})
+SET h.pagerank = row.pagerank, h.socialComponent = row.component, h.analyticsRun = $runId
+"""
+
+WRITE_HOUSEHOLDS = """
+UNWIND $households AS h
+MATCH (a:Identifier {key: h.addressKey})
+MERGE (hh:Household {householdId: h.householdId})
+SET hh.addressKey = h.addressKey, hh.name = h.name, hh.size = h.size, hh.currentSize = h.currentSize,
+    hh.inferred = true, hh.rule = $rule, hh.analyticsRun = $runId, hh.refreshedAt = datetime()
+MERGE (hh)-[at:AT_ADDRESS]->(a)
+SET at.inferred = true
+WITH hh, h
+UNWIND h.members AS m
+MATCH (p:Person {personId: m.personId})
+MERGE (p)-[mo:MEMBER_OF]->(hh)
+SET mo.validFrom = m.validFrom, mo.validTo = m.validTo, mo.current = m.current, mo.evidence = m.evidence,
+    mo.inferred = true, mo.rule = $rule
+"""
+
+# Derived facts are recomputed, so what the derivation no longer yields is removed.
+DROP_STALE_MEMBERSHIPS = """
+UNWIND $addressKeys AS ak
+MATCH (p:Person)-[mo:MEMBER_OF]->(hh:Household {addressKey: ak})
+WHERE NOT (hh.householdId + '|' + p.personId) IN $memberships
+DELETE mo
+"""
+
+DROP_STALE_HOUSEHOLDS = """
+UNWIND $addressKeys AS ak
+MATCH (hh:Household {addressKey: ak})
+WHERE NOT hh.householdId IN $householdIds
+DETACH DELETE hh
+"""
+
+WRITE_PERSON_SCORES = """
+UNWIND $rows AS row
+MATCH (p:Person {personId: row.personId})
+SET p += row.props, p.analyticsRun = $runId
+"""

@@ -1,0 +1,28 @@
+"""The demo data set loaded once: records, social edges, company parents, then an analytics refresh."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from graph import demo_data
+from graph.ingest import ingest
+from graph.refresh import refresh
+from graph.store import queries
+from service.demo import load_relations
+from service.parsing import parse_record
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@functools.cache
+def demo() -> demo_data.DemoData:
+    return demo_data.generate()
+
+
+def load_demo(store, settings) -> dict:
+    """Empty the graph and load the demo as `idgraph demo` does; returns the refresh figures."""
+    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    data = demo()
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records)])
+    load_relations(store, data)
+    return refresh(store, batch_size=25, today=TODAY)
