@@ -1,8 +1,8 @@
 """Blocking: cheap keys that bring together records worth comparing in full.
 
 Each rule turns a record into zero or more keys; two records are candidates when they
-share a key under any rule. The rules are deliberately varied so that a typo, a moved
-house or a changed family name still leaves at least one rule that pairs a duplicate.
+share a key under any rule. The rules are deliberately varied so that a typo, a move or
+a changed family name still leaves at least one rule that pairs a duplicate.
 """
 
 from __future__ import annotations
@@ -11,17 +11,20 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from graph.matching.comparisons import (
+from graph.matching.keys import (
     Record,
+    address_key,
     birth_date_key,
     email_keys,
+    name_key,
     national_id_key,
     phone_keys,
     postcode_key,
 )
-from graph.matching.text import fold, phonetic
+from graph.matching.text import phonetic
 
 Pair = tuple[int, int]
+MAX_BLOCK_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -32,15 +35,7 @@ class BlockingRule:
     uses: frozenset[str]
 
 
-def _given(record: Record) -> str:
-    return fold(record.get("given"))
-
-
-def _family(record: Record) -> str:
-    return fold(record.get("family"))
-
-
-def _all(*parts: Hashable) -> tuple[Hashable, ...]:
+def _when_all(*parts: Hashable) -> tuple[Hashable, ...]:
     return (parts,) if all(parts) else ()
 
 
@@ -49,51 +44,65 @@ def _birth_date(record: Record) -> tuple[Hashable, ...]:
     return (key,) if len(key) == 8 else ()
 
 
-def _family_sound_and_year(record: Record) -> tuple[Hashable, ...]:
-    return _all(phonetic(_family(record)), birth_date_key(record)[:4])
-
-
 def _given_initial_and_postcode(record: Record) -> tuple[Hashable, ...]:
-    return _all(_given(record)[:1], postcode_key(record))
+    return _when_all(name_key(record, "given")[:1], postcode_key(record))
 
 
 def _name_sounds(record: Record) -> tuple[Hashable, ...]:
-    # sorted so that a given/family swap lands in the same block
-    sounds = sorted((phonetic(_given(record)), phonetic(_family(record))))
-    return _all(*sounds)
+    # sorted, so that a given/family swap lands in the same block
+    sounds = sorted(phonetic(name_key(record, field)) for field in ("given", "family"))
+    return _when_all(*sounds)
+
+
+def _family_sound_and_year(record: Record) -> tuple[Hashable, ...]:
+    return _when_all(phonetic(name_key(record, "family")), birth_date_key(record)[:4])
+
+
+def _address(record: Record) -> tuple[Hashable, ...]:
+    return _when_all(address_key(record))
 
 
 def _national_id(record: Record) -> tuple[Hashable, ...]:
-    key = national_id_key(record)
-    return (key,) if key else ()
+    return _when_all(national_id_key(record))
 
 
 BIRTH_DATE = BlockingRule("birthDate", _birth_date, frozenset({"birthDate"}))
 GIVEN_INITIAL_POSTCODE = BlockingRule(
     "givenInitialPostcode", _given_initial_and_postcode, frozenset({"given", "address"})
 )
+NAME_SOUNDS = BlockingRule("nameSounds", _name_sounds, frozenset({"given", "family"}))
+
 CANDIDATE_RULES: tuple[BlockingRule, ...] = (
     BIRTH_DATE,
     GIVEN_INITIAL_POSTCODE,
+    NAME_SOUNDS,
     BlockingRule("familySoundYear", _family_sound_and_year, frozenset({"family", "birthDate"})),
-    BlockingRule("nameSounds", _name_sounds, frozenset({"given", "family"})),
+    BlockingRule("address", _address, frozenset({"address"})),
     BlockingRule("email", email_keys, frozenset({"email"})),
     BlockingRule("phone", phone_keys, frozenset({"phone"})),
     BlockingRule("nationalId", _national_id, frozenset({"nationalId"})),
 )
-EM_RULES: tuple[BlockingRule, ...] = (BIRTH_DATE, GIVEN_INITIAL_POSTCODE)
-
-MAX_BLOCK_SIZE = 200
-
-
-def blocking_keys(record: Record, rules: Sequence[BlockingRule] = CANDIDATE_RULES) -> list[tuple]:
-    """Every (rule name, key) of a record; a store can index these to find candidates."""
-    return [(rule.name, key) for rule in rules for key in rule.keys(record)]
+# each comparison is left out by at least one of these, so every m gets estimated
+EM_RULES: tuple[BlockingRule, ...] = (BIRTH_DATE, GIVEN_INITIAL_POSTCODE, NAME_SOUNDS)
 
 
-def rule_pairs(records: Sequence[Record], rule: BlockingRule, max_block_size: int = MAX_BLOCK_SIZE) -> set[Pair]:
-    """Index pairs (i < j) sharing a key; oversized blocks are skipped because a key
-    shared by hundreds of records (a switchboard number) says nothing about identity."""
+def blocking_keys(record: Record, rules: Sequence[BlockingRule] = CANDIDATE_RULES) -> list[str]:
+    """Every blocking key of a record as text, 'rule:part|part', sorted. A store can index
+    these: records sharing any key are the candidates ``candidate_pairs`` would give."""
+    return sorted({f"{rule.name}:{_text(key)}" for rule in rules for key in rule.keys(record)})
+
+
+def _text(key: Hashable) -> str:
+    if isinstance(key, tuple):
+        return "|".join(_text(part) for part in key)
+    return str(key)
+
+
+def rule_pairs(
+    records: Sequence[Record], rule: BlockingRule, max_block_size: int = MAX_BLOCK_SIZE
+) -> set[Pair]:
+    """Index pairs (i < j) sharing a key. Oversized blocks are skipped: a key shared by
+    hundreds of records (a switchboard number) says nothing about identity."""
     blocks: dict[Hashable, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         for key in rule.keys(record):
@@ -105,7 +114,9 @@ def rule_pairs(records: Sequence[Record], rule: BlockingRule, max_block_size: in
     return pairs
 
 
-def candidate_pairs(records: Sequence[Record], rules: Sequence[BlockingRule] = CANDIDATE_RULES) -> list[Pair]:
+def candidate_pairs(
+    records: Sequence[Record], rules: Sequence[BlockingRule] = CANDIDATE_RULES
+) -> list[Pair]:
     """Sorted union of the pairs of every rule."""
     pairs: set[Pair] = set()
     for rule in rules:

@@ -3,16 +3,36 @@
 A record is a plain mapping with optional keys ``given``, ``family``, ``birthDate``
 ('YYYY-MM-DD'), ``streetNumber``, ``street``, ``locality``, ``postcode``, ``phone``,
 ``email``, ``nationalId`` and ``gender``; ``phone`` and ``email`` may also be lists.
-Levels run from DIFFERENT (0) up to the strongest agreement; NULL (-1) means a side is
-missing, which the model treats as no evidence at all rather than disagreement.
+A side that is missing gives the NULL level, which the model treats as no evidence at all
+rather than as disagreement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from graph.matching.keys import (
+    Record,
+    address_key,
+    address_parts,
+    birth_date_key,
+    email_keys,
+    full_address,
+    gender_key,
+    name_key,
+    national_id_key,
+    phone_keys,
+)
+from graph.matching.levels import (
+    AddressLevel,
+    ContactLevel,
+    DateLevel,
+    GenderLevel,
+    IdentifierLevel,
+    NameLevel,
+)
 from graph.matching.text import (
     digits,
     fold,
@@ -22,67 +42,10 @@ from graph.matching.text import (
     phonetic,
 )
 
-Record = Mapping[str, object]
-
 CLOSE_NAME, SIMILAR_NAME, COMPATIBLE_NAME = 0.92, 0.85, 0.88
 SIMILAR_STREET, SIMILAR_EMAIL_LOCAL = 0.85, 0.88
 
-
-class NameLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    INITIAL = 1
-    PHONETIC = 2
-    SIMILAR = 3
-    CLOSE = 4
-    SWAPPED = 5
-    NICKNAME = 6
-    EXACT = 7
-
-
-class DateLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    SAME_YEAR = 1
-    ONE_EDIT = 2
-    TRANSPOSED = 3
-    EXACT = 4
-
-
-class AddressLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    LOCALITY = 1
-    POSTCODE = 2
-    STREET = 3
-    EXACT = 4
-
-
-class ContactLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    SIMILAR = 1
-    EXACT = 2
-
-
-class IdentifierLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    ONE_EDIT = 1
-    EXACT = 2
-
-
-class GenderLevel(IntEnum):
-    NULL = -1
-    DIFFERENT = 0
-    EQUAL = 1
-
-
 # --- names ---------------------------------------------------------------------------
-
-
-def _close(x: str, y: str) -> bool:
-    return x == y or jaro_winkler(x, y) >= CLOSE_NAME
 
 
 def _is_initial_of(x: str, y: str) -> bool:
@@ -90,7 +53,7 @@ def _is_initial_of(x: str, y: str) -> bool:
 
 
 def name_level(x: str, y: str, *, nicknames: bool = False) -> NameLevel:
-    """Level for two already folded names, without the swap check (needs both fields)."""
+    """Level of two folded names, short of the swap check (which needs both fields)."""
     if not x or not y:
         return NameLevel.NULL
     if x == y:
@@ -104,33 +67,35 @@ def name_level(x: str, y: str, *, nicknames: bool = False) -> NameLevel:
         return NameLevel.SIMILAR
     if phonetic(x) == phonetic(y):
         return NameLevel.PHONETIC
-    if _is_initial_of(x, y):
-        return NameLevel.INITIAL
-    return NameLevel.DIFFERENT
+    return NameLevel.INITIAL if _is_initial_of(x, y) else NameLevel.DIFFERENT
 
 
-def _names_swapped(a: Record, b: Record) -> bool:
-    given_a, family_a = fold(a.get("given")), fold(a.get("family"))
-    given_b, family_b = fold(b.get("given")), fold(b.get("family"))
+def _close(x: str, y: str) -> bool:
+    return x == y or jaro_winkler(x, y) >= CLOSE_NAME
+
+
+def names_swapped(a: Record, b: Record) -> bool:
+    given_a, family_a = name_key(a, "given"), name_key(a, "family")
+    given_b, family_b = name_key(b, "given"), name_key(b, "family")
     if not (given_a and family_a and given_b and family_b):
         return False
     return _close(given_a, family_b) and _close(family_a, given_b)
 
 
-def _compare_name_field(a: Record, b: Record, field: str, nicknames: bool) -> NameLevel:
-    level = name_level(fold(a.get(field)), fold(b.get(field)), nicknames=nicknames)
+def _compare_names(a: Record, b: Record, field: str, nicknames: bool) -> NameLevel:
+    level = name_level(name_key(a, field), name_key(b, field), nicknames=nicknames)
     if level in (NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL):
         return level
     # a full swap outranks the fuzzy levels: it explains both name fields at once
-    return NameLevel.SWAPPED if _names_swapped(a, b) else level
+    return NameLevel.SWAPPED if names_swapped(a, b) else level
 
 
 def compare_given(a: Record, b: Record) -> NameLevel:
-    return _compare_name_field(a, b, "given", nicknames=True)
+    return _compare_names(a, b, "given", nicknames=True)
 
 
 def compare_family(a: Record, b: Record) -> NameLevel:
-    return _compare_name_field(a, b, "family", nicknames=False)
+    return _compare_names(a, b, "family", nicknames=False)
 
 
 def given_names_compatible(a: str | None, b: str | None) -> bool:
@@ -151,6 +116,7 @@ def _transposed(x: str, y: str) -> bool:
 
 
 def date_level(a: object, b: object) -> DateLevel:
+    """Level of two dates written 'YYYY-MM-DD' (or any form with the digits in order)."""
     x, y = digits(a), digits(b)
     if not x or not y:
         return DateLevel.NULL
@@ -167,92 +133,65 @@ def compare_birth_dates(a: Record, b: Record) -> DateLevel:
     return date_level(a.get("birthDate"), b.get("birthDate"))
 
 
+_COMPATIBLE_DATES = (DateLevel.NULL, DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT)
+
+
 def birth_dates_compatible(a: str | None, b: str | None) -> bool:
     """Exact, day/month transposed or one digit off; missing dates never conflict."""
     return date_level(a, b) in _COMPATIBLE_DATES
 
 
-_COMPATIBLE_DATES = (DateLevel.NULL, DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT)
-
-
 # --- address -------------------------------------------------------------------------
 
 
-def _address(record: Record) -> tuple[str, str, str, str]:
-    postcode = fold(record.get("postcode")).replace(" ", "")
-    return (
-        fold(record.get("streetNumber")),
-        fold(record.get("street")),
-        postcode,
-        fold(record.get("locality")),
-    )
-
-
-def address_key(record: Record) -> tuple[str, str, str] | None:
-    number, street, postcode, _ = _address(record)
-    return (number, street, postcode) if number and street and postcode else None
-
-
-def postcode_key(record: Record) -> str | None:
-    return _address(record)[2] or None
-
-
 def compare_addresses(a: Record, b: Record) -> AddressLevel:
-    (num_a, street_a, post_a, loc_a), (num_b, street_b, post_b, loc_b) = _address(a), _address(b)
-    if not any(x and y for x, y in zip(_address(a), _address(b))):
+    parts_a, parts_b = address_parts(a), address_parts(b)
+    if not any(x and y for x, y in zip(parts_a, parts_b, strict=True)):
         return AddressLevel.NULL
-    if address_key(a) is not None and address_key(a) == address_key(b):
+    full_a = full_address(parts_a)
+    if full_a is not None and full_a == full_address(parts_b):
         return AddressLevel.EXACT
-    if num_a and num_a == num_b and street_a and street_b:
+    (number_a, street_a, post_a, place_a), (number_b, street_b, post_b, place_b) = parts_a, parts_b
+    if number_a and number_a == number_b and street_a and street_b:
         if jaro_winkler(street_a, street_b) >= SIMILAR_STREET:
             return AddressLevel.STREET
     if post_a and post_a == post_b:
         return AddressLevel.POSTCODE
-    return AddressLevel.LOCALITY if loc_a and loc_a == loc_b else AddressLevel.DIFFERENT
+    return AddressLevel.LOCALITY if place_a and place_a == place_b else AddressLevel.DIFFERENT
 
 
-# --- phone, email, national id, gender ----------------------------------------------
+# --- phone, e-mail, national id, gender ----------------------------------------------
 
 
-def _values(value: object) -> tuple[object, ...]:
-    if value is None:
-        return ()
-    return tuple(value) if isinstance(value, (list, tuple, set, frozenset)) else (value,)
-
-
-def phone_keys(record: Record) -> tuple[str, ...]:
-    # the last nine digits ignore how the country or trunk prefix was written
-    keys = (digits(v) for v in _values(record.get("phone")))
-    return tuple(sorted({k[-9:] for k in keys if len(k) >= 6}))
-
-
-def email_keys(record: Record) -> tuple[str, ...]:
-    keys = (str(v).strip().lower() for v in _values(record.get("email")))
-    return tuple(sorted({k for k in keys if "@" in k}))
+def _overlap(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bool:
+    return any(k in keys_b for k in keys_a)
 
 
 def compare_phones(a: Record, b: Record) -> ContactLevel:
     keys_a, keys_b = phone_keys(a), phone_keys(b)
     if not keys_a or not keys_b:
         return ContactLevel.NULL
-    return ContactLevel.EXACT if set(keys_a) & set(keys_b) else ContactLevel.DIFFERENT
+    return ContactLevel.EXACT if _overlap(keys_a, keys_b) else ContactLevel.DIFFERENT
+
+
+def _similar_local_parts(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bool:
+    locals_b = [k.split("@")[0] for k in keys_b]
+    return any(
+        jaro_winkler(k.split("@")[0], other) >= SIMILAR_EMAIL_LOCAL
+        for k in keys_a
+        for other in locals_b
+    )
 
 
 def compare_emails(a: Record, b: Record) -> ContactLevel:
     keys_a, keys_b = email_keys(a), email_keys(b)
     if not keys_a or not keys_b:
         return ContactLevel.NULL
-    if set(keys_a) & set(keys_b):
+    if _overlap(keys_a, keys_b):
         return ContactLevel.EXACT
-    locals_a = [k.split("@")[0] for k in keys_a]
-    locals_b = [k.split("@")[0] for k in keys_b]
-    if any(jaro_winkler(x, y) >= SIMILAR_EMAIL_LOCAL for x in locals_a for y in locals_b):
+    if _similar_local_parts(keys_a, keys_b):
         return ContactLevel.SIMILAR
     return ContactLevel.DIFFERENT
-
-
-def national_id_key(record: Record) -> str | None:
-    return fold(record.get("nationalId")).replace(" ", "") or None
 
 
 def compare_national_ids(a: Record, b: Record) -> IdentifierLevel:
@@ -262,14 +201,6 @@ def compare_national_ids(a: Record, b: Record) -> IdentifierLevel:
     if x == y:
         return IdentifierLevel.EXACT
     return IdentifierLevel.ONE_EDIT if one_edit_apart(x, y) else IdentifierLevel.DIFFERENT
-
-
-_GENDERS = {"m": "m", "male": "m", "man": "m", "f": "f", "female": "f", "woman": "f"}
-
-
-def gender_key(record: Record) -> str | None:
-    value = fold(record.get("gender"))
-    return _GENDERS.get(value, value) or None
 
 
 def compare_genders(a: Record, b: Record) -> GenderLevel:
@@ -286,9 +217,12 @@ KeyFunction = Callable[[Record], tuple[Hashable, ...]]
 
 @dataclass(frozen=True)
 class Comparison:
-    """One field comparison. ``exact_keys`` are the values behind its top level, so its
-    u can be counted from value frequencies; ``tf_field`` names the field whose value
-    frequency replaces the average u at ``tf_level`` (term-frequency adjustment)."""
+    """One field comparison.
+
+    ``exact_keys`` are the values behind its top level, so that level's u can be counted
+    from value frequencies. ``fields`` are the record keys it reads. At ``tf_level`` the
+    frequency of ``tf_field``'s value replaces the average u (term-frequency adjustment).
+    """
 
     name: str
     levels: type[IntEnum]
@@ -297,45 +231,46 @@ class Comparison:
     fields: tuple[str, ...]
     tf_field: str | None = None
     tf_level: IntEnum | None = None
+    unused_levels: tuple[IntEnum, ...] = ()
+    # levels whose evidence another comparison already counts: their weight stays 0
+    neutral_levels: tuple[IntEnum, ...] = ()
 
     @property
     def top_level(self) -> IntEnum:
         return max(self.levels)
 
+    @property
+    def observed_levels(self) -> tuple[IntEnum, ...]:
+        """Every level this comparison can return, NULL aside, weakest first."""
+        return tuple(x for x in self.levels if x >= 0 and x not in self.unused_levels)
+
 
 def _one(function: Callable[[Record], Hashable | None]) -> KeyFunction:
     def keys(record: Record) -> tuple[Hashable, ...]:
         key = function(record)
-        return () if key is None or key == "" else (key,)
+        return (key,) if key else ()
 
     return keys
 
 
-def _folded(field: str) -> Callable[[Record], str]:
-    return lambda record: fold(record.get(field))
+def _name(field: str) -> KeyFunction:
+    return _one(lambda record: name_key(record, field))
 
-
-def birth_date_key(record: Record) -> str:
-    return digits(record.get("birthDate"))
-
-
-TF_KEYS: dict[str, Callable[[Record], Hashable | None]] = {
-    "given": _folded("given"),
-    "family": _folded("family"),
-    "postcode": postcode_key,
-}
 
 _ADDRESS_FIELDS = ("streetNumber", "street", "postcode", "locality")
 
 COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("given", NameLevel, compare_given, _one(_folded("given")), ("given",),
+    Comparison("given", NameLevel, compare_given, _name("given"), ("given",),
                "given", NameLevel.EXACT),
-    Comparison("family", NameLevel, compare_family, _one(_folded("family")), ("family",),
-               "family", NameLevel.EXACT),
-    Comparison("birthDate", DateLevel, compare_birth_dates, _one(birth_date_key), ("birthDate",)),
+    # the swap is counted once, by the given-name comparison
+    Comparison("family", NameLevel, compare_family, _name("family"), ("family",),
+               "family", NameLevel.EXACT, (NameLevel.NICKNAME,), (NameLevel.SWAPPED,)),
+    Comparison("birthDate", DateLevel, compare_birth_dates, _one(birth_date_key),
+               ("birthDate",)),
     Comparison("address", AddressLevel, compare_addresses, _one(address_key), _ADDRESS_FIELDS,
                "postcode", AddressLevel.POSTCODE),
-    Comparison("phone", ContactLevel, compare_phones, phone_keys, ("phone",)),
+    Comparison("phone", ContactLevel, compare_phones, phone_keys, ("phone",),
+               unused_levels=(ContactLevel.SIMILAR,)),
     Comparison("email", ContactLevel, compare_emails, email_keys, ("email",)),
     Comparison("nationalId", IdentifierLevel, compare_national_ids, _one(national_id_key),
                ("nationalId",)),
@@ -347,9 +282,3 @@ COMPARISONS_BY_NAME = {c.name: c for c in COMPARISONS}
 def compare(a: Record, b: Record) -> dict[str, IntEnum]:
     """The comparison vector of a pair: comparison name -> level."""
     return {c.name: c.compare(a, b) for c in COMPARISONS}
-
-
-def level_key(level: IntEnum) -> str:
-    """JSON/explanation spelling of a level: ONE_EDIT -> 'oneEdit'."""
-    head, *rest = level.name.lower().split("_")
-    return head + "".join(part.title() for part in rest)

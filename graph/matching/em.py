@@ -1,8 +1,10 @@
-"""Expectation maximisation of m probabilities and the prior over comparison patterns.
+"""Expectation maximisation over comparison patterns, with three classes of pair:
+match, stranger and co-resident relative.
 
 Pairs are reduced to their comparison pattern (one level per comparison) and counted, so
-an iteration costs the number of distinct patterns, not the number of pairs. u stays
-fixed: it is estimated far better from random pairs than from blocked ones.
+an iteration costs the number of distinct patterns, not the number of pairs. Only m and
+the two class priors are estimated: u comes from random pairs, which estimate it far
+better than blocked pairs do, and how relatives share fields is fixed knowledge.
 """
 
 from __future__ import annotations
@@ -12,55 +14,85 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.matching.comparisons import COMPARISONS
-from graph.matching.model import KinRule, log2_odds, probability
+from graph.matching.relatives import RelativeKind, log2_sum
 
 Pattern = tuple[int, ...]
 Table = list[dict[int, float]]  # per comparison, in COMPARISONS order: level -> probability
+Posterior = tuple[float, float]  # P(match), P(relatives)
 
 NAMES = tuple(c.name for c in COMPARISONS)
-BOUNDS = (1e-6, 1 - 1e-6)
+BOUNDS = (1e-9, 0.5)
+M_BOUNDS = (1e-6, 1 - 1e-6)
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """What EM does not estimate: u and the kinds of relatives."""
+
+    u: Table
+    kinds: tuple[RelativeKind, ...]
+
+    def relatives_table(self, kind: RelativeKind, m: Table) -> Table:
+        return [
+            {level: kind.probability(name, m[i][level], p) for level, p in self.u[i].items()}
+            for i, name in enumerate(NAMES)
+        ]
 
 
 @dataclass(frozen=True)
 class Session:
     m: Table
     prior: float
-    # expected number of matching pairs in which each comparison was observed
-    support: list[float]
+    relatives_prior: float
+    support: list[float]  # expected matches in which each comparison was observed
 
 
-def pattern_log2_odds(
-    pattern: Pattern, m: Table, u: Table, prior: float, kin: KinRule, skip: frozenset[int] = frozenset()
-) -> float:
-    weights = {
-        NAMES[i]: math.log2(m[i][level] / u[i][level])
-        for i, level in enumerate(pattern)
-        if level >= 0 and i not in skip
-    }
-    prior_weight = log2_odds(prior)
-    return prior_weight + sum(weights.values()) + kin.adjustment(weights, prior_weight)
+def _log2_table(table: Table, skip: frozenset[int]) -> Table:
+    # skipped comparisons and NULL levels contribute log2(1) = 0 to every class
+    return [
+        {level: 0.0 if i in skip else math.log2(p) for level, p in row.items()} | {-1: 0.0}
+        for i, row in enumerate(table)
+    ]
 
 
-def match_probabilities(
-    patterns: Mapping[Pattern, int], m: Table, u: Table, prior: float, kin: KinRule,
+def _log2_sum_over(pattern: Pattern, log_table: Table) -> float:
+    return sum(row[level] for row, level in zip(log_table, pattern, strict=True))
+
+
+def posteriors(
+    patterns: Mapping[Pattern, int], m: Table, fixed: Fixed, prior: float, relatives_prior: float,
     skip: frozenset[int] = frozenset(),
-) -> dict[Pattern, float]:
-    return {p: probability(pattern_log2_odds(p, m, u, prior, kin, skip)) for p in patterns}
+) -> dict[Pattern, Posterior]:
+    strangers_prior = math.log2(1 - prior - relatives_prior)
+    log_m, log_u = _log2_table(m, skip), _log2_table(fixed.u, skip)
+    kinds = [
+        (math.log2(relatives_prior * kind.share), _log2_table(fixed.relatives_table(kind, m), skip))
+        for kind in fixed.kinds
+    ]
+    result = {}
+    for pattern in patterns:
+        match = math.log2(prior) + _log2_sum_over(pattern, log_m)
+        strangers = strangers_prior + _log2_sum_over(pattern, log_u)
+        relatives = log2_sum(*(kind_prior + _log2_sum_over(pattern, log_k)
+                               for kind_prior, log_k in kinds), -math.inf)
+        total = log2_sum(match, strangers, relatives)
+        result[pattern] = (2.0 ** (match - total), 2.0 ** (relatives - total))
+    return result
 
 
 def expectation_maximisation(
     patterns: Mapping[Pattern, int],
     m: Table,
-    u: Table,
-    prior: float,
-    kin: KinRule,
+    fixed: Fixed,
+    prior: float = 0.3,
+    relatives_prior: float = 0.1,
     skip: frozenset[int] = frozenset(),
     *,
     pseudo_count: float = 10.0,
     max_iterations: int = 50,
     tolerance: float = 1e-5,
 ) -> Session:
-    """Fit m (for comparisons not in ``skip``) and the prior of these patterns.
+    """Fit m (for comparisons not in ``skip``) and both class priors of these patterns.
 
     ``pseudo_count`` pseudo-matches drawn from the starting m act as a Dirichlet prior,
     so a comparison seen in few matches stays near its starting value instead of
@@ -69,35 +101,38 @@ def expectation_maximisation(
     start, total = m, sum(patterns.values())
     support = [0.0] * len(NAMES)
     for _ in range(max_iterations):
-        posterior = match_probabilities(patterns, m, u, prior, kin, skip)
+        posterior = posteriors(patterns, m, fixed, prior, relatives_prior, skip)
         counts, support = _expected_level_counts(patterns, posterior, skip)
         new_m = _maximise(counts, support, start, pseudo_count)
-        new_prior = _clamp(sum(n * posterior[p] for p, n in patterns.items()) / total)
-        change = max(_largest_change(m, new_m), abs(new_prior - prior))
-        m, prior = new_m, new_prior
+        new_prior = _clamp(sum(n * posterior[p][0] for p, n in patterns.items()) / total)
+        new_relatives = _clamp(sum(n * posterior[p][1] for p, n in patterns.items()) / total)
+        change = max(
+            _largest_change(m, new_m), abs(new_prior - prior), abs(new_relatives - relatives_prior)
+        )
+        m, prior, relatives_prior = new_m, new_prior, new_relatives
         if change < tolerance:
             break
-    return Session(m, prior, support)
+    return Session(m, prior, relatives_prior, support)
 
 
 def _expected_level_counts(
-    patterns: Mapping[Pattern, int], posterior: Mapping[Pattern, float], skip: frozenset[int]
+    patterns: Mapping[Pattern, int], posterior: Mapping[Pattern, Posterior], skip: frozenset[int]
 ) -> tuple[Table, list[float]]:
     counts: Table = [dict() for _ in NAMES]
     for pattern, n in patterns.items():
         for i, level in enumerate(pattern):
             if level >= 0 and i not in skip:
-                counts[i][level] = counts[i].get(level, 0.0) + n * posterior[pattern]
+                counts[i][level] = counts[i].get(level, 0.0) + n * posterior[pattern][0]
     return counts, [sum(c.values()) for c in counts]
 
 
 def _maximise(counts: Table, support: Sequence[float], start: Table, pseudo_count: float) -> Table:
+    def estimate(i: int, level: int, p0: float) -> float:
+        m = (counts[i].get(level, 0.0) + pseudo_count * p0) / (support[i] + pseudo_count)
+        return min(max(m, M_BOUNDS[0]), M_BOUNDS[1])
+
     return [
-        {
-            level: _clamp((counts[i].get(level, 0.0) + pseudo_count * p0) / (support[i] + pseudo_count))
-            for level, p0 in start[i].items()
-        }
-        for i in range(len(start))
+        {level: estimate(i, level, p0) for level, p0 in row.items()} for i, row in enumerate(start)
     ]
 
 

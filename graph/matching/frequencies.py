@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
-from graph.matching.comparisons import TF_KEYS, Record
+from graph.matching.keys import FREQUENCY_KEYS, Record
 
 FrequencyLookup = Callable[[str, Hashable], float | None]
+MIN_VALUES = 100
 
 
 def frequency_key(field: str, record: Record) -> Hashable | None:
     """The key a frequency lookup receives for ``field`` of ``record``."""
-    return TF_KEYS[field](record) or None
+    return FREQUENCY_KEYS[field](record) or None
 
 
 class FrequencyTable:
@@ -29,17 +30,28 @@ class FrequencyTable:
 
     @classmethod
     def from_records(cls, records: Iterable[Record]) -> FrequencyTable:
-        counts: dict[str, Counter] = {field: Counter() for field in TF_KEYS}
+        counts: dict[str, Counter] = {field: Counter() for field in FREQUENCY_KEYS}
         for record in records:
-            for field in TF_KEYS:
+            for field in FREQUENCY_KEYS:
                 key = frequency_key(field, record)
                 if key is not None:
                     counts[field][key] += 1
         return cls(counts)
 
+    @classmethod
+    def from_value_counts(cls, counts: Mapping[str, Mapping[str, int]]) -> FrequencyTable:
+        """From raw value counts per field (say, a store's count query); values are
+        folded here, and values that fold alike are merged."""
+        folded: dict[str, Counter] = {field: Counter() for field in counts}
+        for field, values in counts.items():
+            for value, count in values.items():
+                key = frequency_key(field, {field: value})
+                if key is not None:
+                    folded[field][key] += count
+        return cls(folded)
+
     def __call__(self, field: str, key: Hashable) -> float | None:
-        total = self._totals.get(field, 0)
-        if not total:
-            return None
-        # an unseen value is at least as rare as a value seen once
-        return max(self._counts[field].get(key, 0), 1) / total
+        """Relative frequency, or None (use the average u) for a value never seen or a
+        field seen too rarely for its frequencies to mean anything."""
+        total, count = self._totals.get(field, 0), self._counts.get(field, {}).get(key, 0)
+        return count / total if total >= MIN_VALUES and count else None

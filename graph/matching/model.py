@@ -1,14 +1,11 @@
-"""Fellegi-Sunter scoring with term-frequency adjustment and a cap on kin evidence.
+"""Fellegi-Sunter scoring with term-frequency adjustment and a household class.
 
 Each comparison level has m = P(level | match) and u = P(level | non-match); its match
-weight is log2(m/u). The total is the prior's log2 odds plus the weights, and the match
-probability is the base-2 sigmoid of that total.
-
-Fellegi-Sunter assumes comparisons are independent given match status. Relatives break
-that: family name, address, phone and (for twins) birth date agree together for people
-who are not the same person. So the positive weight of those *kin* comparisons is capped:
-on their own they can raise the odds to at most ``kin.max_log2_odds``, and a personal
-discriminator (given name, e-mail, national id) has to carry the rest.
+weight is log2(m/u). The classic total is the prior's log2 odds plus the weights, and the
+match probability is the base-2 sigmoid of the total. Term-frequency adjustment replaces
+the average u of an exact agreement with the frequency of the agreed value, so 'smith'
+counts less than 'zabrowski'. Non-matches also include co-resident relatives (see
+``relatives``); the weight that costs shows as one more contribution, ``household``.
 """
 
 from __future__ import annotations
@@ -17,13 +14,17 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import IntEnum
 from pathlib import Path
 
-from graph.matching.comparisons import COMPARISONS, Record, compare, level_key
+from graph.matching.comparisons import COMPARISONS, Comparison, compare
 from graph.matching.frequencies import FrequencyLookup, frequency_key
+from graph.matching.keys import Record
+from graph.matching.levels import level_key
+from graph.matching.relatives import Relatives, log2_sum
 
 FORMAT_VERSION = 1
-KIN_CAP = "kinCap"
+HOUSEHOLD = "household"
 
 
 class ModelFormatError(ValueError):
@@ -38,21 +39,6 @@ class LevelParams:
     @property
     def weight(self) -> float:
         return math.log2(self.m / self.u)
-
-
-@dataclass(frozen=True)
-class KinRule:
-    comparisons: frozenset[str]
-    max_log2_odds: float
-
-    def adjustment(self, weights: Mapping[str, float], prior_log2_odds: float) -> float:
-        """Non-positive correction that caps the kin comparisons' combined agreement."""
-        agreement = sum(max(w, 0.0) for name, w in weights.items() if name in self.comparisons)
-        allowance = max(self.max_log2_odds - prior_log2_odds, 0.0)
-        return min(allowance - agreement, 0.0)
-
-
-DEFAULT_KIN = KinRule(frozenset({"family", "birthDate", "address", "phone"}), 4.5)
 
 
 @dataclass(frozen=True)
@@ -73,14 +59,12 @@ class MatchResult:
         return self.probability >= threshold
 
 
-def log2_odds(probability: float) -> float:
-    return math.log2(probability / (1.0 - probability))
+def log2_odds(p: float) -> float:
+    return math.log2(p / (1.0 - p))
 
 
 def probability(log2_odds_value: float) -> float:
-    if log2_odds_value < -1000:
-        return 0.0
-    return 1.0 / (1.0 + 2.0 ** -min(log2_odds_value, 1000.0))
+    return 1.0 / (1.0 + 2.0 ** -min(max(log2_odds_value, -1000.0), 1000.0))
 
 
 @dataclass(frozen=True)
@@ -89,7 +73,7 @@ class Model:
 
     prior: float
     parameters: Mapping[str, Mapping[str, LevelParams]]
-    kin: KinRule = DEFAULT_KIN
+    relatives: Relatives
     threshold: float = 0.9
     trained_at: str | None = None
     frequencies: FrequencyLookup | None = field(default=None, compare=False, repr=False)
@@ -98,25 +82,44 @@ class Model:
         return replace(self, frequencies=frequencies)
 
     def score(self, a: Record, b: Record) -> MatchResult:
+        """Match probability of two records with each comparison's weight, for
+        explanations. The weights plus the prior and the household correction add up
+        to ``match_weight``."""
         levels = compare(a, b)
-        weights = {c.name: self._weight(c, levels[c.name], a) for c in COMPARISONS}
+        # log2 joint likelihood of each class: match, strangers, then each kind of relatives
+        relatives = self.relatives
+        classes = [math.log2(self.prior), math.log2(1 - self.prior - relatives.prior)]
+        classes += [math.log2(relatives.prior * kind.share) for kind in relatives.kinds]
+        contributions = []
+        for comparison in COMPARISONS:
+            level = levels[comparison.name]
+            probabilities = self._probabilities(comparison, level, a)
+            weight = 0.0
+            if probabilities is not None:
+                classes = [c + math.log2(p) for c, p in zip(classes, probabilities, strict=True)]
+                weight = math.log2(probabilities[0] / probabilities[1])
+            contributions.append(Contribution(comparison.name, level_key(level), weight))
+        total = classes[0] - log2_sum(*classes[1:])
         prior_weight = log2_odds(self.prior)
-        contributions = [
-            Contribution(c.name, level_key(levels[c.name]), weights[c.name]) for c in COMPARISONS
-        ]
-        capped = self.kin.adjustment(weights, prior_weight)
-        if capped:
-            contributions.append(Contribution(KIN_CAP, "capped", capped))
-        total = prior_weight + sum(weights.values()) + capped
+        household = total - prior_weight - sum(c.weight for c in contributions)
+        if abs(household) >= 0.01:
+            contributions.append(Contribution(HOUSEHOLD, "relatives", household))
         return MatchResult(probability(total), total, prior_weight, tuple(contributions))
 
-    def _weight(self, comparison, level, record: Record) -> float:
-        params = self.parameters.get(comparison.name, {}).get(level_key(level))
+    def _probabilities(
+        self, comparison: Comparison, level: IntEnum, record: Record
+    ) -> tuple[float, ...] | None:
+        """P(level) for each class (match, strangers, each kind of relatives), or None when
+        the level is no evidence."""
+        key = level_key(level)
+        params = self.parameters.get(comparison.name, {}).get(key)
         if params is None:
-            return 0.0
+            return None
+        u = params.u
         if level == comparison.tf_level and self.frequencies is not None:
-            return math.log2(params.m / self._tf_u(comparison.tf_field, record, params.u))
-        return params.weight
+            u = self._tf_u(comparison.tf_field, record, u)
+        kinds = self.relatives.kinds
+        return params.m, u, *(kind.probability(comparison.name, params.m, u) for kind in kinds)
 
     def _tf_u(self, tf_field: str, record: Record, average_u: float) -> float:
         key = frequency_key(tf_field, record)
@@ -131,7 +134,7 @@ class Model:
             "trainedAt": self.trained_at,
             "prior": self.prior,
             "threshold": self.threshold,
-            "kin": {"comparisons": sorted(self.kin.comparisons), "maxLog2Odds": self.kin.max_log2_odds},
+            "relatives": self.relatives.to_dict(),
             "comparisons": {
                 name: {level: {"m": p.m, "u": p.u} for level, p in levels.items()}
                 for name, levels in self.parameters.items()
@@ -141,15 +144,17 @@ class Model:
     @classmethod
     def from_dict(cls, data: Mapping) -> Model:
         if data.get("version") != FORMAT_VERSION:
-            raise ModelFormatError(f"unsupported match model version {data.get('version')!r}")
+            version = data.get("version")
+            raise ModelFormatError(f"unsupported match model version {version!r}")
         try:
             parameters = {
-                name: {level: LevelParams(float(p["m"]), float(p["u"])) for level, p in levels.items()}
+                name: {key: LevelParams(float(p["m"]), float(p["u"])) for key, p in levels.items()}
                 for name, levels in data["comparisons"].items()
             }
-            kin = KinRule(frozenset(data["kin"]["comparisons"]), float(data["kin"]["maxLog2Odds"]))
-            return cls(float(data["prior"]), parameters, kin, float(data["threshold"]), data.get("trainedAt"))
-        except (KeyError, TypeError, ValueError) as error:
+            relatives = Relatives.from_dict(data["relatives"])
+            prior, threshold = float(data["prior"]), float(data["threshold"])
+            return cls(prior, parameters, relatives, threshold, data.get("trainedAt"))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ModelFormatError(f"malformed match model: {error}") from error
 
     def save(self, path: str | Path) -> None:

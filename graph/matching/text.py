@@ -59,7 +59,7 @@ def _canonicals(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=50_000)
-def _nicknames(name: str) -> frozenset[str]:
+def nicknames_of(name: str) -> frozenset[str]:
     return frozenset(_nicknamer().nicknames_of(name))
 
 
@@ -67,6 +67,6 @@ def nickname_equivalent(a: str, b: str) -> bool:
     """True when one name is a nickname of the other or both shorten the same name."""
     if not a or not b:
         return False
-    if b in _nicknames(a) or a in _nicknames(b):
+    if b in nicknames_of(a) or a in nicknames_of(b):
         return True
     return bool(_canonicals(a) & _canonicals(b))

@@ -1,0 +1,61 @@
+"""Named agreement levels, weakest first. NULL means a side is missing: no evidence."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class NameLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    INITIAL = 1  # one side is just the initial of the other
+    PHONETIC = 2  # same metaphone code
+    SIMILAR = 3  # Jaro-Winkler >= 0.85
+    CLOSE = 4  # Jaro-Winkler >= 0.92
+    SWAPPED = 5  # given and family names exchanged
+    NICKNAME = 6  # Bob / Robert
+    EXACT = 7
+
+
+class DateLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    SAME_YEAR = 1
+    ONE_EDIT = 2  # one digit off, or two adjacent digits swapped
+    TRANSPOSED = 3  # day and month exchanged
+    EXACT = 4
+
+
+class AddressLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    LOCALITY = 1
+    POSTCODE = 2
+    STREET = 3  # same number, street name Jaro-Winkler >= 0.85
+    EXACT = 4  # same number, street and postcode
+
+
+class ContactLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    SIMILAR = 1  # e-mail local parts Jaro-Winkler >= 0.88
+    EXACT = 2
+
+
+class IdentifierLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    ONE_EDIT = 1
+    EXACT = 2
+
+
+class GenderLevel(IntEnum):
+    NULL = -1
+    DIFFERENT = 0
+    EQUAL = 1
+
+
+def level_key(level: IntEnum) -> str:
+    """JSON and explanation spelling of a level: ONE_EDIT -> 'oneEdit'."""
+    head, *rest = level.name.lower().split("_")
+    return head + "".join(part.title() for part in rest)

@@ -1,0 +1,173 @@
+import pytest
+
+from graph.matching import birth_dates_compatible, compare, given_names_compatible
+from graph.matching.comparisons import (
+    compare_addresses,
+    compare_birth_dates,
+    compare_emails,
+    compare_family,
+    compare_genders,
+    compare_given,
+    compare_national_ids,
+    compare_phones,
+)
+from graph.matching.levels import (
+    AddressLevel,
+    ContactLevel,
+    DateLevel,
+    GenderLevel,
+    IdentifierLevel,
+    NameLevel,
+    level_key,
+)
+
+ROBERT = {"given": "Robert", "family": "Smith"}
+
+
+@pytest.mark.parametrize(
+    ("other", "level"),
+    [
+        ({"given": "  ROBERT "}, NameLevel.EXACT),
+        ({"given": "Bob"}, NameLevel.NICKNAME),
+        ({"given": "Robbert"}, NameLevel.CLOSE),
+        ({"given": "Hobert"}, NameLevel.SIMILAR),
+        ({"given": "Rupert"}, NameLevel.NICKNAME),
+        ({"given": "R."}, NameLevel.INITIAL),
+        ({"given": "Smith", "family": "Robert"}, NameLevel.SWAPPED),
+        ({"given": "Alice"}, NameLevel.DIFFERENT),
+        ({"family": "Smith"}, NameLevel.NULL),
+    ],
+)
+def test_given_name_levels(other, level):
+    assert compare_given(ROBERT, {"family": "Smith"} | other) == level
+
+
+def test_given_names_that_only_sound_alike_reach_the_phonetic_level():
+    assert compare_given({"given": "Catherine"}, {"given": "Kathryn"}) == NameLevel.PHONETIC
+
+
+def test_accents_and_punctuation_are_folded_away():
+    assert compare_family({"family": "O'Brién"}, {"family": "obrien"}) == NameLevel.EXACT
+
+
+def test_family_names_have_no_nicknames_and_count_a_swap_on_the_given_name_only():
+    swapped = {"given": "Smith", "family": "Robert"}
+    assert compare_family({"family": "Robert"}, {"family": "Bob"}) == NameLevel.DIFFERENT
+    assert compare_family(ROBERT, swapped) == NameLevel.SWAPPED
+    assert compare_family({"family": "Smith"}, {"family": "Smyth"}) == NameLevel.SIMILAR
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1980-03-14", "1980-03-14", DateLevel.EXACT),
+        ("1980-03-11", "1980-11-03", DateLevel.TRANSPOSED),
+        ("1980-03-14", "1980-03-15", DateLevel.ONE_EDIT),
+        ("1980-03-14", "1908-03-14", DateLevel.ONE_EDIT),  # adjacent digits swapped
+        ("1980-03-14", "1980-11-02", DateLevel.SAME_YEAR),
+        ("1980-03-14", "1975-06-30", DateLevel.DIFFERENT),
+        ("1980-03-14", None, DateLevel.NULL),
+    ],
+)
+def test_birth_date_levels(a, b, level):
+    assert compare_birth_dates({"birthDate": a}, {"birthDate": b}) == level
+
+
+HOME = {"streetNumber": "12", "street": "High Street", "postcode": "AB1 2CD", "locality": "Ashford"}
+
+
+@pytest.mark.parametrize(
+    ("other", "level"),
+    [
+        ({"street": "high street", "postcode": "ab12cd"}, AddressLevel.EXACT),
+        ({"street": "Hihg Street", "postcode": "ZZ9 9ZZ"}, AddressLevel.STREET),
+        ({"streetNumber": "40", "street": "Mill Lane"}, AddressLevel.POSTCODE),
+        ({"streetNumber": "40", "street": "Mill Lane", "postcode": "XY1"}, AddressLevel.LOCALITY),
+        ({"streetNumber": "1", "street": "Oak Road", "postcode": "XY1", "locality": "Upton"},
+         AddressLevel.DIFFERENT),
+    ],
+)
+def test_address_levels(other, level):
+    assert compare_addresses(HOME, HOME | other) == level
+
+
+def test_an_address_with_nothing_comparable_is_null():
+    assert compare_addresses({"postcode": "AB1"}, {"locality": "Ashford"}) == AddressLevel.NULL
+
+
+def test_phones_match_whatever_prefix_and_spacing_and_in_lists():
+    def level(a, b):
+        return compare_phones({"phone": a}, {"phone": b})
+
+    assert level("+44 7700 900123", "07700-900123") == ContactLevel.EXACT
+    assert level(["01632 960000", "07700900123"], "+447700900123") == ContactLevel.EXACT
+    assert level("07700900123", "07700900999") == ContactLevel.DIFFERENT
+    assert level("07700900123", None) == ContactLevel.NULL
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("Rob.Smith@Example.com", "rob.smith@example.com", ContactLevel.EXACT),
+        ("rob.smith@example.com", "rob.smyth@other.org", ContactLevel.SIMILAR),
+        ("rob.smith@example.com", "alice@example.com", ContactLevel.DIFFERENT),
+        ("rob.smith@example.com", "not an email", ContactLevel.NULL),
+    ],
+)
+def test_email_levels(a, b, level):
+    assert compare_emails({"email": a}, {"email": b}) == level
+
+
+def test_national_id_and_gender_levels():
+    assert compare_national_ids({"nationalId": "AB 123456"}, {"nationalId": "ab123456"}) \
+        == IdentifierLevel.EXACT
+    assert compare_national_ids({"nationalId": "123456"}, {"nationalId": "123465"}) \
+        == IdentifierLevel.ONE_EDIT
+    assert compare_national_ids({"nationalId": "123456"}, {"nationalId": "654321"}) \
+        == IdentifierLevel.DIFFERENT
+    assert compare_genders({"gender": "Female"}, {"gender": "f"}) == GenderLevel.EQUAL
+    assert compare_genders({"gender": "male"}, {"gender": "F"}) == GenderLevel.DIFFERENT
+
+
+def test_compare_gives_every_comparison_and_missing_fields_are_null():
+    levels = compare(ROBERT, {"given": "Bob"})
+    assert set(levels) == {"given", "family", "birthDate", "address", "phone", "email",
+                           "nationalId", "gender"}
+    assert levels["given"] == NameLevel.NICKNAME
+    assert all(level == -1 for name, level in levels.items() if name != "given")
+
+
+def test_level_keys_are_camel_case():
+    assert level_key(DateLevel.ONE_EDIT) == "oneEdit"
+    assert level_key(NameLevel.EXACT) == "exact"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [
+        ("Robert", "Bob", True),
+        ("Robert", "R", True),
+        ("Jonathan", "Jonathon", True),
+        ("Robert", None, True),
+        ("Emma", "Olivia", False),
+        ("Catherine", "Kathryn", False),  # sounds alike, but too far apart to vouch for
+    ],
+)
+def test_given_names_compatible(a, b, compatible):
+    assert given_names_compatible(a, b) is compatible
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [
+        ("1980-03-14", "1980-03-14", True),
+        ("1980-03-11", "1980-11-03", True),
+        ("1980-03-14", "1980-03-19", True),
+        (None, "1980-03-14", True),
+        ("1980-03-14", "1980-05-02", False),
+        ("1980-03-14", "1982-03-14", True),  # one digit off, even in the year
+        ("1980-03-14", "1981-04-14", False),
+    ],
+)
+def test_birth_dates_compatible(a, b, compatible):
+    assert birth_dates_compatible(a, b) is compatible
