@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from graph.config import Settings
+from graph import match_input
 from graph.conflicts import Facts
 from graph.model import KINDS, Record
 from graph.resolution import Decision, Link, Person, decide
@@ -39,6 +40,7 @@ def record_props(record: Record) -> dict:
         "birthDate": record.birth_date, "gender": record.gender, "ignoredValues": list(record.ignored),
         "lifetimeSpend": m.get("lifetimeSpend"), "nightsLastYear": m.get("nightsLastYear"),
         "tier": m.get("tier"), "lastActivity": m.get("lastActivity"),
+        "matchFields": match_input.dumps(match_input.match_fields(record)),
     }
     return props
 
