@@ -44,11 +44,18 @@ class Facts:
     given: set[str] = field(default_factory=set)
     birth_dates: set[dt.date] = field(default_factory=set)
     national_ids: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)     # family-name keys, to recognise swapped names
 
     def absorb(self, other: "Facts") -> None:
         self.given |= other.given
         self.birth_dates |= other.birth_dates
         self.national_ids |= other.national_ids
+        self.families |= other.families
+
+
+def _names_swapped(a: Facts, b: Facts) -> bool:
+    """Given and family name written the other way round on one side ("Clark Julia")."""
+    return bool(a.given & b.families) and bool(b.given & a.families)
 
 
 def conflict(a: Facts, b: Facts) -> str | None:
@@ -58,6 +65,7 @@ def conflict(a: Facts, b: Facts) -> str | None:
     if a.birth_dates and b.birth_dates and not any(
             birth_dates_compatible(x, y) for x in a.birth_dates for y in b.birth_dates):
         return "different birth dates"
-    if a.given and b.given and not any(given_names_compatible(x, y) for x in a.given for y in b.given):
+    if a.given and b.given and not any(given_names_compatible(x, y) for x in a.given for y in b.given) \
+            and not _names_swapped(a, b):
         return "different given names"
     return None

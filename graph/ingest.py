@@ -1,17 +1,30 @@
-"""Use case: store source records and resolve each to a Person, one transaction per record."""
+"""Use case: store source records and resolve each to a Person, one transaction per chunk of records.
+
+A chunk is written with a few UNWIND statements: the records and their identifier links first
+(linking takes the identifier nodes in key order, so a concurrent ingest of the same identifiers
+waits or retries instead of reading stale links), then the evidence around the chunk is read once,
+graph/chunk_resolution.py replays the chunk's records one after another in memory, and the
+decisions are written back in batches. Contention retries the whole chunk.
+"""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 
-from graph.config import Settings
 from graph import match_input
+from graph.chunk_resolution import ChunkResolver, Item, Known, Plan, Snapshot, name_key, stitching
+from graph.config import Settings
 from graph.conflicts import Facts
-from graph.model import KINDS, Record
-from graph.resolution import Decision, Link, Person, decide
-from graph.store import queries as q
+from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
+from graph.matching import Model
+from graph.model import Identifier, Record
+from graph.model_file import active_model
+from graph.resolution import Thresholds
 from graph.store import queries_analytics as qa
+from graph.store import queries_ingest as qi
 from graph.store.values import native
+
+CHUNK_SIZE = 200
 
 
 @dataclass
@@ -22,13 +35,20 @@ class Outcome:
     outcome: str
     merged: list[str] = field(default_factory=list)
     refused: list[dict] = field(default_factory=list)
+    possiblySame: dict[str, float] = field(default_factory=dict)   # personId -> match probability
+    splitOff: list[str] = field(default_factory=list)              # persons split from this one
 
 
 def new_person_id() -> str:
     return "P-" + uuid.uuid4().hex[:16]
 
 
-def record_props(record: Record) -> dict:
+def default_model(settings: Settings) -> Model:
+    """The trained model file if there is one, else the shipped default (re-read when it changes)."""
+    return active_model(settings).model
+
+
+def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
     m = record.metrics
     props = {
         "source": record.source, "sourceId": record.source_id, "observedAt": record.observed_at,
@@ -40,92 +60,207 @@ def record_props(record: Record) -> dict:
         "birthDate": record.birth_date, "gender": record.gender, "ignoredValues": list(record.ignored),
         "lifetimeSpend": m.get("lifetimeSpend"), "nightsLastYear": m.get("nightsLastYear"),
         "tier": m.get("tier"), "lastActivity": m.get("lastActivity"),
-        "matchFields": match_input.dumps(match_input.match_fields(record)),
+        "matchFields": match_input.dumps(fields),
     }
+    # every rule's property is written, so a key the record no longer has is removed (null)
+    props.update({prop: blocks.get(rule) for rule, prop in qi.BLOCK_RULES.items()})
     return props
 
 
-def _identifier_rows(record: Record) -> list[dict]:
-    link = {"source": record.source, "observedAt": record.observed_at}
-    return [{"key": i.key, "kind": i.kind, "value": i.value, "props": i.props,
-             "link": dict(link, validFrom=i.valid_from, validTo=i.valid_to)}
-            for i in sorted(record.identifiers, key=lambda i: i.key)]
+# --- writing the chunk's facts -----------------------------------------------------------------
+
+def _props(item: Item) -> dict:
+    """A stored record needs its nulls (they remove what it no longer says); a new one does not."""
+    props = record_props(item.record, item.fields, {key.split(":", 1)[0]: key for key in item.blocks})
+    return props if item.existed else {k: v for k, v in props.items() if v is not None}
 
 
-def _job_rows(record: Record) -> list[dict]:
-    return [{"companyKey": j.company_key, "name": j.company_name,
-             "link": {"title": j.title, "decisionMaker": j.decision_maker, "source": record.source,
-                      "validFrom": j.valid_from, "validTo": j.valid_to, "observedAt": record.observed_at}}
-            for j in record.employment]
+def _identifier_rows(records: list[Record]) -> list[dict]:
+    # the link's source and observedAt are copied from the record in Cypher: less to send
+    rows = [{"recordKey": r.key, "key": i.key, "kind": i.kind, "value": i.value, "props": i.props,
+             "validFrom": i.valid_from, "validTo": i.valid_to}
+            for r in records for i in r.identifiers]
+    return sorted(rows, key=lambda row: (row["key"], row["recordKey"]))
 
 
-def _gather(tx, record: Record, current: str | None):
-    keys = [i.key for i in record.identifiers if KINDS[i.kind].stitches]
-    links: dict[str, list[Link]] = {}
-    by_key = {i.key: i for i in record.identifiers}
-    for row in tx.run(q.IDENTIFIER_LINKS, keys=keys, recordKey=record.key):
-        ident = by_key[row["key"]]
-        links[row["key"]] = [
-            Link(type(ident)(ident.kind, ident.value, ident.key, {}, native(x["validFrom"]), native(x["validTo"])),
-                 x["personId"], f"{x['givenKey'] or ''} {x['familyKey'] or ''}".strip() or None, row["generic"])
-            for x in row["links"] if x["personId"]] or ([Link(ident, "", None, True)] if row["generic"] else [])
-    pids = {link.person_id for ls in links.values() for link in ls if link.person_id} | ({current} - {None})
-    persons = {}
-    for row in tx.run(q.PERSON_FACTS, personIds=sorted(pids)):
-        facts = Facts(set(filter(None, row["given"])), {native(d) for d in row["birthDates"] if d},
-                      set(filter(None, row["nationalIds"])))
-        persons[row["personId"]] = Person(row["personId"], row["created"] or "", facts)
-    links = {k: [link for link in ls if not link.person_id or link.person_id in persons]
-             for k, ls in links.items()}
-    return links, persons
+def _job_rows(records: list[Record]) -> list[dict]:
+    return [{"recordKey": r.key, "companyKey": j.company_key, "name": j.company_name,
+             "link": {"title": j.title, "decisionMaker": j.decision_maker, "source": r.source,
+                      "validFrom": j.valid_from, "validTo": j.valid_to, "observedAt": r.observed_at}}
+            for r in records for j in r.employment]
 
 
-def _write_facts(tx, record: Record) -> None:
-    """Store the record and its links first: linking locks each identifier node (in key order),
-    so a concurrent ingest of the same identifier waits or retries instead of reading stale links."""
-    tx.run(q.UPSERT_RECORD, key=record.key, props=record_props(record)).consume()
-    tx.run(q.LINK_IDENTIFIERS, key=record.key, identifiers=_identifier_rows(record)).consume()
-    tx.run(q.LINK_EMPLOYMENT, key=record.key, jobs=_job_rows(record)).consume()
-    tx.run(q.CLOSE_DROPPED_LINKS, key=record.key, identifierKeys=[i.key for i in record.identifiers],
-           companyKeys=[j.company_key for j in record.employment]).consume()
+def _run(tx, query: str, **params) -> list:
+    return list(tx.run(query, params))
 
 
-def _apply(tx, record: Record, decision: Decision, current: str | None) -> str:
-    person_id = decision.person_id
-    if person_id is None:
-        person_id = new_person_id()
-        tx.run(q.CREATE_PERSON, personId=person_id).consume()
-    if current != person_id and current not in decision.merge:
-        evidence = decision.evidence.get(person_id, [])
-        tx.run(q.ATTACH_RECORD, key=record.key, personId=person_id,
-               rule="shared identifier" if evidence else "new person", evidence=evidence).consume()
-    if decision.generic:
-        tx.run(q.MARK_GENERIC, keys=decision.generic).consume()
-    refused = sorted({k for r in decision.refused if r["rule"] == "conflicting facts" for k in r.get("identifiers", [])})
-    if refused:  # kept as household / shared-device evidence (graph/analytics/households.py)
-        tx.run(qa.MARK_MERGE_REFUSED, keys=refused, rule="conflicting facts").consume()
-    for loser in decision.merge:
-        tx.run(q.MERGE_PERSON, survivor=person_id, loser=loser, rule="record bridges persons",
-               recordKey=record.key, evidence=decision.evidence.get(loser, [])).consume()
-    tx.run(q.REFRESH_PERSON, personId=person_id).consume()
-    return person_id
+def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
+    """Store the records and their links; returns the identifier keys each record no longer holds."""
+    records = [item.record for item in items]
+    _run(tx, qi.UPSERT_RECORDS, rows=[{"key": i.record.key, "props": _props(i)} for i in items])
+    existed = {item.record.key for item in items if item.existed}
+    rows = _identifier_rows(records)
+    for kind in qi.LINK_IDENTIFIERS:
+        for statements, old in ((qi.LINK_IDENTIFIERS, True), (qi.LINK_NEW_IDENTIFIERS, False)):
+            of_kind = [row for row in rows if row["kind"] == kind and (row["recordKey"] in existed) == old]
+            if of_kind:
+                _run(tx, statements[kind], rows=of_kind)
+    if any(r.employment for r in records):
+        _run(tx, qi.LINK_EMPLOYMENT, rows=_job_rows(records))
+    existing = [item.record for item in items if item.existed]
+    if not existing:
+        return {}
+    rows = _run(tx, qi.CLOSE_DROPPED_LINKS, rows=[
+        {"key": r.key, "identifierKeys": [i.key for i in r.identifiers],
+         "companyKeys": [j.company_key for j in r.employment]} for r in existing])
+    return {row["key"]: row["closed"] for row in rows}
 
 
-def ingest_record(tx, record: Record, settings: Settings) -> Outcome:
-    state = tx.run(q.RECORD_STATE, key=record.key).single()
-    current = state["personId"] if state else None
-    if state and state["fingerprint"] == record.fingerprint:
-        return Outcome(record.source, record.source_id, current, "unchanged")
-    if state and state["observedAt"] and native(state["observedAt"]) > record.observed_at:
-        return Outcome(record.source, record.source_id, current, "unchanged",
-                       refused=[{"rule": "stale", "detail": "an observation newer than this one is stored"}])
-    _write_facts(tx, record)
-    links, persons = _gather(tx, record, current)
-    decision = decide(record, links, persons, current, settings.generic_threshold)
-    person_id = _apply(tx, record, decision, current)
-    outcome = ("merged" if decision.merge else "updated") if state else decision.outcome
-    return Outcome(record.source, record.source_id, person_id, outcome, decision.merge, decision.refused)
+# --- reading the evidence around the chunk -----------------------------------------------------
+
+def _holding(key: str, kind: str, value: str, link: dict) -> Identifier:
+    return Identifier(kind, value, key, {}, native(link["validFrom"]), native(link["validTo"]))
 
 
-def ingest(store, settings: Settings, records: list[Record]) -> list[Outcome]:
-    return [store.write(ingest_record, record, settings) for record in records]
+def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
+    chunk_idents = {key: ident for item in items for key, ident in stitching(item.record).items()}
+    holdings: dict[str, dict[str, Identifier]] = {}
+    generic, person_ids = set(), {item.current for item in items if item.current}
+    for row in _run(tx, qi.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
+        if row["generic"]:
+            generic.add(row["key"])
+        ident = chunk_idents[row["key"]]
+        for link in row["links"]:
+            if link["recordKey"]:
+                holdings.setdefault(link["recordKey"], {})[row["key"]] = \
+                    _holding(row["key"], ident.kind, ident.value, link)
+                person_ids.add(link["personId"])
+    degree = _probe_blocks(tx, items, exclude, person_ids)
+    split_persons = sorted({item.current for item in items if item.lost_evidence and item.current})
+    if split_persons:
+        for row in _run(tx, qi.PERSON_SHARED_IDENTIFIERS, personIds=split_persons):
+            for link in row["holders"]:
+                holdings.setdefault(link["recordKey"], {})[row["key"]] = \
+                    _holding(row["key"], row["kind"], row["value"], link)
+    records, created = _person_records(tx, sorted(person_ids), holdings, set(exclude))
+    return Snapshot(records, created, generic, degree)
+
+
+def _probe_blocks(tx, items: list[Item], exclude: list[str], person_ids: set[str]) -> dict[str, int]:
+    """Holders of each of the chunk's blocking keys (outside the chunk), up to one past the cap."""
+    degree: dict[str, int] = {}
+    for rule in STORED_RULES:
+        prefix = rule.name + ":"
+        keys = sorted({b for item in items for b in item.blocks if b.startswith(prefix)})
+        if not keys:
+            continue
+        for row in _run(tx, qi.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude, limit=BLOCK_DEGREE_CAP + 1):
+            degree[row["key"]] = len(row["personIds"])
+            if len(row["personIds"]) <= BLOCK_DEGREE_CAP:
+                person_ids.update(row["personIds"])
+    return degree
+
+
+def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]):
+    records: dict[str, Known] = {}
+    created: dict[str, str] = {}
+    if not person_ids:
+        return records, created
+    for row in _run(tx, qi.PERSON_RECORDS, personIds=person_ids):
+        created[row["personId"]] = f"{row['created'] or ''}#{row['createdSeq'] or 0:08d}"
+        key = row["recordKey"]
+        if key in exclude:
+            continue
+        facts = Facts({row["givenKey"]} if row["givenKey"] else set(),
+                      {native(row["birthDate"])} if row["birthDate"] else set(),
+                      set(filter(None, row["nationalIds"])), {row["familyKey"]} if row["familyKey"] else set())
+        records[key] = Known(key, row["personId"], match_input.loads(row["matchFields"]),
+                             frozenset(row["blocks"]), facts, name_key(row["givenKey"], row["familyKey"]),
+                             holdings.get(key, {}))
+    return records, created
+
+
+# --- writing the decisions ---------------------------------------------------------------------
+
+def _apply(tx, plan: Plan) -> None:
+    if plan.new_persons:
+        _run(tx, qi.CREATE_PERSONS, rows=[{"personId": pid, "seq": n} for n, pid in enumerate(plan.new_persons)])
+    if plan.attach:
+        _run(tx, qi.ATTACH_RECORDS, rows=plan.attach)
+    if plan.merges:
+        _run(tx, qi.MERGE_PERSONS, rows=plan.merges)
+        _run(tx, qi.REDIRECT_MERGED, rows=plan.merges)
+        _run(tx, qi.DROP_SETTLED_POSSIBLY_SAME, personIds=sorted({m["loser"] for m in plan.merges}))
+    if plan.splits:
+        _run(tx, qi.SPLIT_FROM, rows=plan.splits)
+    if plan.possibly_same:
+        _run(tx, qi.POSSIBLY_SAME, rows=plan.possibly_same)
+    if plan.generic:
+        _run(tx, qi.MARK_GENERIC, keys=plan.generic)
+    if plan.merge_refused:  # kept as household / shared-device evidence (graph/analytics/households.py)
+        _run(tx, qa.MARK_MERGE_REFUSED, keys=plan.merge_refused, rule="conflicting facts")
+    if plan.refresh:
+        _run(tx, qi.REFRESH_PERSONS, personIds=plan.refresh)
+
+
+# --- the use case ------------------------------------------------------------------------------
+
+def _triage(records: list[Record], states: dict) -> tuple[dict[int, Outcome], list[Item]]:
+    """Unchanged and stale records are answered at once; the others become Items to resolve."""
+    done, items = {}, []
+    for n, record in enumerate(records):
+        state = states.get(record.key)
+        current = state["personId"] if state else None
+        if state and state["fingerprint"] == record.fingerprint:
+            done[n] = Outcome(record.source, record.source_id, current, "unchanged")
+        elif state and state["observedAt"] and native(state["observedAt"]) > record.observed_at:
+            done[n] = Outcome(record.source, record.source_id, current, "unchanged",
+                              refused=[{"rule": "stale", "detail": "an observation newer than this one is stored"}])
+        else:
+            fields = match_input.match_fields(record)
+            changed = state is not None and match_input.loads(state["matchFields"]) != fields
+            items.append(Item(record, fields, frozenset(block_keys(fields).values()), current,
+                              state is not None, lost_evidence=changed))
+    return done, items
+
+
+def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | None = None) -> list[Outcome]:
+    """Store and resolve records whose keys are all different, in one transaction."""
+    states = {row["key"]: row for row in _run(tx, qi.RECORD_STATES, keys=[r.key for r in records])}
+    done, items = _triage(records, states)
+    if items:
+        closed = _write_facts(tx, items)
+        for item in items:
+            item.lost_evidence = item.lost_evidence or bool(closed.get(item.record.key))
+        snapshot = _gather(tx, items, sorted(item.record.key for item in items))
+        model = model or default_model(settings)
+        resolver = ChunkResolver(snapshot, items, Scorer(model), settings.generic_threshold,
+                                 Thresholds(match=model.threshold), new_person_id)
+        plan = resolver.run()
+        _apply(tx, plan)
+        resolved = iter(plan.results)
+        for n, record in enumerate(records):
+            if n not in done:
+                r = next(resolved)
+                done[n] = Outcome(record.source, record.source_id, r.person_id, r.outcome, r.merged,
+                                  r.refused, r.possibly_same, r.split_off)
+    return [done[n] for n in range(len(records))]
+
+
+def chunks(records: list[Record], size: int = CHUNK_SIZE) -> list[list[Record]]:
+    """Pieces of at most `size` records, a new piece wherever a record key repeats (a re-send of
+    the same record in one batch is resolved after the first one is stored)."""
+    pieces: list[list[Record]] = [[]]
+    keys: set[str] = set()
+    for record in records:
+        if len(pieces[-1]) >= size or record.key in keys:
+            pieces.append([])
+            keys = set()
+        pieces[-1].append(record)
+        keys.add(record.key)
+    return [p for p in pieces if p]
+
+
+def ingest(store, settings: Settings, records: list[Record], chunk_size: int = CHUNK_SIZE) -> list[Outcome]:
+    return [outcome for piece in chunks(records, chunk_size)
+            for outcome in store.write(ingest_chunk, piece, settings)]

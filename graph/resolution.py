@@ -1,10 +1,15 @@
-"""Deterministic stitching: which Person a record joins, which Persons it bridges, and what it must not merge.
+"""Which Person a record joins, which Persons it bridges, and what it must not merge.
 
+Deterministic stitching (shared strong identifiers) first, then probabilistic matches: a Person
+whose records match the record well enough *as a whole* (mean log2-odds over the scored pairs,
+see graph/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
 Pure decision code; the store gathers the evidence and applies the decision.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.conflicts import Facts, conflict
@@ -29,6 +34,36 @@ class Person:
     facts: Facts
 
 
+@dataclass(frozen=True)
+class Match:
+    """How well a record matches a Person it shares no identifier with, over the scored pairs."""
+    person_id: str
+    log2_odds: float                # mean over the scored pairs (record, one of the person's records)
+    pairs: int
+
+    @property
+    def probability(self) -> float:
+        return 1.0 / (1.0 + 2.0 ** -max(min(self.log2_odds, 1000.0), -1000.0))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    match: float = 0.9              # the model's own threshold
+    review: float = 0.5             # at or above: POSSIBLY_SAME
+
+    @property
+    def match_odds(self) -> float:
+        return math.log2(self.match / (1 - self.match))
+
+    @property
+    def review_odds(self) -> float:
+        return math.log2(self.review / (1 - self.review))
+
+
+# mean log2-odds between the record plus the Persons already chosen and one more Person
+Linkage = Callable[[list[str], str], float]
+
+
 @dataclass
 class Decision:
     person_id: str | None                      # None: start a new Person
@@ -36,6 +71,8 @@ class Decision:
     evidence: dict[str, list[str]] = field(default_factory=dict)   # personId -> identifier keys
     refused: list[dict] = field(default_factory=list)              # what protections stopped
     generic: list[str] = field(default_factory=list)               # identifier keys newly found generic
+    scores: dict[str, float] = field(default_factory=dict)         # personId -> match probability
+    possibly_same: dict[str, float] = field(default_factory=dict)  # personId -> probability (review band)
 
     @property
     def outcome(self) -> str:
@@ -45,7 +82,8 @@ class Decision:
 def record_facts(record: Record) -> Facts:
     return Facts(given={record.given_key} if record.given_key else set(),
                  birth_dates={record.birth_date} if record.birth_date else set(),
-                 national_ids={i.value for i in record.of_kind("nationalId")})
+                 national_ids={i.value for i in record.of_kind("nationalId")},
+                 families={record.family_key} if record.family_key else set())
 
 
 def _name_key(record: Record) -> str | None:
@@ -81,11 +119,14 @@ def _evidence(record: Record, links: dict[str, list[Link]], threshold: int, deci
 
 
 def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Person],
-           current: str | None, threshold: int) -> Decision:
-    """Choose the Person for a record from its identifiers' other holders.
+           current: str | None, threshold: int, matches: list[Match] = (),
+           linkage: Linkage | None = None, thresholds: Thresholds = Thresholds()) -> Decision:
+    """Choose the Person for a record from its identifiers' other holders, then its matches.
 
     `links` maps each identifier key of the record to the other records' current links;
-    `persons` holds the facts of every Person named there (and of `current`).
+    `persons` holds the facts of every Person named there, in `matches` (and of `current`).
+    `matches` are Persons the record was scored against; `linkage` scores a further Person
+    against the record plus the Persons already chosen (no chaining through one weak link).
     """
     decision = Decision(person_id=None)
     evidence = _evidence(record, links, threshold, decision)
@@ -102,6 +143,8 @@ def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Pers
         accepted.append(current)
     decision.evidence = {pid: evidence.get(pid, []) for pid in accepted}
     group = _compatible_group(accepted, evidence, persons, facts, current, decision)
+    _add_matches(group, [m for m in matches if m.person_id not in evidence and m.person_id != current],
+                 persons, facts, linkage, thresholds, decision)
     if group:
         survivor = min(group, key=lambda pid: (persons[pid].created, pid))
         decision.person_id = survivor
@@ -124,3 +167,28 @@ def _compatible_group(accepted, evidence, persons, facts, current, decision) -> 
         group.append(pid)
         combined.absorb(persons[pid].facts)
     return group
+
+
+def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage, thresholds, decision) -> None:
+    """Persons matched by score join the group, best first, if nothing conflicts and they match the
+    group as a whole; the review band, and matches the group as a whole refuses, are POSSIBLY_SAME."""
+    combined = Facts()
+    combined.absorb(facts)
+    for pid in group:
+        combined.absorb(persons[pid].facts)
+    for match in sorted(matches, key=lambda m: (-m.log2_odds, m.person_id)):
+        pid = match.person_id
+        if match.log2_odds < thresholds.review_odds:
+            continue
+        reason = conflict(combined, persons[pid].facts)
+        if reason:
+            decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
+                                     "score": round(match.probability, 4)})
+            continue
+        odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
+        if match.log2_odds >= thresholds.match_odds and odds >= thresholds.match_odds:
+            group.append(pid)
+            combined.absorb(persons[pid].facts)
+            decision.scores[pid] = round(match.probability, 4)
+        else:
+            decision.possibly_same[pid] = round(match.probability, 4)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from itertools import count
 
 import networkx as nx
@@ -27,10 +27,13 @@ def cluster(
     scored_pairs: Iterable[ScoredPair],
     threshold: float,
     cannot_link: Iterable[tuple[Hashable, Hashable]] = frozenset(),
+    can_merge: Callable[[set, set], bool] | None = None,
 ) -> list[set]:
     """Clusters of ``ids`` (every id appears once), sorted by their smallest member.
 
     Ids must be mutually orderable; the result does not depend on input order.
+    ``can_merge(a, b)``, when given, may veto a merge of two whole clusters (say, facts that
+    conflict between them as groups), as ``cannot_link`` vetoes one pair of members.
     """
     evidence = _evidence(scored_pairs)
     graph = nx.Graph()
@@ -40,7 +43,7 @@ def cluster(
     clusters = []
     for component in nx.connected_components(graph):
         members = sorted(component)
-        clusters.extend(_average_linkage(members, evidence, _log2_odds(threshold), forbidden))
+        clusters.extend(_average_linkage(members, evidence, _log2_odds(threshold), forbidden, can_merge))
     return sorted(clusters, key=min)
 
 
@@ -101,7 +104,8 @@ class _Linkage:
         }
 
 
-def _average_linkage(members: list, evidence: dict, threshold: float, forbidden: set) -> list[set]:
+def _average_linkage(members: list, evidence: dict, threshold: float, forbidden: set,
+                     can_merge: Callable[[set, set], bool] | None = None) -> list[set]:
     linkage = _Linkage(members, evidence, forbidden)
     heap = [(-linkage.mean(i, j), i, j) for i in linkage.links for j in linkage.links[i] if i < j]
     heapq.heapify(heap)
@@ -113,6 +117,8 @@ def _average_linkage(members: list, evidence: dict, threshold: float, forbidden:
         if -negative_mean < threshold:
             break
         if frozenset((i, j)) in linkage.blocked:
+            continue
+        if can_merge is not None and not can_merge(linkage.clusters[i], linkage.clusters[j]):
             continue
         new = next(new_ids)
         linkage.merge(i, j, new)

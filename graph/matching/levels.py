@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 
 
 class NameLevel(IntEnum):
@@ -57,5 +58,11 @@ class GenderLevel(IntEnum):
 
 def level_key(level: IntEnum) -> str:
     """JSON and explanation spelling of a level: ONE_EDIT -> 'oneEdit'."""
-    head, *rest = level.name.lower().split("_")
+    # keyed by enum and name: IntEnum members of different enums with one value are equal
+    return _spelling(type(level), level.name)
+
+
+@cache
+def _spelling(_enum: type, name: str) -> str:
+    head, *rest = name.lower().split("_")
     return head + "".join(part.title() for part in rest)

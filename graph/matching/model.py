@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from functools import cached_property
 from pathlib import Path
 
 from graph.matching.comparisons import COMPARISONS, Comparison, compare
@@ -87,17 +88,15 @@ class Model:
         to ``match_weight``."""
         levels = compare(a, b)
         # log2 joint likelihood of each class: match, strangers, then each kind of relatives
-        relatives = self.relatives
-        classes = [math.log2(self.prior), math.log2(1 - self.prior - relatives.prior)]
-        classes += [math.log2(relatives.prior * kind.share) for kind in relatives.kinds]
+        classes = list(self._prior_logs)
         contributions = []
         for comparison in COMPARISONS:
             level = levels[comparison.name]
-            probabilities = self._probabilities(comparison, level, a)
+            logs = self._level_logs(comparison, level, a)
             weight = 0.0
-            if probabilities is not None:
-                classes = [c + math.log2(p) for c, p in zip(classes, probabilities, strict=True)]
-                weight = math.log2(probabilities[0] / probabilities[1])
+            if logs is not None:
+                classes = [c + x for c, x in zip(classes, logs, strict=True)]
+                weight = logs[0] - logs[1]
             contributions.append(Contribution(comparison.name, level_key(level), weight))
         total = classes[0] - log2_sum(*classes[1:])
         prior_weight = log2_odds(self.prior)
@@ -105,6 +104,28 @@ class Model:
         if abs(household) >= 0.01:
             contributions.append(Contribution(HOUSEHOLD, "relatives", household))
         return MatchResult(probability(total), total, prior_weight, tuple(contributions))
+
+    @cached_property
+    def _prior_logs(self) -> tuple[float, ...]:
+        relatives = self.relatives
+        logs = [math.log2(self.prior), math.log2(1 - self.prior - relatives.prior)]
+        return tuple(logs + [math.log2(relatives.prior * kind.share) for kind in relatives.kinds])
+
+    @cached_property
+    def _log_cache(self) -> dict:
+        return {}
+
+    def _level_logs(self, comparison: Comparison, level: IntEnum, record: Record) -> tuple[float, ...] | None:
+        """log2 of ``_probabilities``; cached per level unless term frequencies apply to it (the
+        parameters never change: the model is frozen)."""
+        if level == comparison.tf_level and self.frequencies is not None:
+            probabilities = self._probabilities(comparison, level, record)
+            return None if probabilities is None else tuple(math.log2(p) for p in probabilities)
+        key = (comparison.name, level)
+        if key not in self._log_cache:
+            probabilities = self._probabilities(comparison, level, record)
+            self._log_cache[key] = None if probabilities is None else tuple(math.log2(p) for p in probabilities)
+        return self._log_cache[key]
 
     def _probabilities(
         self, comparison: Comparison, level: IntEnum, record: Record

@@ -162,10 +162,35 @@ def test_concurrent_overlapping_ingests_create_no_duplicates(store, settings):
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors
+    assert not [(getattr(e, "code", None), getattr(e, "message", None)) for e in errors]
     assert count(store, "Email") == 12 and count(store, "Phone") == 12
     assert store.query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0]["n"] == 12
     assert count(store, "SourceRecord") == 48
+
+
+def test_the_same_chunk_sent_concurrently_is_stored_once(store, settings):
+    people = [("Ann", "Lee"), ("Bo", "Kay"), ("Cy", "Ray"), ("Di", "Moss"), ("Ed", "Hart"), ("Flo", "Dunn"),
+              ("Gus", "Roe"), ("Hal", "Ames"), ("Ida", "Bell"), ("Jo", "Cole")]
+    batch = [record("crm", str(n), name={"given": given, "family": family},
+                    identifiers=[email(f"{given}.{family}@example.com")]) for n, (given, family) in enumerate(people)]
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(load(store, settings, *batch))
+        except Exception as exc:   # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [(getattr(e, "code", None), getattr(e, "message", None)) for e in errors]
+    assert count(store, "SourceRecord") == 10 and count(store, "Email") == 10
+    assert store.query("MATCH (p:Person) RETURN count(p) AS n")[0]["n"] == 10
+    firsts = sorted([o.outcome for o in out][0] for out in results)
+    assert firsts == ["created", "unchanged", "unchanged"]
 
 
 def test_schema_applies_twice_without_error(store):

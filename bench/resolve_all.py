@@ -1,0 +1,227 @@
+"""Benchmark: `idgraph resolve --all` on generated records, optionally against Splink on the same records.
+
+    python bench/resolve_all.py [--records 50000] [--seed 1] [--splink] [--keep-dir]
+
+Starts a private embedded ArcadeDB, loads graph.matching.synthetic's population (as API records,
+normalised like ingestion, each record its own Person, identifier links written) with UNWIND
+batches, then times graph.resolve_all.resolve_all: read every record in pages, score candidate
+pairs, cluster, write what changed. Prints seconds per phase and the pairwise precision, recall
+and F1 against the generator's truth. --splink also runs Splink 5 (DuckDB, bench/febrl.py's
+settings and training) on the same records in a fresh process and prints its time and scores.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph import config, match_input  # noqa: E402
+from graph.ingest import _identifier_rows, new_person_id, record_props  # noqa: E402
+from graph.linkage import block_keys  # noqa: E402
+from graph.matching.synthetic import generate_population  # noqa: E402
+from graph.records import build_record  # noqa: E402
+from graph.resolve_all import resolve_all  # noqa: E402
+from graph.store import queries_ingest as qi  # noqa: E402
+from graph.store import schema  # noqa: E402
+from graph.store.driver import connect  # noqa: E402
+from graph.store.embedded import EmbeddedServer, free_port  # noqa: E402
+from graph.synthetic_records import api_record  # noqa: E402
+
+console = Console(width=None if sys.stdout.isatty() else 130)
+PIECE = 2000
+
+
+def _bar() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console)
+
+
+def generate(records: int, seed: int) -> list[tuple[dict, int]]:
+    """About `records` (fields, true person) pairs: the generator makes ~1.55 records per person."""
+    rows = generate_population(max(1, int(records / 1.55)), seed)
+    return rows[:records]
+
+
+def _as_validated(item: dict) -> dict:
+    """The API record as RecordSchema would hand it on (dates parsed), without its cost."""
+    data = dict(item, observedAt=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    if "birthDate" in data:
+        data["birthDate"] = dt.date.fromisoformat(data["birthDate"])
+    data["identifiers"] = [dict(i, validFrom=None, validTo=None) for i in data.get("identifiers", [])]
+    data["addresses"] = [dict(a, validFrom=None, validTo=None) for a in data.get("addresses", [])]
+    return data
+
+
+def load(store, settings, population: list[tuple[dict, int]]) -> None:
+    with _bar() as bar:
+        task = bar.add_task("loading records (unresolved)", total=len(population))
+        for start in range(0, len(population), PIECE):
+            records = [build_record(_as_validated(api_record(n, fields)), settings)
+                       for n, (fields, _) in enumerate(population[start:start + PIECE], start=start)]
+            rows = []
+            for seq, record in enumerate(records):
+                fields = match_input.match_fields(record)
+                props = record_props(record, fields, block_keys(fields))
+                rows.append({"key": record.key, "personId": new_person_id(), "seq": seq,
+                             "props": {k: v for k, v in props.items() if v is not None}})
+            links = _identifier_rows(records)
+
+            def work(tx, rows=rows, links=links):
+                tx.run(qi.BENCH_LOAD_RECORDS, rows=rows).consume()
+                for kind, statement in qi.LINK_NEW_IDENTIFIERS.items():
+                    # addresses are household evidence: resolution reads them from matchFields only
+                    of_kind = [row for row in links if row["kind"] == kind != "address"]
+                    if of_kind:
+                        tx.run(statement, rows=of_kind).consume()
+            store.write(work)
+            bar.advance(task, len(records))
+
+
+def pairwise(groups: dict[str, object], truth: set[frozenset]) -> tuple[float, float, float]:
+    members: dict = {}
+    for key, group in groups.items():
+        members.setdefault(group, []).append(key)
+    found = {frozenset(p) for m in members.values() for p in combinations(sorted(m), 2)}
+    hits = len(found & truth)
+    precision, recall = (hits / len(found) if found else 0.0), (hits / len(truth) if truth else 0.0)
+    return precision, recall, (2 * precision * recall / (precision + recall) if hits else 0.0)
+
+
+def truth_pairs(population) -> set[frozenset]:
+    people: dict[int, list[str]] = {}
+    for n, (_, person) in enumerate(population):
+        people.setdefault(person, []).append(f"synthetic/{n}")
+    return {frozenset(p) for m in people.values() for p in combinations(m, 2)}
+
+
+class _Phases:
+    def __init__(self, bar: Progress):
+        self.bar, self.tasks, self.started = bar, {}, {}
+
+    def __call__(self, phase: str, advance: int, total) -> None:
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=total)
+            self.started[phase] = time.perf_counter()
+        self.bar.advance(self.tasks[phase], advance)
+
+
+def run_resolve(store, settings, population) -> dict:
+    with _bar() as bar:
+        phases = _Phases(bar)
+        t0 = time.perf_counter()
+        phases.started["read"] = t0      # its first report comes after the first page
+        summary = resolve_all(store, settings, progress=phases)
+        seconds = time.perf_counter() - t0
+    persons = store.query("MATCH (r:SourceRecord)-[:DESCRIBES]->(p:Person) RETURN r.recordKey AS r, p.personId AS p")
+    p, r, f1 = pairwise({row["r"]: row["p"] for row in persons}, truth_pairs(population))
+    marks = sorted(phases.started.items(), key=lambda kv: kv[1]) + [("end", t0 + seconds)]
+    split = {name: round(marks[i + 1][1] - at, 2) for i, (name, at) in enumerate(marks[:-1])}
+    return {"seconds": round(seconds, 2), "phases_s": split, "summary": dataclasses.asdict(summary),
+            "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+
+
+def _splink_in_process(ids: list[str], rows: list[dict], truth: set[frozenset]) -> dict:
+    """Splink with bench/febrl.py's settings and training, timed from the data frame to clusters."""
+    import logging
+
+    import pandas
+    from splink import DuckDBAPI, Linker
+
+    from bench.febrl import _train_splink, splink_settings
+    frame = pandas.DataFrame([{"rec_id": rec_id, **row} for rec_id, row in zip(ids, rows, strict=True)])
+    started = time.perf_counter()
+    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
+    _train_splink(linker)
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.9).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    groups = dict(zip(clustered["rec_id"], clustered["cluster_id"], strict=True))
+    p, r, f1 = pairwise(groups, truth)
+    return {"seconds": round(seconds, 2), "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+
+
+def run_splink(population) -> dict:
+    import multiprocessing
+    rows, ids = [], []
+    for n, (fields, _) in enumerate(population):
+        ids.append(f"synthetic/{n}")
+        born = (fields.get("birthDate") or "").replace("-", "")
+        rows.append({"given_name": fields.get("given"), "surname": fields.get("family"),
+                     "date_of_birth": born or None, "soc_sec_id": fields.get("nationalId"),
+                     "street_number": fields.get("streetNumber"), "postcode": fields.get("postcode"),
+                     "address_1": fields.get("street"), "suburb": fields.get("locality")})
+    with multiprocessing.get_context("spawn").Pool(1) as pool:   # its own process: its own memory
+        return pool.apply(_splink_in_process, (ids, rows, truth_pairs(population)))
+
+
+def report(result: dict) -> None:
+    table = Table(title=f"resolve --all on {result['records']} generated records (seed {result['seed']})")
+    for column in ("system", "seconds", "records/s", "precision", "recall", "F1", "note"):
+        table.add_column(column, justify="left" if column in ("system", "note") else "right")
+    ours = result["idgraph"]
+    table.add_row("idgraph resolve --all", f"{ours['seconds']:.1f}", f"{result['records'] / ours['seconds']:,.0f}",
+                  f"{ours['precision']:.4f}", f"{ours['recall']:.4f}", f"{ours['f1']:.4f}",
+                  ", ".join(f"{k} {v} s" for k, v in ours["phases_s"].items()) + " (read, score+cluster, write)")
+    if "splink" in result:
+        theirs = result["splink"]
+        table.add_row("Splink 5 (DuckDB)", f"{theirs['seconds']:.1f}", f"{result['records'] / theirs['seconds']:,.0f}",
+                      f"{theirs['precision']:.4f}", f"{theirs['recall']:.4f}", f"{theirs['f1']:.4f}",
+                      "in memory, trains its own model; no store")
+        table.add_row("idgraph / Splink", f"{ours['seconds'] / theirs['seconds']:.2f}x", "", "", "", "", "")
+    console.print(table)
+    console.print(f"loaded in {result['load_s']} s (not part of the figure)")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--records", type=int, default=50_000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--splink", action="store_true", help="also run Splink on the same records")
+    p.add_argument("--keep-dir", action="store_true")
+    args = p.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="idgraph-resolve-"))
+    server = EmbeddedServer(workdir / "db", free_port(), free_port(), "idgraph")
+    store = None
+    try:
+        with console.status("starting the embedded graph server..."):
+            info = server.start()
+        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
+                                       database=info.database, data_dir=workdir / "data")
+        store = connect(settings)
+        schema.apply(store)
+        population = generate(args.records, args.seed)
+        t0 = time.perf_counter()
+        load(store, settings, population)
+        result = {"bench": "resolve_all", "records": len(population), "seed": args.seed,
+                  "load_s": round(time.perf_counter() - t0, 1), "idgraph": run_resolve(store, settings, population)}
+        if args.splink:
+            result["splink"] = run_splink(population)
+        report(result)
+        print(json.dumps(result, separators=(",", ":")), flush=True)
+        return 0
+    finally:
+        if store is not None:
+            store.close()
+        server.stop()
+        if args.keep_dir:
+            console.print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

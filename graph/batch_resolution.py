@@ -1,0 +1,161 @@
+"""Re-resolve every record at once (`idgraph resolve --all`). Pure: no store, no web.
+
+Candidate pairs are the records sharing a blocking key that is no hub, or a strong identifier
+(not generic, holding periods overlapping); identifier pairs count as certain, the others get the
+model's probability. graph.matching.cluster then groups them by average linkage (no chaining),
+the rule incremental ingestion applies one record at a time, and refuses to merge two clusters
+whose exclusive facts conflict, as ingestion refuses a record or a Person. Each cluster keeps
+the id of the old Person most of whose records it holds.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from graph.conflicts import Facts, conflict
+from graph.linkage import BLOCK_DEGREE_CAP, Scorer
+from graph.matching import cluster
+from graph.model import Identifier
+from graph.resolution import TIME_BOUND
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    key: str
+    person_id: str | None
+    created: str                                   # its Person's creation stamp (oldest id wins ties)
+    fields: dict
+    blocks: frozenset[str]
+    facts: Facts
+    holdings: tuple[Identifier, ...] = ()          # current links to strong, non-generic identifiers
+
+
+@dataclass
+class BatchPlan:
+    clusters: list[set[str]]
+    person_of: dict[str, str]                      # record key -> person id after the re-resolve
+    new_persons: list[str] = field(default_factory=list)
+    attach: list[dict] = field(default_factory=list)
+    retire: list[dict] = field(default_factory=list)
+    splits: list[dict] = field(default_factory=list)
+    refresh: list[str] = field(default_factory=list)
+
+
+def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
+    pairs = set()
+    for members in index.values():
+        if 1 < len(members) <= BLOCK_DEGREE_CAP:
+            pairs.update(combinations(members, 2))
+    return pairs
+
+
+def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(identifier pairs, blocking pairs) as index pairs i < j; hubs skipped in both."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    idents: dict[str, list[int]] = defaultdict(list)
+    for n, record in enumerate(records):
+        for block in record.blocks:
+            blocks[block].append(n)
+        for ident in record.holdings:
+            idents[ident.key].append(n)
+    by_ident = set()
+    for key, members in idents.items():
+        if 1 < len(members) <= BLOCK_DEGREE_CAP:
+            by_ident.update((i, j) for i, j in combinations(members, 2) if _overlap(records[i], records[j], key))
+    return by_ident, _pairs_by_key(blocks) - by_ident
+
+
+def _overlap(a: BatchRecord, b: BatchRecord, key: str) -> bool:
+    ia = next(i for i in a.holdings if i.key == key)
+    ib = next(i for i in b.holdings if i.key == key)
+    return ia.kind not in TIME_BOUND or ia.overlaps(ib)
+
+
+def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[[int], None] | None = None):
+    by_ident, by_block = candidate_pairs(records)
+    scored = [(records[i].key, records[j].key, 1.0) for i, j in sorted(by_ident)]
+    for n, (i, j) in enumerate(sorted(by_block)):
+        a, b = records[i], records[j]
+        odds = scorer.log2_odds(a.key, a.fields, b.key, b.fields)
+        scored.append((a.key, b.key, 1.0 / (1.0 + 2.0 ** -odds)))
+        if progress and n % 10_000 == 9_999:
+            progress(10_000)
+    if progress:
+        progress(len(by_block) % 10_000)
+    return scored
+
+
+def no_conflict(records: list[BatchRecord]) -> Callable[[set, set], bool]:
+    """Two clusters may merge unless their facts, each cluster's taken together, conflict: the
+    test ingestion applies between a record (or a Person) and a Person."""
+    facts = {r.key: r.facts for r in records}
+
+    def union(keys: set) -> Facts:
+        combined = Facts()
+        for key in keys:
+            combined.absorb(facts[key])
+        return combined
+
+    return lambda a, b: conflict(union(a), union(b)) is None
+
+
+def resolve(records: list[BatchRecord], scorer: Scorer, threshold: float, progress=None) -> list[set[str]]:
+    scored = scored_pairs(records, scorer, progress)
+    return cluster([r.key for r in records], scored, threshold, can_merge=no_conflict(records))
+
+
+def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[[], str]) -> BatchPlan:
+    """Person ids for the clusters: a cluster keeps an old id when it holds at least half of that
+    Person's records (the largest share first); old Persons left without a cluster are retired
+    into the cluster holding most of their records, and new clusters cut from an old Person
+    record SPLIT_FROM it."""
+    by_key = {r.key: r for r in records}
+    old_members: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        if r.person_id:
+            old_members[r.person_id].add(r.key)
+    shares = [(count, by_key[next(iter(old_members[pid]))].created, pid, n)
+              for n, members in enumerate(clusters)
+              for pid, count in Counter(by_key[k].person_id for k in members if by_key[k].person_id).items()]
+    ids: dict[int, str] = {}
+    used = set()
+    for count, _, pid, n in sorted(shares, key=lambda s: (-s[0], s[1], s[2], s[3])):
+        if n not in ids and pid not in used and 2 * count >= len(old_members[pid]):
+            ids[n] = pid
+            used.add(pid)
+    result = BatchPlan(clusters, {})
+    for n, members in enumerate(clusters):
+        if n not in ids:
+            ids[n] = new_id()
+            result.new_persons.append(ids[n])
+            origin = _main_origin(members, by_key)
+            if origin:
+                result.splits.append({"personId": ids[n], "from": origin, "recordKey": None,
+                                      "records": sorted(members)})
+        for key in members:
+            result.person_of[key] = ids[n]
+    _changes(records, result, old_members, used)
+    return result
+
+
+def _main_origin(members: set[str], by_key: dict[str, BatchRecord]) -> str | None:
+    counts = Counter(by_key[k].person_id for k in members if by_key[k].person_id)
+    return min(counts, key=lambda pid: (-counts[pid], pid)) if counts else None
+
+
+def _changes(records: list[BatchRecord], result: BatchPlan, old_members, kept: set[str]) -> None:
+    touched = set()
+    for r in records:
+        pid = result.person_of[r.key]
+        if pid != r.person_id:
+            result.attach.append({"key": r.key, "personId": pid, "rule": "batch re-resolve",
+                                  "evidence": None, "score": None})
+            touched |= {pid} | ({r.person_id} & kept)
+    for old, members in sorted(old_members.items()):
+        if old not in kept:
+            survivor = Counter(result.person_of[k] for k in members).most_common(1)[0][0]
+            result.retire.append({"loser": old, "survivor": survivor, "rule": "batch re-resolve"})
+    result.splits = [s for s in result.splits if s["from"] in kept]
+    result.refresh = sorted(touched)

@@ -1,0 +1,80 @@
+"""Probabilistic evidence for resolution: blocking keys a record is stored under, and how well a
+record matches a Person as a whole. Pure: no store, no web.
+
+A pair of records is *scored* when they share a blocking key that is not a hub, or share an
+identifier; pairs never scored are no evidence either way (as in graph.matching.cluster). A
+record matches a Person by the mean log2-odds of its scored pairs with that Person's records,
+so one strong link cannot outvote the rest of the Person (average linkage, no chaining).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from graph.matching import Model, blocking_keys
+from graph.matching.blocking import CANDIDATE_RULES
+from graph.resolution import Match
+
+# Rules stored on records (graph/store/queries_ingest.py: BLOCK_RULES); shared e-mails, phones and
+# national ids are found through the Identifier nodes already.
+STORED_RULES = tuple(rule for rule in CANDIDATE_RULES
+                     if rule.name in ("birthDate", "givenInitialPostcode", "nameSounds",
+                                      "familySoundYear", "address"))
+# A blocking key held by more records than this is a hub (a common name in a birth year, a
+# block of flats): it is skipped, not scanned.
+BLOCK_DEGREE_CAP = 50
+LOG2_ODDS_LIMIT = 40.0
+
+
+def block_keys(fields: Mapping) -> dict[str, str]:
+    """Rule name -> the record's key under that rule ('rule:part|part'), for the stored rules."""
+    keys = {}
+    for rule in STORED_RULES:
+        found = blocking_keys(fields, (rule,))
+        if found:
+            keys[rule.name] = found[0]
+    return keys
+
+
+@dataclass
+class Scorer:
+    """Model scores of record pairs as capped log2-odds, each pair scored once."""
+    model: Model
+    remember: bool = True           # off for batch runs, where each pair is scored once anyway
+    _cache: dict[frozenset, float] = field(default_factory=dict)
+
+    def log2_odds(self, a: str, a_fields: Mapping, b: str, b_fields: Mapping) -> float:
+        key = frozenset((a, b))
+        odds = self._cache.get(key)
+        if odds is None:
+            weight = self.model.score(a_fields, b_fields).match_weight
+            odds = max(min(weight, LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
+            if self.remember:
+                self._cache[key] = odds
+        return odds
+
+    def forget(self, record_key: str) -> None:
+        """Drop the scores of a record whose fields changed."""
+        self._cache = {k: v for k, v in self._cache.items() if record_key not in k}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored record scored against the record being resolved."""
+    key: str
+    person_id: str
+    fields: Mapping
+
+
+def person_matches(key: str, fields: Mapping, candidates: Iterable[Candidate], scorer: Scorer) -> list[Match]:
+    """Mean log2-odds of the record against each Person, over the Person's candidate records."""
+    totals: dict[str, list[float]] = {}
+    for c in candidates:
+        totals.setdefault(c.person_id, []).append(scorer.log2_odds(key, fields, c.key, c.fields))
+    return [Match(pid, sum(odds) / len(odds), len(odds)) for pid, odds in sorted(totals.items())]
+
+
+def mean_linkage(pairs: Iterable[tuple[str, Mapping, str, Mapping]], scorer: Scorer) -> float:
+    """Mean log2-odds over scored pairs; no scored pair is no evidence (-inf: never a match)."""
+    odds = [scorer.log2_odds(a, fa, b, fb) for a, fa, b, fb in pairs]
+    return sum(odds) / len(odds) if odds else float("-inf")

@@ -1,0 +1,89 @@
+"""Use case: re-resolve every stored record in batch (`idgraph resolve --all`).
+
+Reads the records in pages, clusters them with graph/batch_resolution.py, and writes only what
+changed, in pieces of one transaction each. Meant for a quiet store: records ingested while it
+runs are resolved incrementally and may be moved by the write-back.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph import match_input
+from graph.batch_resolution import BatchPlan, BatchRecord, plan, resolve
+from graph.conflicts import Facts
+from graph.ingest import default_model, new_person_id
+from graph.linkage import Scorer
+from graph.matching import Model
+from graph.model import Identifier
+from graph.store import queries_ingest as qi
+from graph.store.values import native
+
+PAGE = 5000
+Progress = Callable[[str, int, int | None], None]     # (phase, advance, total)
+
+
+@dataclass
+class Summary:
+    records: int
+    persons: int
+    changed_records: int
+    new_persons: int
+    retired_persons: int
+    splits: int
+
+
+def _batch_record(row: dict) -> BatchRecord:
+    holdings = tuple(Identifier(link["kind"], link["value"], link["key"], {}, native(link["validFrom"]),
+                                native(link["validTo"]))
+                     for link in row["links"] if link["key"] and not link["generic"])
+    facts = Facts({row["givenKey"]} if row["givenKey"] else set(),
+                  {native(row["birthDate"])} if row["birthDate"] else set(),
+                  {i.value for i in holdings if i.kind == "nationalId"},
+                  {row["familyKey"]} if row["familyKey"] else set())
+    created = f"{row['created'] or ''}#{row['createdSeq'] or 0:08d}"
+    return BatchRecord(row["recordKey"], row["personId"], created, match_input.loads(row["matchFields"]),
+                       frozenset(row["blocks"]), facts, holdings)
+
+
+def read_records(store, progress: Progress | None = None, page: int = PAGE) -> list[BatchRecord]:
+    records, cursor = [], ""
+    while True:
+        rows = store.query(qi.RECORDS_PAGE, cursor=cursor, limit=page)
+        records.extend(_batch_record(row) for row in rows)
+        if progress:
+            progress("read", len(rows), None)
+        if len(rows) < page:
+            return records
+        cursor = rows[-1]["recordKey"]
+
+
+def _pieces(rows: list, size: int):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece: int = 1000) -> None:
+    steps = [(qi.CREATE_PERSONS, "rows", [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]),
+             (qi.ATTACH_RECORDS, "rows", result.attach), (qi.RETIRE_PERSONS, "rows", result.retire),
+             (qi.REDIRECT_MERGED, "rows", [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]),
+             (qi.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire]),
+             (qi.SPLIT_FROM, "rows", result.splits), (qi.REFRESH_PERSONS, "personIds", result.refresh)]
+    for statement, name, rows in steps:
+        for part in _pieces(rows, piece):
+            store.write(lambda tx, s=statement, n=name, p=part: tx.run(s, {n: p}).consume())
+            if progress:
+                progress("write", len(part), None)
+
+
+def resolve_all(store, settings, model: Model | None = None, progress: Progress | None = None) -> Summary:
+    model = model or default_model(settings)
+    records = read_records(store, progress)
+    if progress:
+        progress("score", 0, None)
+    clusters = resolve(records, Scorer(model, remember=False), model.threshold,
+                       (lambda n: progress("score", n, None)) if progress else None)
+    result = plan(records, clusters, new_person_id)
+    write_plan(store, result, progress)
+    return Summary(len(records), len(clusters), len(result.attach), len(result.new_persons),
+                   len(result.retire), len(result.splits))

@@ -1,0 +1,258 @@
+"""Cypher for chunked ingestion and resolution: one transaction per chunk of records, UNWIND only.
+
+Parameterised only; the few statements built from text use the constant KINDS and BLOCK_RULES
+tables (labels, relationship types and property names cannot be parameters).
+"""
+from __future__ import annotations
+
+from graph.model import KINDS
+
+# Blocking rules stored as indexed SourceRecord properties, one per rule (graph/linkage.py).
+# Shared e-mails, phones and national ids are found through their Identifier nodes instead.
+BLOCK_RULES = {"birthDate": "bkBirthDate", "givenInitialPostcode": "bkGivenInitialPostcode",
+               "nameSounds": "bkNameSounds", "familySoundYear": "bkFamilySoundYear",
+               "address": "bkAddress"}
+
+SCHEMA = tuple(
+    f"CREATE INDEX source_record_{prop.lower()} IF NOT EXISTS FOR (r:SourceRecord) ON (r.{prop})"
+    for prop in BLOCK_RULES.values()
+) + tuple(
+    # ArcadeDB makes a type per label combination on first use; two ingests making the first
+    # Identifier:Email at once would race for it (TypeAlreadyExists), so each is made up front.
+    # A no-op on Neo4j: the node is created and deleted in one statement.
+    f"MERGE (n:Identifier:{kind.label} {{key: '~schema'}}) WITH n DELETE n" for kind in KINDS.values()
+)
+
+# --- reads before writing ----------------------------------------------------------------------
+
+# Each record's stored state, with what resolution needs of it as it is before this chunk.
+RECORD_STATES = """
+UNWIND $keys AS key
+MATCH (r:SourceRecord {recordKey: key})
+OPTIONAL MATCH (r)-[:DESCRIBES]->(p:Person)
+RETURN key, r.fingerprint AS fingerprint, r.observedAt AS observedAt, r.matchFields AS matchFields,
+       p.personId AS personId
+"""
+
+# --- facts of the chunk's records --------------------------------------------------------------
+
+UPSERT_RECORDS = """
+UNWIND $rows AS row
+MERGE (r:SourceRecord {recordKey: row.key})
+ON CREATE SET r.createdAt = datetime()
+SET r += row.props, r.updatedAt = datetime()
+"""
+
+
+def _link_kind(kind, link: str) -> str:
+    return f"""
+UNWIND $rows AS i
+MATCH (r:SourceRecord {{recordKey: i.recordKey}})
+MERGE (n:Identifier:{kind.label} {{key: i.key}})
+ON CREATE SET n.kind = i.kind, n.value = i.value, n.createdAt = datetime()
+SET n += i.props
+{link} (r)-[l:{kind.rel} {{current: true}}]->(n)
+SET l.source = r.source, l.observedAt = r.observedAt, l.validFrom = i.validFrom, l.validTo = i.validTo
+"""
+
+
+# One statement per kind (labels and relationship types cannot be parameters), run in KINDS order
+# with rows sorted by identifier key, so every writer takes the identifier nodes in one order.
+# Labels are given in the MERGE, never added later: ArcadeDB implements an added label by copying.
+LINK_IDENTIFIERS = {name: _link_kind(kind, "MERGE") for name, kind in KINDS.items()}
+# A record stored for the first time has no links yet: CREATE saves the relationship lookup.
+LINK_NEW_IDENTIFIERS = {name: _link_kind(kind, "CREATE") for name, kind in KINDS.items()}
+
+LINK_EMPLOYMENT = """
+UNWIND $rows AS j
+MATCH (r:SourceRecord {recordKey: j.recordKey})
+MERGE (c:Company {companyKey: j.companyKey})
+ON CREATE SET c.name = j.name, c.createdAt = datetime()
+MERGE (r)-[w:WORKS_AT {current: true}]->(c)
+SET w += j.link
+"""
+
+# Links a record no longer has are closed, not deleted: history stays queryable.
+CLOSE_DROPPED_LINKS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.key})-[l {current: true}]->(n)
+WHERE (n:Identifier AND NOT n.key IN row.identifierKeys) OR (n:Company AND NOT n.companyKey IN row.companyKeys)
+SET l.current = false, l.removedAt = datetime(), l.validTo = coalesce(l.validTo, date())
+RETURN row.key AS key, collect(n.key) AS closed
+"""
+
+# --- evidence around the chunk (chunk records excluded: their state is known in memory) ----------
+
+# Other records' current links to the given identifiers; generic identifiers return no holders,
+# so a supernode is never expanded.
+IDENTIFIER_LINKS = """
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})
+OPTIONAL MATCH (i)<-[l {current: true}]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE NOT coalesce(i.generic, false) AND NOT r.recordKey IN $exclude
+RETURN key, coalesce(i.generic, false) AS generic,
+       collect({recordKey: r.recordKey, validFrom: l.validFrom, validTo: l.validTo, personId: p.personId}) AS links
+"""
+
+
+def _block_probe(prop: str) -> str:
+    # at most $limit holders per key: a key with more is a hub and is skipped, not scanned
+    return f"""
+UNWIND $keys AS key
+CALL {{
+  WITH key
+  MATCH (r:SourceRecord {{{prop}: key}})
+  WHERE NOT r.recordKey IN $exclude
+  RETURN r LIMIT $limit
+}}
+MATCH (r)-[:DESCRIBES]->(p:Person)
+RETURN key, collect(p.personId) AS personIds
+"""
+
+
+BLOCK_PROBES = {rule: _block_probe(prop) for rule, prop in BLOCK_RULES.items()}
+
+# Every record of the given persons, with what scoring and the merge protections read.
+PERSON_RECORDS = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
+OPTIONAL MATCH (r)-[:HAS_NATIONAL_ID {current: true}]->(n:Identifier)
+WITH p, r, collect(n.value) AS nationalIds
+RETURN p.personId AS personId, toString(p.createdAt) AS created, p.createdSeq AS createdSeq,
+       r.recordKey AS recordKey,
+       r.givenKey AS givenKey, r.familyKey AS familyKey, r.birthDate AS birthDate,
+       r.matchFields AS matchFields, nationalIds,
+       [x IN [r.bkBirthDate, r.bkGivenInitialPostcode, r.bkNameSounds, r.bkFamilySoundYear, r.bkAddress]
+        WHERE x IS NOT NULL] AS blocks
+"""
+
+# Identifiers two or more records of a person hold (current links): what holds the person together.
+PERSON_SHARED_IDENTIFIERS = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)-[l {current: true}]->(i:Identifier)
+WHERE NOT coalesce(i.generic, false) AND i.kind <> 'address'
+WITH i, collect({recordKey: r.recordKey, validFrom: l.validFrom, validTo: l.validTo}) AS holders
+WHERE size(holders) > 1
+RETURN i.key AS key, i.kind AS kind, i.value AS value, holders
+"""
+
+# --- the decision ------------------------------------------------------------------------------
+
+# Persons created in one transaction share createdAt; createdSeq keeps their order (oldest survives).
+CREATE_PERSONS = """
+UNWIND $rows AS row
+CREATE (p:Person {personId: row.personId, status: 'active', createdAt: datetime(), createdSeq: row.seq})
+"""
+
+# A record moved by a merge or split (no evidence of its own in the row) keeps the evidence it had.
+ATTACH_RECORDS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.key}), (p:Person {personId: row.personId})
+OPTIONAL MATCH (r)-[old:DESCRIBES]->(other:Person)
+WHERE other.personId <> row.personId
+WITH r, p, row, old, old.evidence AS oldEvidence
+DELETE old
+WITH r, p, row, oldEvidence
+MERGE (r)-[d:DESCRIBES]->(p)
+ON CREATE SET d.since = datetime(), d.rule = row.rule, d.evidence = coalesce(row.evidence, oldEvidence, []),
+              d.score = row.score
+"""
+
+MARK_GENERIC = """
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})
+SET i.generic = true, i.genericSince = coalesce(i.genericSince, datetime())
+"""
+
+# Records were already re-attached to the final survivor; this marks the merged-away persons,
+# records each merge and keeps old redirects pointing at an active person.
+MERGE_PERSONS = """
+UNWIND $rows AS row
+MATCH (s:Person {personId: row.survivor}), (l:Person {personId: row.loser})
+SET l.status = 'merged', l.mergedInto = row.final, l.mergedAt = datetime()
+MERGE (l)-[m:MERGED_INTO]->(s)
+ON CREATE SET m.at = datetime(), m.rule = row.rule, m.byRecord = row.recordKey, m.evidence = row.evidence,
+              m.score = row.score
+"""
+
+REDIRECT_MERGED = """
+UNWIND $rows AS row
+MATCH (earlier:Person {mergedInto: row.loser})
+SET earlier.mergedInto = row.final
+"""
+
+# A POSSIBLY_SAME link between persons that have become one is no longer a question.
+DROP_SETTLED_POSSIBLY_SAME = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})-[s:POSSIBLY_SAME]-(:Person)
+WHERE p.status = 'merged'
+DELETE s
+"""
+
+# Ordered pair (a < b), so re-sends and either direction find the same link.
+POSSIBLY_SAME = """
+UNWIND $rows AS row
+MATCH (a:Person {personId: row.a}), (b:Person {personId: row.b})
+MERGE (a)-[s:POSSIBLY_SAME]->(b)
+ON CREATE SET s.at = datetime()
+SET s.score = row.score, s.byRecord = row.recordKey, s.updatedAt = datetime()
+"""
+
+SPLIT_FROM = """
+UNWIND $rows AS row
+MATCH (n:Person {personId: row.personId}), (o:Person {personId: row.from})
+MERGE (n)-[s:SPLIT_FROM]->(o)
+ON CREATE SET s.at = datetime(), s.byRecord = row.recordKey, s.records = row.records
+"""
+
+REFRESH_PERSONS = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
+WITH p, r ORDER BY r.observedAt DESC
+WITH p, collect(r) AS records
+SET p.displayName = coalesce(head([x IN records WHERE x.fullName IS NOT NULL | x.fullName]), p.personId),
+    p.recordCount = size(records), p.updatedAt = datetime()
+"""
+
+# --- resolve --all: everything in pieces ---------------------------------------------------------
+
+# A page of records (by key) with what batch resolution reads, and their current stitching links.
+RECORDS_PAGE = """
+MATCH (r:SourceRecord)
+WHERE r.recordKey > $cursor
+WITH r ORDER BY r.recordKey LIMIT $limit
+OPTIONAL MATCH (r)-[:DESCRIBES]->(p:Person)
+OPTIONAL MATCH (r)-[l {current: true}]->(i:Identifier)
+WHERE i.kind <> 'address'
+WITH r, p, collect({key: i.key, kind: i.kind, value: i.value, generic: coalesce(i.generic, false),
+                    validFrom: l.validFrom, validTo: l.validTo}) AS links
+RETURN r.recordKey AS recordKey, p.personId AS personId, toString(p.createdAt) AS created,
+       p.createdSeq AS createdSeq, r.givenKey AS givenKey, r.familyKey AS familyKey,
+       r.birthDate AS birthDate, r.matchFields AS matchFields, links,
+       [x IN [r.bkBirthDate, r.bkGivenInitialPostcode, r.bkNameSounds, r.bkFamilySoundYear, r.bkAddress]
+        WHERE x IS NOT NULL] AS blocks
+ORDER BY recordKey
+"""
+
+# Persons that describe no record any more (every record moved away in a batch re-resolve).
+RETIRE_PERSONS = """
+UNWIND $rows AS row
+MATCH (l:Person {personId: row.loser}), (s:Person {personId: row.survivor})
+WHERE NOT EXISTS { (l)<-[:DESCRIBES]-(:SourceRecord) }
+SET l.status = 'merged', l.mergedInto = row.survivor, l.mergedAt = datetime(), l.recordCount = 0
+MERGE (l)-[m:MERGED_INTO]->(s)
+ON CREATE SET m.at = datetime(), m.rule = row.rule, m.evidence = []
+"""
+
+RECORD_COUNT = "MATCH (r:SourceRecord) RETURN count(r) AS n"
+
+# --- benchmarks only: records loaded unresolved, one Person each (bench/resolve_all.py) ----------
+
+BENCH_LOAD_RECORDS = """
+UNWIND $rows AS row
+CREATE (r:SourceRecord {recordKey: row.key})
+SET r += row.props, r.createdAt = datetime()
+CREATE (p:Person {personId: row.personId, status: 'active', createdAt: datetime(), createdSeq: row.seq,
+                  recordCount: 1})
+CREATE (r)-[:DESCRIBES {since: datetime(), rule: 'bench load', evidence: []}]->(p)
+"""

@@ -1,0 +1,56 @@
+"""`idgraph resolve --all`: re-resolve every stored record in batch (graph/resolve_all.py), with progress."""
+from __future__ import annotations
+
+import time
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import config
+from graph.store import queries_ingest
+
+console = Console(stderr=True)
+PHASES = {"read": "reading records", "score": "scoring candidate pairs", "write": "writing changes"}
+
+
+class _Bars:
+    """graph.resolve_all's progress callback as one rich bar per phase."""
+
+    def __init__(self, bar: Progress, total_records: int):
+        self.bar, self.tasks, self.total = bar, {}, total_records
+
+    def __call__(self, phase: str, advance: int, total: int | None) -> None:
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(PHASES[phase], total=self.total if phase == "read" else total)
+        self.bar.advance(self.tasks[phase], advance)
+
+
+def run_resolve_all(store, settings) -> dict:
+    from graph.resolve_all import resolve_all
+    total = store.query(queries_ingest.RECORD_COUNT)[0]["n"]
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=console) as bar:
+        summary = resolve_all(store, settings, progress=_Bars(bar, total))
+    figures = dict(vars(summary), seconds=round(time.perf_counter() - started, 2))
+    table = Table(title="resolve --all")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, str(value))
+    console.print(table)
+    return figures
+
+
+@click.command("resolve")
+@click.option("--all", "everything", is_flag=True, help="Re-resolve every stored record (required).")
+def resolve(everything: bool) -> None:
+    """Re-resolve records in batch: score candidate pairs, cluster, keep person ids stable."""
+    if not everything:
+        raise click.UsageError("say what to re-resolve: --all")
+    from service.cli import _store_for_command
+    settings = config.load()
+    with _store_for_command(settings) as store:
+        run_resolve_all(store, settings)

@@ -1,0 +1,158 @@
+"""Probabilistic resolution on ingest, against the real Bolt server: each held-out kind of
+difficulty resolves correctly, review-band pairs get POSSIBLY_SAME, updates can split a person."""
+from __future__ import annotations
+
+from graph import demo_data
+from graph.ingest import ingest
+from graph.records import build_record
+from service.schemas import RecordSchema
+from tests.integration.helpers import load, person_of, record
+
+ROSE = {"use": "home", "streetNumber": "12", "line1": "Rose Lane", "locality": "Bath", "postcode": "BA1 1AA",
+        "country": "GB"}
+OAK = {"use": "home", "streetNumber": "40", "line1": "Oak Road", "locality": "Bristol", "postcode": "BS1 5TT",
+       "country": "GB"}
+
+
+def name(given, family=None):
+    return {k: v for k, v in (("given", given), ("family", family)) if v}
+
+
+def email(value):
+    return {"type": "email", "value": value}
+
+
+def phone(value):
+    return {"type": "phone", "value": value}
+
+
+def active_persons(store) -> int:
+    return store.query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0]["n"]
+
+
+def possibly_same(store) -> list[dict]:
+    return store.query("MATCH (a:Person)-[s:POSSIBLY_SAME]->(b:Person) "
+                       "RETURN a.personId AS a, b.personId AS b, s.score AS score")
+
+
+def test_nickname_at_the_same_address_joins_without_a_shared_identifier(store, settings):
+    robert, bob = load(store, settings,
+                       record("loyalty", "1", name=name("Robert", "Smith"), birthDate="1980-03-04",
+                              addresses=[ROSE], identifiers=[{"type": "loyaltyCard", "value": "GLD-1"}]),
+                       record("callcentre", "2", name=name("Bob", "Smith"), birthDate="1980-03-04",
+                              addresses=[ROSE], identifiers=[phone("07700 900111")]))
+    assert (bob.outcome, bob.personId) == ("joined", robert.personId)
+    link = store.query("MATCH (:SourceRecord {recordKey: 'callcentre/2'})-[d:DESCRIBES]->() "
+                       "RETURN d.rule AS rule, d.score AS score")[0]
+    assert link["rule"] == "probabilistic match" and link["score"] > 0.9
+
+
+def test_transposed_birth_date_joins(store, settings):
+    out = load(store, settings,
+               record("crm", "1", name=name("Jane", "Okafor"), birthDate="1984-07-12", addresses=[ROSE]),
+               record("webshop", "2", name=name("Jane", "Okafor"), birthDate="1984-12-07", addresses=[ROSE]))
+    assert out[1].outcome == "joined" and out[0].personId == out[1].personId
+
+
+def test_typos_in_both_names_join(store, settings):
+    home = dict(ROSE, postcode="BA2 4QT")
+    out = load(store, settings,
+               record("crm", "1", name=name("Jonathan", "Whitfield"), birthDate="1975-02-19", addresses=[home]),
+               record("webshop", "2", name=name("Jonathon", "Whitfeild"), birthDate="1975-02-19",
+                      addresses=[dict(home, line1="Rose Ln")]))
+    assert out[0].personId == out[1].personId
+
+
+def test_name_change_after_marriage_with_the_same_email_joins(store, settings):
+    out = load(store, settings,
+               record("loyalty", "1", name=name("Sarah", "Jones"), birthDate="1988-09-14",
+                      identifiers=[email("sarah.j88@example.com")], addresses=[ROSE]),
+               record("webshop", "2", name=name("Sarah", "Whitaker"), birthDate="1988-09-14",
+                      identifiers=[email("Sarah.J88@example.com")], addresses=[OAK]))
+    assert out[1].outcome == "joined" and out[0].personId == out[1].personId
+
+
+def test_twins_at_one_address_with_one_birth_date_stay_apart(store, settings):
+    landline = phone("01225 960 777")
+    emma, sophie = load(store, settings,
+                        record("crm", "1", name=name("Emma", "Clarke"), birthDate="2001-05-05", gender="F",
+                               addresses=[ROSE], identifiers=[landline]),
+                        record("crm", "2", name=name("Sophie", "Clarke"), birthDate="2001-05-05", gender="F",
+                               addresses=[ROSE], identifiers=[landline]))
+    assert emma.personId != sophie.personId
+    assert {r["detail"] for r in sophie.refused} == {"different given names"}
+    assert possibly_same(store) == []      # a conflicting fact is a no, not a question
+
+
+def test_spouses_sharing_a_family_phone_and_home_stay_apart(store, settings):
+    landline = phone("01225 960 123")
+    david, sarah = load(store, settings,
+                        record("loyalty", "1", name=name("David", "Jones"), addresses=[ROSE], identifiers=[landline]),
+                        record("webshop", "2", name=name("Sarah", "Jones"), addresses=[ROSE], identifiers=[landline]))
+    assert david.personId != sarah.personId
+    assert active_persons(store) == 2
+
+
+def test_review_band_links_persons_as_possibly_the_same_instead_of_merging(store, settings):
+    first, second = load(store, settings,
+                         record("crm", "1", name=name("Laura", "Pemberton")),
+                         record("events", "2", name=name("Laura", "Pemberton")))
+    assert first.personId != second.personId
+    assert second.outcome == "created" and 0.5 <= second.possiblySame[first.personId] < 0.9
+    [link] = possibly_same(store)
+    assert {link["a"], link["b"]} == {first.personId, second.personId} and 0.5 <= link["score"] < 0.9
+
+
+def test_new_evidence_joining_two_persons_merges_them_and_settles_the_question(store, settings):
+    by_email, by_card = load(store, settings,
+                             record("webshop", "1", name=name("Robert", "Smith"),
+                                    identifiers=[email("rs@example.com")]),
+                             record("loyalty", "2", name=name("Robert", "Smith"), birthDate="1980-03-04",
+                                    addresses=[ROSE], identifiers=[{"type": "loyaltyCard", "value": "GLD-9"}]))
+    assert by_email.personId != by_card.personId and len(possibly_same(store)) == 1
+    [bridge] = load(store, settings,
+                    record("crm", "3", name=name("Robert", "Smith"), birthDate="1980-03-04", addresses=[ROSE],
+                           identifiers=[email("rs@example.com")]))
+    assert bridge.outcome == "merged" and bridge.merged == [by_card.personId]
+    assert person_of(store, "loyalty", "2") == by_email.personId
+    assert possibly_same(store) == [] and active_persons(store) == 1
+
+
+def test_an_update_that_removes_the_evidence_splits_the_person(store, settings):
+    shared = email("turner.family@example.com")
+    load(store, settings,
+         record("crm", "1", name=name("Alex", "Turner"), birthDate="1979-01-30",
+                identifiers=[shared, phone("07700 900222")], observedAt="2026-01-01T00:00:00Z"),
+         record("webshop", "2", name=name("Alex", "Turner"), identifiers=[phone("07700 900222")],
+                observedAt="2026-01-01T00:00:00Z"),
+         record("events", "3", name=name(None, "Turner"), identifiers=[shared], observedAt="2026-01-01T00:00:00Z"))
+    kept = person_of(store, "crm", "1")
+    assert person_of(store, "events", "3") == kept
+    [update] = load(store, settings, record("events", "3", name=name(None, "Turner"),
+                                            identifiers=[phone("07700 900333")], observedAt="2026-02-01T00:00:00Z"))
+    assert update.outcome == "updated"
+    assert person_of(store, "crm", "1") == person_of(store, "webshop", "2") == kept
+    split_off = person_of(store, "events", "3")
+    assert split_off != kept and update.splitOff == [split_off] and update.personId == split_off
+    rows = store.query("MATCH (n:Person)-[s:SPLIT_FROM]->(o:Person) RETURN n.personId AS n, o.personId AS o, "
+                       "s.byRecord AS byRecord")
+    assert rows == [{"n": split_off, "o": kept, "byRecord": "events/3"}]
+    counts = store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS id, p.recordCount AS n")
+    assert {r["id"]: r["n"] for r in counts} == {kept: 2, split_off: 1}
+
+
+def _partition(store) -> set[frozenset]:
+    rows = store.query("MATCH (r:SourceRecord)-[:DESCRIBES]->(p:Person) "
+                       "RETURN p.personId AS p, collect(r.recordKey) AS records")
+    return {frozenset(row["records"]) for row in rows}
+
+
+def test_one_chunk_resolves_exactly_as_one_record_at_a_time(store, settings):
+    data = demo_data.generate(seed=11, extra_people=40)
+    records = [build_record(RecordSchema().load(item), settings) for item in data.records]
+    together = ingest(store, settings, records, chunk_size=len(records))
+    partition = _partition(store)
+    store.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
+    one_by_one = ingest(store, settings, records, chunk_size=1)
+    assert _partition(store) == partition
+    assert [o.outcome for o in together] == [o.outcome for o in one_by_one]
