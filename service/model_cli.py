@@ -1,0 +1,111 @@
+"""`idgraph model train|show`: fit the match model from the stored records, print and save it.
+
+Training reads the records' `matchFields` in pages (short read transactions, so ingestion
+goes on meanwhile), keeps a uniform random sample of them (reservoir sampling), fits the
+model in memory and replaces the model file atomically. Ingestion, explanations and
+search pick the new file up on their next call (graph/model_file.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import config, match_input
+from graph.matching import Model, fit
+from graph.model_file import active_model, model_path, save_model
+from graph.store import queries_explain as q
+from graph.store.driver import StoreUnavailable
+
+console = Console(stderr=True)
+MIN_RECORDS = 20   # below this EM has nothing to learn from
+
+
+@click.group("model")
+def model() -> None:
+    """Train and inspect the probabilistic match model (see README, "Matching model")."""
+
+
+def read_sample(store, size: int, page_size: int, seed: int) -> tuple[list[dict], int]:
+    """A uniform random sample of at most `size` records' matchFields, and how many were read."""
+    total = store.query(q.RECORD_COUNT)[0]["n"]
+    rng, sample, seen, cursor = random.Random(seed), [], 0, ""
+    columns = (TextColumn("[bold]reading records"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("read", total=total)
+        while rows := store.query(q.MATCH_FIELDS_PAGE, cursor=cursor, limit=page_size):
+            for row in rows:
+                _keep(sample, size, seen, rng, row["matchFields"])
+                seen += 1
+            cursor = rows[-1]["key"]
+            progress.update(task, completed=seen, total=max(total, seen))
+    return sample, seen
+
+
+def _keep(sample: list[dict], size: int, seen: int, rng: random.Random, fields: str) -> None:
+    """Reservoir sampling: after n records each is in the sample with probability size/n."""
+    if seen < size:
+        sample.append(match_input.loads(fields))
+        return
+    slot = rng.randrange(seen + 1)
+    if slot < size:
+        sample[slot] = match_input.loads(fields)
+
+
+def parameters_table(model_: Model, title: str) -> Table:
+    table = Table(title=title)
+    for column in ("comparison", "level", "m", "u", "match weight"):
+        table.add_column(column, justify="left" if column in ("comparison", "level") else "right")
+    for name, levels in model_.parameters.items():
+        for n, (level, params) in enumerate(sorted(levels.items(), key=lambda item: -item[1].weight)):
+            table.add_row(name if n == 0 else "", level, f"{params.m:.4g}", f"{params.u:.4g}",
+                          f"{params.weight:+.2f}", end_section=n == len(levels) - 1)
+    table.caption = (f"prior {model_.prior:.3g}, relatives prior {model_.relatives.prior:.3g}, "
+                     f"match threshold {model_.threshold}, trained {model_.trained_at or 'never'}")
+    return table
+
+
+@model.command("train")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to save the model (default: IDGRAPH_MODEL, else <data dir>/match_model.json).")
+@click.option("--sample", default=50_000, show_default=True, type=click.IntRange(MIN_RECORDS, 1_000_000),
+              help="Train on a uniform random sample of at most this many records.")
+@click.option("--page-size", default=2000, show_default=True, type=click.IntRange(10, 50_000),
+              help="Records read per transaction.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def train(out, sample: int, page_size: int, seed: int) -> None:
+    """Fit m, u and the priors from the stored records (no labels), print them, save them."""
+    from service.cli import _store_for_command   # here: service.cli imports this module
+    settings = config.load()
+    path = out or model_path(settings)
+    with _store_for_command(settings) as store:
+        try:
+            records, total = read_sample(store, sample, page_size, seed)
+        except StoreUnavailable as exc:
+            raise click.ClickException(f"the graph database became unreachable: {exc}. Re-run the command.") \
+                from exc
+    if len(records) < MIN_RECORDS:
+        raise click.ClickException(f"{len(records)} records stored; training needs at least {MIN_RECORDS}")
+    with console.status(f"fitting the model on {len(records)} records..."):
+        fitted = fit(records, active_model(settings).model, seed=seed)
+    training = {"records": total, "sampled": len(records), "seed": seed,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    save_model(fitted, path, training)
+    stamp = training["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
+    version = save_model(fitted, path.parent / "models" / f"{path.stem}-{stamp}.json", training)
+    console.print(parameters_table(fitted, f"match model trained on {len(records)} of {total} records"))
+    click.echo(f"saved {path} (this version also as {version})")
+
+
+@model.command("show")
+def show() -> None:
+    """Print the model in use and where it comes from (a trained file or the shipped default)."""
+    current = active_model(config.load())
+    origin = "trained" if current.trained else "shipped default"
+    console.print(parameters_table(current.model, f"match model in use ({origin})"))
+    click.echo(f"{origin}: {current.path}")
