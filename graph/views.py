@@ -5,8 +5,10 @@ import datetime as dt
 
 import networkx as nx
 
+from graph import consent
 from graph.model import KINDS
 from graph.store import queries as q
+from graph.store import queries_privacy as qp
 from graph.store.values import native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
@@ -17,8 +19,19 @@ PUBLIC_RECORD_FIELDS = ("source", "sourceId", "observedAt", "collectedFor", "con
                         "lastActivity", "ignoredValues")
 
 
+SCORE_MODEL = "graph/analytics/scoring.py: value, reach, business and priority scores"
+SCORE_FIELDS = ("valueScore", "reach", "reachScore", "pagerank", "networkInfluence", "businessScore",
+                "decisionMaker", "priorityScore", "priority", "priorityReasons", "flags")
+ATTRIBUTES = ("givenName", "middleName", "familyName", "fullName", "birthDate", "gender")
+METRICS = ("lifetimeSpend", "nightsLastYear", "tier", "lastActivity")
+
+
 class NotFound(LookupError):
     pass
+
+
+class Gone(NotFound):
+    """The person was erased: the id is a tombstone (410), not unknown (404)."""
 
 
 def identifier_key(kind: str, value: str) -> str:
@@ -34,7 +47,7 @@ def _holder_rank(holder: dict, today: dt.date):
     return (_current(holder, today), native(holder.get("observedAt")) or dt.datetime.min.replace(tzinfo=dt.timezone.utc))
 
 
-def whois(tx, key: str) -> dict:
+def whois(tx, key: str, purpose: str | None = None) -> dict:
     """The person an identifier belongs to now, with others who share or held it."""
     row = tx.run(q.IDENTIFIER_HOLDERS, key=key).single()
     holders = [h for h in (row["holders"] if row else []) if h["personId"]]
@@ -47,7 +60,7 @@ def whois(tx, key: str) -> dict:
         if pid not in best or _holder_rank(holder, today) > _holder_rank(best[pid], today):
             best[pid] = holder
     ranked = sorted(best.values(), key=lambda h: _holder_rank(h, today), reverse=True)
-    view = person_view(tx, ranked[0]["personId"], asked=key)
+    view = person_view(tx, ranked[0]["personId"], asked=key, purpose=purpose)
     view["query"] = {"identifier": key, "generic": row["generic"]}
     view["otherHolders"] = [{"personId": h["personId"], "current": _current(h, today)} for h in ranked[1:]]
     return view
@@ -57,24 +70,86 @@ def resolve_id(tx, person_id: str) -> tuple[str, str | None]:
     row = tx.run(q.PERSON_REDIRECT, personId=person_id).single()
     if not row:
         raise NotFound(f"no person {person_id}")
+    if row["status"] == "erased":
+        raise Gone(f"person {person_id} was erased at the customer's request")
     if row["status"] == "merged" and row["mergedInto"]:
         return row["mergedInto"], person_id
     return person_id, None
 
 
-def person_view(tx, person_id: str, asked: str | None = None) -> dict:
+def consent_changes(tx, person_id: str | None = None, record_key: str | None = None) -> dict[str, list[dict]]:
+    """recordKey -> the customer's consent changes that apply to that record."""
+    rows = (tx.run(qp.PERSON_CONSENT_CHANGES, personId=person_id) if person_id
+            else tx.run(qp.RECORD_CONSENT_CHANGES, key=record_key))
+    return {r["record"]: [plain(c) for c in r["changes"]] for r in rows}
+
+
+def person_view(tx, person_id: str, asked: str | None = None, purpose: str | None = None) -> dict:
+    """A person as seen for `purpose`: facts only from records whose consent covers it (None: all)."""
     target, redirected_from = resolve_id(tx, person_id)
     row = tx.run(q.PERSON, personId=target).single()
+    person = plain(row["person"])
     records = [plain(r) for r in row["records"]]
     links = [dict(r) for r in tx.run(q.PERSON_LINKS, personId=target)]
-    merges = [{"personId": r["personId"], **plain(r["merge"])} for r in tx.run(q.PERSON_MERGES, personId=target)]
-    view = {"personId": target, "status": row["person"].get("status"), "name": _name(records),
-            **_identifiers(links), "metrics": _metrics(records), "roles": _roles(links),
-            "records": [_record(r) for r in sorted(records, key=lambda r: r["recordKey"])],
-            "merges": merges, "why": why(links, records, asked)}
+    extra = tx.run(qp.PERSON_PRIVACY_FACTS, personId=target).single()
+    changes = _changes_by_record(extra["changes"])
+    shown, withheld = consent.gate(records, changes, purpose)
+    visible = [r for r in records if r["recordKey"] in shown]
+    seen = [link for link in links if link["record"] in shown]
+    by_key = {r["recordKey"]: r for r in records}
+    merges = [_merge(r, _identifier_keys(seen), bool(withheld)) for r in tx.run(q.PERSON_MERGES, personId=target)]
+    view = {"personId": target, "status": person.get("status"), "name": _name(visible),
+            **identifiers_of(seen, by_key), "attributes": _attributes(visible),
+            "metrics": _metrics(visible), "roles": roles_of(seen, by_key),
+            "records": [_record(r, changes.get(r["recordKey"], []))
+                        for r in sorted(visible, key=lambda r: r["recordKey"])],
+            "merges": merges, "why": why(seen, visible, asked, hidden=links),
+            "inferred": _inferred(extra, person, bool(withheld))}
+    if purpose:
+        view.update(purpose=purpose, withheld=_count_facts(withheld, links, by_key),
+                    withheldCounts=_withheld_counts(withheld, links, shown))
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view
+
+
+def _identifier_keys(links: list[dict]) -> set[str]:
+    return {row["node"].get("key") for row in links if row["node"].get("key")}
+
+
+def _merge(row, visible_keys: set[str], filtered: bool) -> dict:
+    """A merge is an inferred fact: the rule that made it, and its evidence where it may be shown."""
+    merge = {"personId": row["personId"], **plain(row["merge"]), "inferred": True}
+    if filtered:
+        evidence = merge.get("evidence") or []
+        merge["evidence"] = [k for k in evidence if k in visible_keys]
+        merge["evidenceWithheld"] = len(evidence) - len(merge["evidence"])
+    return merge
+
+
+def _count_facts(withheld: list[dict], links: list[dict], records: dict[str, dict]) -> list[dict]:
+    """How many facts (identifiers, roles, attributes, metrics) each withheld record holds, not which."""
+    for entry in withheld:
+        record = records[entry["recordKey"]]
+        entry["facts"] = (sum(row["record"] == entry["recordKey"] for row in links) +
+                          sum(record.get(k) not in (None, "") for k in ATTRIBUTES + METRICS))
+    return withheld
+
+
+def _withheld_counts(withheld: list[dict], links: list[dict], shown: set[str]) -> dict:
+    """Facts that no record shown for the purpose states; a fact a shown record also states is shown."""
+    seen = [row for row in links if row["record"] in shown]
+    hidden = [row for row in links if row["record"] not in shown]
+    companies = {row["node"].get("companyKey") for row in seen}
+    return {"records": len(withheld),
+            "identifiers": len(_identifier_keys(hidden) - _identifier_keys(seen)),
+            "roles": len({row["node"].get("companyKey") for row in hidden} - companies - {None}),
+            "facts": sum(w["facts"] for w in withheld)}
+
+
+def _provenance(record: dict) -> dict:
+    return {"record": record["recordKey"], "source": record.get("source"),
+            "observedAt": record.get("observedAt"), "collectedFor": record.get("collectedFor")}
 
 
 def _name(records: list[dict]) -> dict:
@@ -83,11 +158,25 @@ def _name(records: list[dict]) -> dict:
         return {}
     latest = named[0]
     return {"full": latest["fullName"], "given": latest.get("givenName"), "family": latest.get("familyName"),
-            "alsoKnownAs": sorted({r["fullName"] for r in named} - {latest["fullName"]})}
+            "alsoKnownAs": sorted({r["fullName"] for r in named} - {latest["fullName"]}),
+            "provenance": _provenance(latest)}
 
 
-def _identifiers(links: list[dict]) -> dict:
+def _attributes(records: list[dict]) -> list[dict]:
+    """Each stated value of a personal attribute, with the records that state it."""
+    out: dict[tuple, dict] = {}
+    for record in sorted(records, key=lambda r: r["recordKey"]):
+        for name in ATTRIBUTES:
+            value = record.get(name)
+            if value not in (None, ""):
+                entry = out.setdefault((name, str(value)), {"attribute": name, "value": value, "sources": []})
+                entry["sources"].append(_provenance(record))
+    return sorted(out.values(), key=lambda a: (ATTRIBUTES.index(a["attribute"]), str(a["value"])))
+
+
+def identifiers_of(links: list[dict], records: dict[str, dict] | None = None) -> dict:
     today = dt.date.today()
+    records = records or {}
     merged: dict[str, dict] = {}
     for row in links:
         node, link = plain(row["node"]), plain(row["link"])
@@ -99,8 +188,12 @@ def _identifiers(links: list[dict]) -> dict:
                                     "status", "generic", "street", "streetNumber", "locality",
                                     "postcode", "country") if node.get(k) is not None}})
         entry["current"] |= _current(link, today)
+        record = records.get(row["record"], {})
         entry["sources"].append({"record": row["record"], "validFrom": link.get("validFrom"),
-                                 "validTo": link.get("validTo"), "current": link.get("current", False)})
+                                 "validTo": link.get("validTo"), "current": link.get("current", False),
+                                 "source": link.get("source") or record.get("source"),
+                                 "observedAt": link.get("observedAt") or record.get("observedAt"),
+                                 "collectedFor": record.get("collectedFor")})
     items = sorted(merged.values(), key=lambda e: (not e["current"], e["type"], e["value"]))
     return {"identifiers": [e for e in items if e["type"] not in ("account", "address")],
             "accounts": [e for e in items if e["type"] == "account"],
@@ -116,52 +209,114 @@ def _metrics(records: list[dict]) -> dict:
             "nightsLastYear": max(nights) if nights else None,
             "tier": max(tiers, key=lambda t: TIER_RANK.get(t.lower(), 0)) if tiers else None,
             "lastActivity": max(activity) if activity else None,
-            "sources": sorted({r["source"] for r in records})}
+            "sources": sorted({r["source"] for r in records}),
+            "provenance": {m: [dict(_provenance(r), value=r[m]) for r in sorted(records, key=lambda r: r["recordKey"])
+                               if r.get(m) is not None] for m in METRICS}}
 
 
-def _roles(links: list[dict]) -> list[dict]:
+def roles_of(links: list[dict], records: dict[str, dict] | None = None) -> list[dict]:
+    records = records or {}
     roles: dict[str, dict] = {}
     for row in links:
         node, link = plain(row["node"]), plain(row["link"])
         if "companyKey" not in node:
             continue
         role = roles.setdefault(node["companyKey"], {"company": node.get("name"), "titles": set(),
-                                                      "decisionMaker": False, "current": False, "sources": []})
+                                                      "decisionMaker": False, "current": False, "sources": [],
+                                                      "provenance": []})
         if link.get("title"):
             role["titles"].add(link["title"])
         role["decisionMaker"] |= bool(link.get("decisionMaker"))
         role["current"] |= bool(link.get("current")) and not link.get("validTo")
         role["sources"].append(row["record"])
+        record = records.get(row["record"], {})
+        role["provenance"].append({"record": row["record"], "source": link.get("source") or record.get("source"),
+                                   "observedAt": link.get("observedAt") or record.get("observedAt"),
+                                   "collectedFor": record.get("collectedFor"), "title": link.get("title"),
+                                   "validFrom": link.get("validFrom"), "validTo": link.get("validTo")})
     return [dict(r, titles=sorted(r["titles"])) for r in roles.values()]
 
 
-def _record(record: dict) -> dict:
+def _record(record: dict, changes: list[dict] | None = None) -> dict:
     out = {k: record.get(k) for k in PUBLIC_RECORD_FIELDS if record.get(k) not in (None, [])}
+    out["recordKey"] = record["recordKey"]
     out["provenance"] = {"source": record.get("source"), "observedAt": record.get("observedAt"),
                          "collectedFor": record.get("collectedFor"),
                          "consent": {**{p: True for p in record.get("consentGranted", [])},
                                      **{p: False for p in record.get("consentDenied", [])}}}
+    statements = consent.record_statements(record) + consent.change_statements(changes or [])
+    out["effectiveConsent"] = {p: v["allowed"] for p, v in consent.summary(statements).items()}
     return out
 
 
-def why(links: list[dict], records: list[dict], asked: str | None) -> list[dict]:
-    """For each record, the chain of shared identifiers from the asked identifier to it."""
+POSSIBLY_SAME_RULE = "match probability in the review band: a question for a steward, not a merge"
+
+
+def possibly_same(row) -> dict:
+    """A POSSIBLY_SAME link (its properties and `other`) as an inferred fact: the other person, the
+    score and the rule behind it."""
+    link = plain(row)
+    return {"personId": link.pop("other"), "rule": POSSIBLY_SAME_RULE, **link, "inferred": True}
+
+
+def _changes_by_record(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        change = plain(row)
+        out.setdefault(change.pop("record"), []).append(change)
+    return out
+
+
+def _inferred(extra, person: dict, filtered: bool) -> dict:
+    """Households and scores: derived, so marked with the rule or model that made them.
+
+    They are computed from all of a person's records, so they are withheld when any record is.
+    """
+    if filtered:
+        return {"withheld": "derived from records withheld for this purpose"}
+    households = [dict(plain(h), inferred=True) for h in extra["households"]]
+    out = {"households": households, "possiblySame": [possibly_same(r) for r in extra["possiblySame"]]}
+    if person.get("analyticsRun"):
+        out["scores"] = {"inferred": True, "model": SCORE_MODEL, "analyticsRun": person["analyticsRun"],
+                         "scoredOn": person.get("scoredOn"),
+                         **{k: person[k] for k in SCORE_FIELDS if person.get(k) is not None}}
+    return out
+
+
+def why(links: list[dict], records: list[dict], asked: str | None, hidden: list[dict] | None = None) -> list[dict]:
+    """For each record, the chain of shared identifiers from the asked identifier to it.
+
+    Chains only pass through the links given (those of records shown for the purpose); `hidden`,
+    all links, tells a record reached only through withheld records from one joined by a merge.
+    """
+    graph, every = _chain_graph(links), _chain_graph(hidden if hidden is not None else links)
+    chains = []
+    for record in sorted(r["recordKey"] for r in records):
+        chain = _chain(graph, asked, record)
+        reason = _reason(chain, asked)
+        if asked and not chain and _chain(every, asked, record):
+            reason = "linked through records withheld for this purpose"
+        chains.append({"record": record, "chain": [{kind: name} for kind, name in chain] if chain else None,
+                       "reason": reason})
+    return chains
+
+
+def _chain_graph(links: list[dict]) -> nx.Graph:
     graph = nx.Graph()
     for row in links:
         key = row["node"].get("key")
         if key and row["link"].get("current") and not row["node"].get("generic"):
             graph.add_edge(("record", row["record"]), ("identifier", key))
-    chains = []
-    for record in sorted(r["recordKey"] for r in records):
-        chain = None
-        if asked and graph.has_node(("identifier", asked)) and graph.has_node(("record", record)):
-            try:
-                chain = nx.shortest_path(graph, ("identifier", asked), ("record", record))
-            except nx.NetworkXNoPath:
-                chain = None
-        chains.append({"record": record, "chain": [{kind: name} for kind, name in chain] if chain else None,
-                       "reason": _reason(chain, asked)})
-    return chains
+    return graph
+
+
+def _chain(graph: nx.Graph, asked: str | None, record: str):
+    if not (asked and graph.has_node(("identifier", asked)) and graph.has_node(("record", record))):
+        return None
+    try:
+        return nx.shortest_path(graph, ("identifier", asked), ("record", record))
+    except nx.NetworkXNoPath:
+        return None
 
 
 def _reason(chain, asked) -> str:
@@ -174,14 +329,25 @@ def _reason(chain, asked) -> str:
     return f"linked through {(len(chain) - 2) // 2} shared identifier(s)"
 
 
-def record_view(tx, source: str, source_id: str) -> dict:
+def record_view(tx, source: str, source_id: str, purpose: str | None = None) -> dict:
     key = f"{source}/{source_id}"
     row = tx.run(q.RECORD, key=key).single()
     if not row:
         raise NotFound(f"no record {key}")
+    record = plain(row["record"])
+    changes = consent_changes(tx, record_key=key)
+    shown, withheld = consent.gate([record], changes, purpose)
+    if not shown:
+        kept = {k: record.get(k) for k in ("recordKey", "source", "sourceId")}
+        kept["provenance"] = _record(record)["provenance"]
+        return {"personId": row["personId"], "record": kept, "purpose": purpose, "withheld": withheld}
     links = [dict(r) for r in tx.run(q.RECORD_LINKS, key=key)]
-    return {"personId": row["personId"],
-            "record": dict(_record(plain(row["record"])), **_identifiers(links), roles=_roles(links))}
+    by_key = {key: record}
+    view = {"personId": row["personId"], "record": dict(
+        _record(record, changes.get(key, [])), **identifiers_of(links, by_key), roles=roles_of(links, by_key))}
+    if purpose:
+        view.update(purpose=purpose, withheld=[])
+    return view
 
 
 def persons_page(tx, limit: int, cursor: str) -> dict:

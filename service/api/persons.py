@@ -1,17 +1,20 @@
 """Who is this: lookups by identifier, person views and the person list."""
 from __future__ import annotations
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph import privacy
 from graph.records import RecordError, build_record
 from graph.views import identifier_key, person_view, persons_page, whois
 from service import context
-from service.auditing import PURPOSE_HEADER_DOC, audited
+from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.errors import unprocessable
-from service.schemas import PageQuerySchema, PersonSchema, PersonsPageSchema, PurposeQuerySchema, WhoisQuerySchema
+from service.schemas import (ErasureSchema, PageQuerySchema, PersonSchema, PersonsPageSchema, PurposeQuerySchema,
+                             WhoisQuerySchema)
 
 blp = Blueprint("persons", __name__, url_prefix="/v1", description="Who is this")
 
@@ -34,10 +37,15 @@ class Whois(MethodView):
     @requires("agent", "analyst", "privacy")
     @blp.arguments(WhoisQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, PersonSchema)
+    @blp.alt_response(404, description="No person holds this identifier")
     @audited("whois")
     def get(self, args):
-        """The person behind an identifier, how they are tied to each record, and their value."""
-        return context.store().read(whois, _lookup_key(args))
+        """The person behind an identifier, how they are tied to each record, and their value.
+
+        Facts from records whose consent does not cover the declared purpose are withheld and listed
+        in `withheld` (without their values).
+        """
+        return context.store().read(whois, _lookup_key(args), read_purpose())
 
 
 @blp.route("/persons/<string:person_id>", parameters=[PURPOSE_HEADER_DOC])
@@ -45,10 +53,28 @@ class PersonView(MethodView):
     @requires("agent", "analyst", "privacy")
     @blp.arguments(PurposeQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, PersonSchema)
+    @blp.alt_response(404, description="No such person")
+    @blp.alt_response(410, description="The person was erased")
     @audited("person.view")
     def get(self, args, person_id: str):
-        """A person by id; a merged-away id answers with the surviving person and `redirectedFrom`."""
-        return context.store().read(person_view, person_id)
+        """A person by id; a merged-away id answers with the surviving person and `redirectedFrom`.
+
+        Facts are filtered by the declared purpose like `/v1/whois`; an erased person answers 410.
+        """
+        return context.store().read(person_view, person_id, None, read_purpose())
+
+    @requires("privacy")
+    @blp.response(200, ErasureSchema)
+    @blp.alt_response(404, description="No such person")
+    @blp.alt_response(410, description="The person was already erased")
+    def delete(self, person_id: str):
+        """Erase a person (right to erasure): records, unshared identifiers, derived facts.
+
+        Erased identifiers go on the suppression list as keyed hashes, so a later record carrying one is
+        refused. Logged as an audit event with counts only. A second DELETE answers 410.
+        """
+        return privacy.erase(context.store(), context.settings(), person_id,
+                             g.principal.key_id, g.principal.role)
 
 
 @blp.route("/persons")

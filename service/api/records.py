@@ -8,11 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph import suppression
 from graph.ingest import ingest
 from graph.store import schema
 from graph.views import record_view
 from service import context
-from service.auditing import PURPOSE_HEADER_DOC, audited
+from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.errors import unprocessable
 from service.parsing import parse_record
@@ -46,14 +47,18 @@ class Records(MethodView):
         """Store up to 1,000 source records and resolve each to a person.
 
         Re-sending a record is idempotent. A bad record is reported by index and field;
-        the good records of the same batch are stored.
+        the good records of the same batch are stored. A record carrying an identifier erased at a
+        customer's request (the suppression list) is refused, naming the field.
         """
         settings = context.settings()
-        parsed = [parse_record(n, item, settings) for n, item in enumerate(_batch_json())]
+        items = _batch_json()
+        parsed = [parse_record(n, item, settings) for n, item in enumerate(items)]
         errors = [err for _, err in parsed if err]
-        good = [(n, rec) for n, (rec, _) in enumerate(parsed) if rec]
         store = context.store()
         schema.ensure(store)
+        batch = [(n, items[n], rec) for n, (rec, _) in enumerate(parsed) if rec]
+        good, refused = suppression.screen(store, settings, batch)
+        errors = sorted(errors + refused, key=lambda e: e["index"])
         outcomes = ingest(store, settings, [rec for _, rec in good])
         results = [dict(vars(o), index=n) for (n, _), o in zip(good, outcomes)]
         body = {"results": results, "errors": errors,
@@ -68,7 +73,12 @@ class SourceRecord(MethodView):
     @requires("agent", "analyst", "privacy")
     @blp.arguments(PurposeQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, RecordViewSchema)
+    @blp.alt_response(404, description="No such record")
     @audited("record.view")
     def get(self, args, source: str, source_id: str):
-        """One source record as stored, with the person it resolved to."""
-        return context.store().read(record_view, source, source_id)
+        """One source record as stored, with the person it resolved to.
+
+        A record whose consent does not cover the declared purpose answers with its provenance only
+        and a `withheld` entry saying why.
+        """
+        return context.store().read(record_view, source, source_id, read_purpose())

@@ -97,7 +97,7 @@ def test_unknown_route_is_json_404(client, path):
 
 
 @pytest.mark.parametrize("method, path", [
-    ("get", "/v1/records"), ("put", "/v1/records"), ("delete", "/v1/persons/P-1"),
+    ("get", "/v1/records"), ("put", "/v1/records"), ("put", "/v1/persons/P-1"),
     ("post", "/v1/whois"), ("post", "/healthz"), ("patch", "/v1/sources/crm/records/C-1"),
 ])
 def test_wrong_method_is_json_405(client, method, path):
@@ -105,7 +105,7 @@ def test_wrong_method_is_json_405(client, method, path):
 
 
 @pytest.mark.parametrize("method, path, allowed", [
-    ("get", "/v1/records", {"POST"}), ("delete", "/v1/persons/P-1", {"GET"}), ("post", "/healthz", {"GET"}),
+    ("get", "/v1/records", {"POST"}), ("put", "/v1/persons/P-1", {"GET", "DELETE"}), ("post", "/healthz", {"GET"}),
 ])
 def test_405_names_the_allowed_methods(client, method, path, allowed):
     """RFC 9110 section 15.5.6: a 405 response must carry an Allow header."""

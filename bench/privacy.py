@@ -1,0 +1,151 @@
+"""Benchmark: what purpose filtering, provenance, subject access and erasure cost.
+
+    python -m bench.privacy [--people 300] [--sample 100] [--runs 3] [--erasures 30] [--seed 7]
+
+Starts a private embedded ArcadeDB (temp dir, free loopback ports), loads the demo data through
+the API's path (parse_record + ingest), runs the analytics refresh (households, scores), then
+times, in read transactions like the API's:
+- the person view for `service` (nothing withheld) and for `marketing` (records without a grant
+  withheld), over `--sample` persons, `--runs` times (the median run is quoted);
+- the privacy read inside that view alone (consent changes, households, POSSIBLY_SAME: one query);
+- the subject access export;
+- the suppression check of a 200-record batch (one query), after the erasures;
+- erasure of `--erasures` persons (each once: it is destructive).
+Prints a table and one JSON line. Everything is stopped at the end, also on Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import config, demo_data, privacy, suppression
+from graph.ingest import ingest
+from graph.refresh import refresh
+from graph.store import queries_privacy as qp
+from graph.store import schema
+from graph.store.driver import connect
+from graph.store.embedded import EmbeddedServer, free_port
+from graph.views import person_view
+from service.parsing import parse_record
+
+console = Console(stderr=True)
+
+
+def _ms(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+    return {"median_ms": round(1000 * statistics.median(ordered), 2),
+            "p90_ms": round(1000 * ordered[int(0.9 * (len(ordered) - 1))], 2), "n": len(ordered)}
+
+
+def _timed(fn, *args) -> float:
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def _privacy_reads(tx, person_id: str) -> None:
+    tx.run(qp.PERSON_PRIVACY_FACTS, personId=person_id).consume()
+
+
+def load(store, settings, records: list[dict], progress: Progress) -> None:
+    task = progress.add_task("ingest", total=len(records))
+    for start in range(0, len(records), 200):
+        batch = [parse_record(n, item, settings)[0] for n, item in enumerate(records[start:start + 200])]
+        ingest(store, settings, [r for r in batch if r])
+        progress.advance(task, len(batch))
+
+
+def time_reads(store, person_ids: list[str], runs: int, progress: Progress) -> dict:
+    """Each read over every sampled person, `runs` times; the run with the median total is kept."""
+    reads = {"view.service": lambda pid: store.read(person_view, pid, None, "service"),
+             "view.marketing": lambda pid: store.read(person_view, pid, None, "marketing"),
+             "privacy read only": lambda pid: store.read(_privacy_reads, pid),
+             "export": lambda pid: store.read(privacy.export, pid)}
+    out = {}
+    for name, read in reads.items():
+        task = progress.add_task(name, total=runs * len(person_ids))
+        per_run = []
+        for _ in range(runs):
+            times = []
+            for pid in person_ids:
+                times.append(_timed(read, pid))
+                progress.advance(task)
+            per_run.append(times)
+        out[name] = _ms(sorted(per_run, key=sum)[len(per_run) // 2])
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--people", type=int, default=300)
+    p.add_argument("--sample", type=int, default=100)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--erasures", type=int, default=30)
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="idgraph-bench-privacy-"))
+    server = EmbeddedServer(workdir / "db", free_port(), free_port(), "idgraph")
+    store = None
+    try:
+        with console.status("starting the embedded graph server..."):
+            info = server.start()
+        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
+                                       database=info.database, data_dir=workdir / "data")
+        store = connect(settings)
+        schema.apply(store)
+        records = demo_data.generate(seed=args.seed, extra_people=args.people).records
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            load(store, settings, records, progress)
+            with console.status("analytics refresh..."):
+                refresh(store)
+            pids = [r["personId"] for r in store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS personId")]
+            rng = random.Random(args.seed)
+            sample = rng.sample(pids, min(args.sample, len(pids)))
+            result = {"bench": "privacy", "records": len(records), "persons": len(pids), "params": vars(args),
+                      "reads": time_reads(store, sample, args.runs, progress)}
+            victims = rng.sample([x for x in pids if x not in sample], min(args.erasures, len(pids) - len(sample)))
+            task = progress.add_task("erase", total=len(victims))
+            erase_times = []
+            for pid in victims:
+                erase_times.append(_timed(privacy.erase, store, settings, pid, "bench", "privacy"))
+                progress.advance(task)
+        result["erase"] = _ms(erase_times)
+        batch = [parse_record(n, item, settings)[0] for n, item in enumerate(records[:200])]
+        screen_times = [_timed(suppression.screen, store, settings, [(n, records[n], r) for n, r in enumerate(batch)])
+                        for _ in range(max(args.runs, 5))]
+        result["suppression_screen_200"] = _ms(screen_times)
+        report(result)
+        print(json.dumps(result))
+        return 0
+    finally:
+        if store:
+            store.close()
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(result: dict) -> None:
+    table = Table(title=f"privacy: {result['records']} records, {result['persons']} persons")
+    for column in ("what", "median ms", "p90 ms", "n"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    rows = {**result["reads"], "erase (one person)": result["erase"],
+            "suppression check, 200 records": result["suppression_screen_200"]}
+    for name, figures in rows.items():
+        table.add_row(name, str(figures["median_ms"]), str(figures["p90_ms"]), str(figures["n"]))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
