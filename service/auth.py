@@ -1,4 +1,5 @@
-"""Every /v1 request: which key is calling (401), how often (429), and whether its role may (403).
+"""Every /v1 request: which key is calling (401), how often (429), whether its role may (403),
+and whether its JSON body nests too deep to parse safely (400).
 
 Views declare the roles they admit with `@requires(...)`; admin is admitted everywhere, and a /v1
 view that declares nothing admits admin only. /healthz, /readyz, /openapi.json and /docs are open.
@@ -14,7 +15,7 @@ from flask_smorest import Blueprint, abort
 
 from graph import apikeys
 from service import context
-from service.limits import TokenBuckets
+from service.limits import MAX_JSON_DEPTH, TokenBuckets, json_too_deep
 
 log = logging.getLogger(__name__)
 PROTECTED_PREFIX = "/v1/"
@@ -58,6 +59,15 @@ def _guard() -> None:
     _limit(principal)
     _authorise(principal)
     g.principal = principal
+    _refuse_deep_json()
+
+
+def _refuse_deep_json() -> None:
+    """400 for a body nested past MAX_JSON_DEPTH, before a JSON parser recurses into it (a
+    RecursionError there would be a 500)."""
+    if request.is_json and json_too_deep(request.get_data(cache=True)):
+        abort(400, message=f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
+              errors={"json": [f"nests deeper than {MAX_JSON_DEPTH} levels"]})
 
 
 def _presented_key() -> str:

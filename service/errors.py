@@ -5,9 +5,11 @@ can echo the data (a conflicting identifier, a value that failed to parse).
 """
 from __future__ import annotations
 
+import http
 import logging
 import traceback
 
+from apispec import BasePlugin
 from flask import jsonify
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -29,7 +31,21 @@ def _payload(code: int, status: str, message: str, errors: dict | None = None):
     return response
 
 
+class BodyErrorsPlugin(BasePlugin):
+    """Every operation that takes a request body documents 400 (the body is not JSON) and 413 (the
+    body is over MAX_CONTENT_LENGTH): Flask and webargs answer those before the view runs."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                responses = operation.setdefault("responses", {})
+                for code in (400, 413):
+                    responses.setdefault(str(code), http.HTTPStatus(code).name)
+
+
 def init_app(app, api) -> None:
+    api.spec.plugins.append(BodyErrorsPlugin())
+
     @app.errorhandler(StoreUnavailable)
     def _unavailable(exc):
         log.warning("store unavailable: %s", describe(exc))
@@ -52,7 +68,7 @@ def init_app(app, api) -> None:
                       for where, fields in messages.items()
                       for field, reasons in flatten_errors(fields).items()}
         message = data.get("message") or exc.description or exc.name
-        if exc.code == 422 and errors:
+        if exc.code in (400, 422) and errors:   # name the field: werkzeug's 400 text names nothing
             message = "the request is not valid: " + "; ".join(f"{k}: {v[0]}" for k, v in list(errors.items())[:5])
         response = _payload(exc.code, exc.name, message, errors)
         if getattr(exc, "valid_methods", None):

@@ -10,13 +10,20 @@ from graph.apikeys import ROLES
 from graph.model import IDENTIFIER_TYPES, PURPOSES
 
 MAX_BATCH = 1000
+MAX_FOLLOWERS = 10**12   # far above any real account, far below the graph's 64-bit integers
+
+
+# Text's rule for the OpenAPI document (clients, fuzzers). Lone surrogates, refused too, are left out:
+# a surrogate range in a pattern is not portable across regex engines.
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 
 
 class Text(fields.String):
     """A string without control characters, invisible format marks or lone surrogates."""
 
     def __init__(self, max_length: int = 200, min_length: int = 1, **kwargs):
-        super().__init__(validate=validate.Length(min_length, max_length), **kwargs)
+        metadata = {"pattern": NO_CONTROL_CHARACTERS, **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Length(min_length, max_length), metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -67,7 +74,7 @@ class IdentifierSchema(Period):
     value = Text(max_length=320, required=True)
     platform = Text(max_length=64, allow_none=True)
     system = Text(max_length=64, allow_none=True)
-    followers = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    followers = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_FOLLOWERS))
     tier = Text(max_length=64, allow_none=True)
     status = Text(max_length=64, allow_none=True)
 
@@ -180,6 +187,16 @@ class PersonSchema(Schema):
     why = fields.List(fields.Dict())
     query = fields.Dict()
     otherHolders = fields.List(fields.Dict())
+    attributes = fields.List(fields.Dict(), metadata={
+        "description": "Each stated value of givenName, familyName, fullName, birthDate, gender ... with "
+                       "its source records (record, source, observedAt, collectedFor)."})
+    inferred = fields.Dict(metadata={"description": "Derived facts (households, POSSIBLY_SAME, scores), "
+                                                    "each marked inferred with its rule or model."})
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.List(fields.Dict(), metadata={
+        "description": "Records whose consent does not cover the purpose: recordKey, source, purpose, basis, "
+                       "reason and how many facts they hold (never the facts)."})
+    withheldCounts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class PersonsPageSchema(Schema):
@@ -190,6 +207,51 @@ class PersonsPageSchema(Schema):
 class RecordViewSchema(Schema):
     personId = fields.String(allow_none=True)
     record = fields.Dict()
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.List(fields.Dict())
+
+
+class ConsentChangeSchema(Strict):
+    purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
+    granted = fields.Boolean(required=True, truthy={True}, falsy={False})
+    at = PastDateTime(required=True, metadata={"description": "When the customer made the change."})
+    source = Text(max_length=64, required=True, metadata={
+        "description": "Where the change came from, e.g. preference-centre, call-centre, letter."})
+
+
+class ConsentResultSchema(Schema):
+    changeId = fields.String()
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    granted = fields.Boolean()
+    at = fields.DateTime()
+    source = fields.String()
+    records = fields.List(fields.String(), metadata={"description": "The records the change applies to."})
+    created = fields.Boolean(metadata={"description": "false: this very statement was already recorded."})
+
+
+class ExportSchema(Schema):
+    """Everything held about one person (subject access); open-ended parts are documented in the README."""
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    exportedAt = fields.DateTime()
+    person = fields.Dict()
+    records = fields.List(fields.Dict())
+    identifiers = fields.List(fields.Dict())
+    accounts = fields.List(fields.Dict())
+    addresses = fields.List(fields.Dict())
+    roles = fields.List(fields.Dict())
+    inferences = fields.Dict()
+    audit = fields.List(fields.Dict())
+
+
+class ErasureSchema(Schema):
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    status = fields.String(metadata={"enum": ["erased"]})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    refreshed = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class AuditQuerySchema(Strict):
@@ -203,7 +265,8 @@ class AuditEventSchema(Schema):
     at = fields.DateTime()
     keyId = fields.String()
     role = fields.String(metadata={"enum": list(ROLES)})
-    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    purpose = fields.String(allow_none=True, metadata={
+        "enum": list(PURPOSES) + [None], "description": "null for an erasure (action person.erase)"})
     action = fields.String()
     personId = fields.String()
 
@@ -236,6 +299,15 @@ class IssuedKeySchema(Schema):
 
 class KeyListSchema(Schema):
     keys = fields.List(fields.Nested(ApiKeySchema))
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"enum": ["ok"]})
+
+
+class ReadySchema(Schema):
+    status = fields.String(metadata={"enum": ["ready"]})
+    database = fields.String()
 
 
 def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:

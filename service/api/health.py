@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from graph.store import schema
 from graph.store.driver import StoreUnavailable
 from service import context
+from service.schemas import HealthSchema, ReadySchema
 
 blp = Blueprint("health", __name__, description="Probes")
 
@@ -14,6 +15,7 @@ blp = Blueprint("health", __name__, description="Probes")
 @blp.route("/healthz")
 class Health(MethodView):
     @blp.doc(security=[])
+    @blp.response(200, HealthSchema)
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -22,8 +24,10 @@ class Health(MethodView):
 @blp.route("/readyz")
 class Ready(MethodView):
     @blp.doc(security=[])
+    @blp.response(200, ReadySchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
-        """The graph database answers; 503 otherwise."""
+        """The graph database answers; 503 with Retry-After otherwise."""
         store = context.store()
         if not store.ping():
             raise StoreUnavailable("the graph database does not answer")

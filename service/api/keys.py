@@ -32,6 +32,7 @@ class Keys(MethodView):
 class KeyById(MethodView):
     @requires()
     @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, key_id: str):
         """Revoke a key (idempotent): requests with it are refused from now on."""
         if not apikeys.revoke(context.store(), key_id):

@@ -20,6 +20,7 @@ class PersonRelationships(MethodView):
     @requires("agent", "analyst")
     @blp.arguments(RelationshipsQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, RelationshipsSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, person_id: str):
         """Households, work and social ties up to `depth` hops, each with its evidence."""
         return context.store().read(relationships, person_id, args["kinds"], args["depth"])
@@ -29,6 +30,7 @@ class PersonRelationships(MethodView):
 class PersonInfluence(MethodView):
     @requires("agent", "analyst")
     @blp.response(200, InfluenceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, person_id: str):
         """Reach, network influence (PageRank), business influence, customer value and a priority with reasons."""
         return context.store().read(influence, person_id)

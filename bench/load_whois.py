@@ -1,0 +1,231 @@
+"""Load test: many concurrent clients asking GET /v1/whois over loopback HTTP.
+
+    python bench/load_whois.py [--clients 16] [--requests 150] [--runs 3] [--people 200]
+                               [--mode process|thread] [--seed 7]
+
+Starts a private embedded ArcadeDB (temp dir, free loopback ports), loads the demo data
+(graph.demo_data.generate) through the API's ingest path, serves the app with waitress on a free
+loopback port (bench/ingest_whois.py's helpers: its waitress runs 8 worker threads), issues an agent
+key, and drives GET /v1/whois from --clients clients at once, each sending --requests lookups of
+existing e-mails, phones and loyalty cards back to back. Clients are separate processes by default,
+so their Python does not share the server's GIL; --mode thread runs them as threads instead.
+The per-key rate limit is off (this measures the service, not the limiter). Each run prints
+throughput, p50, p99 and the error count; the summary is the median of --runs runs, then one JSON
+line with every figure. Everything is stopped at the end, also on Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import multiprocessing
+import os
+import queue
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
+from bench.ingest_whois import (Interrupt, _free_ports, _git_state, _interrupted, _percentile,   # noqa: E402
+                                _progress, _r, _stop_unready_child, console, http_api, ingest_all,
+                                lookup_targets, run_lookups)
+from graph import config, demo_data  # noqa: E402
+from graph.store import schema  # noqa: E402
+from graph.store.driver import connect  # noqa: E402
+from graph.store.embedded import EmbeddedServer  # noqa: E402
+
+REQUEST_TIMEOUT_S = 30
+
+
+# --- one client process ------------------------------------------------------------------------
+
+def client_process(base: str, headers: dict, targets: list[dict], ready, start, done, results) -> None:
+    """Send every lookup back to back once `start` is set; put (started, ended, [(ms, error)]) on `results`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
+    outcomes = []
+    with requests.Session() as session:
+        session.headers.update(headers)
+        ready.release()
+        start.wait()
+        began = time.monotonic()
+        for target in targets:
+            t0 = time.perf_counter()
+            try:
+                response = session.get(f"{base}/v1/whois", params=target, timeout=REQUEST_TIMEOUT_S)
+                error = None if response.status_code == 200 else f"HTTP {response.status_code}"
+                if error is None:
+                    response.json()
+            except (requests.RequestException, ValueError) as exc:
+                error = type(exc).__name__
+            outcomes.append((1000 * (time.perf_counter() - t0), error))
+            with done.get_lock():
+                done.value += 1
+        results.put((began, time.monotonic(), outcomes))
+
+
+def run_processes(api: tuple[str, dict], per_client: list[list[dict]], progress, label: str) -> dict:
+    """One process per client; the clock runs from the common start to the last answer."""
+    base, headers = api
+    ctx = multiprocessing.get_context("spawn")   # no fork: the parent holds driver and server threads
+    ready, start, done, results = ctx.Semaphore(0), ctx.Event(), ctx.Value("i", 0), ctx.Queue()
+    procs = [ctx.Process(target=client_process, args=(base, headers, targets, ready, start, done, results),
+                         daemon=True) for targets in per_client]
+    for proc in procs:
+        proc.start()
+    try:
+        for _ in procs:
+            if not ready.acquire(timeout=120):
+                raise RuntimeError("a client process did not start within 120 s")
+        task = progress.add_task(label, total=sum(len(t) for t in per_client))
+        start.set()
+        collected = []
+        while len(collected) < len(procs):
+            Interrupt.check()
+            with contextlib.suppress(queue.Empty):
+                collected.append(results.get(timeout=0.2))
+            progress.update(task, completed=done.value)
+        progress.update(task, completed=done.value)
+    finally:
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+    wall = max(end for _, end, _ in collected) - min(began for began, _, _ in collected)
+    return summarise([o for _, _, outcomes in collected for o in outcomes], wall, len(procs))
+
+
+def run_threads(api: tuple[str, dict], per_client: list[list[dict]], progress, label: str) -> dict:
+    """The same load from threads of this process (ingest_whois's client loop)."""
+    targets = [t for client in per_client for t in client]
+    return run_lookups(api, targets, len(per_client), progress, label)
+
+
+def summarise(outcomes: list[tuple[float, str | None]], wall: float, clients: int) -> dict:
+    latencies = sorted(ms for ms, error in outcomes if error is None)
+    errors = Counter(error for _, error in outcomes if error is not None)
+    return {"clients": clients, "requests": len(outcomes), "ok": len(latencies),
+            "errors": sum(errors.values()), "error_kinds": dict(errors),
+            "wall_s": _r(wall, 3), "throughput_rps": _r(len(latencies) / wall),
+            "median_ms": _r(statistics.median(latencies) if latencies else None, 2),
+            "p95_ms": _r(_percentile(latencies, 95), 2), "p99_ms": _r(_percentile(latencies, 99), 2),
+            "max_ms": _r(latencies[-1] if latencies else None, 2)}
+
+
+# --- the benchmark -----------------------------------------------------------------------------
+
+def load_demo(store, settings, people: int, seed: int) -> list[dict]:
+    records = demo_data.generate(seed=seed, extra_people=people).records
+    with _progress() as progress:
+        ingest_all(store, settings, records, 200, progress, "loading the demo data")
+    return records
+
+
+def measure(api, records, settings, args) -> list[dict]:
+    per_client = [lookup_targets(records, settings, args.requests, args.seed + n) for n in range(args.clients)]
+    run = run_processes if args.mode == "process" else run_threads
+    runs = []
+    with _progress() as progress:
+        run_lookups(api, lookup_targets(records, settings, 50, args.seed - 1), 4, progress, "warm-up (not counted)")
+        for i in range(args.runs):
+            runs.append(run(api, per_client, progress, f"run {i + 1}: {args.clients} {args.mode} clients"))
+    return runs
+
+
+def median_of(runs: list[dict], key: str):
+    values = [r[key] for r in runs if r[key] is not None]
+    return _r(statistics.median(values), 2) if values else None
+
+
+def report(runs: list[dict], args, records: int, env: dict) -> dict:
+    table = Table(title=f"GET /v1/whois: {args.clients} concurrent {args.mode} clients x {args.requests} "
+                        f"requests, {records} records loaded, loopback HTTP")
+    for column in ("run", "throughput req/s", "p50 ms", "p99 ms", "max ms", "errors"):
+        table.add_column(column, justify="right")
+    for i, r in enumerate(runs, start=1):
+        table.add_row(str(i), f"{r['throughput_rps']}", f"{r['median_ms']}", f"{r['p99_ms']}", f"{r['max_ms']}",
+                      f"{r['errors']}" + (f" {r['error_kinds']}" if r["errors"] else ""))
+    summary = {key: median_of(runs, key) for key in ("throughput_rps", "median_ms", "p99_ms")}
+    summary["errors"] = sum(r["errors"] for r in runs)
+    table.add_section()
+    table.add_row("median", f"[bold]{summary['throughput_rps']}", f"[bold]{summary['median_ms']}",
+                  f"[bold]{summary['p99_ms']}", "", f"[bold]{summary['errors']}[/] (all runs)")
+    console.print(table)
+    console.print(f"git {env.get('git')}{' (uncommitted changes)' if env.get('git_dirty') else ''}, "
+                  f"{env['cpus']} CPUs, 1-min load average at start/end {env['loadavg_1m_start_end']} "
+                  "(other processes on the machine skew the figures)")
+    return {"bench": "load_whois", "records": records, "median": summary, "runs": runs, "env": env,
+            "params": {k: getattr(args, k) for k in ("clients", "requests", "runs", "people", "mode", "seed")}}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--clients", type=int, default=16, help="concurrent clients")
+    p.add_argument("--requests", type=int, default=150, help="lookups per client per run")
+    p.add_argument("--runs", type=int, default=3, help="timed runs; the summary is their median")
+    p.add_argument("--people", type=int, default=200, help="extra demo customers besides the scenarios")
+    p.add_argument("--mode", choices=("process", "thread"), default="process", help="clients as processes or threads")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--keep-dir", action="store_true", help="keep the temp dir (server log) at the end")
+    args = p.parse_args(argv)
+    if not (1 <= args.clients <= 256 and 1 <= args.requests <= 100_000 and 1 <= args.runs <= 50
+            and 0 <= args.people <= 100_000):
+        p.error("out of range: clients 1..256, requests 1..100000, runs 1..50, people 0..100000")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    load_at_start = os.getloadavg()
+    signal.signal(signal.SIGINT, Interrupt.handler)
+    signal.signal(signal.SIGTERM, Interrupt.handler)
+    workdir = Path(tempfile.mkdtemp(prefix="idgraph-load-"))
+    server = EmbeddedServer(workdir / "db", *_free_ports(2), "idgraph")
+    store = None
+    try:
+        with console.status("starting the embedded graph server..."):
+            info = server.start()
+        Interrupt.check()
+        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
+                                       database=info.database, data_dir=workdir / "data", rate_limit=0)
+        store = connect(settings)
+        schema.apply(store)
+        records = load_demo(store, settings, args.people, args.seed)
+        with http_api(settings, store) as api:
+            runs = measure(api, records, settings, args)
+        env = {"cpus": os.cpu_count(), **_git_state(),
+               "loadavg_1m_start_end": [_r(load_at_start[0], 2), _r(os.getloadavg()[0], 2)]}
+        print(json.dumps(report(runs, args, len(records), env), separators=(",", ":")), flush=True)
+        return 0 if not any(r["errors"] for r in runs) else 1
+    except BaseException as exc:
+        if not _interrupted(exc):
+            raise
+        console.print("[yellow]interrupted; stopping the embedded server...")
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store.close()
+        with console.status("stopping the embedded graph server..."):
+            if not server.stop():
+                _stop_unready_child(workdir)
+        if args.keep_dir:
+            console.print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
