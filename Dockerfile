@@ -6,9 +6,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# Node.js and npm install the agent console's JavaScript libraries (package-lock.json) at build time.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN pip install --no-cache-dir . \
-    && useradd --create-home --uid 10001 idgraph
+    && python -c "from service.console import assets; assets.ensure()" \
+    && useradd --create-home --uid 10001 idgraph \
+    && mkdir -p /var/lib/idgraph && chown idgraph /var/lib/idgraph
 
 USER idgraph
 EXPOSE 8000

@@ -13,8 +13,10 @@ from graph import config
 from graph.store import schema
 from graph.store.driver import Store, StoreUnavailable, connect
 from service import auth, errors
-from service.api import audit, health, keys, persons, records
+from service.api import audit, health, keys, persons, privacy, records
 from service.api import relationships, social
+from service.api import explain
+from service.api import console
 
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,10 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api = Api(app)
     errors.init_app(app, api)
     auth.init_app(app, api)
-    for blueprint in (records.blp, persons.blp, audit.blp, keys.blp, health.blp):
+    for blueprint in (records.blp, persons.blp, privacy.blp, audit.blp, keys.blp, health.blp):
         api.register_blueprint(blueprint)
     for blueprint in (relationships.blp, social.blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(explain.blp)
+    app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     return app

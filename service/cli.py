@@ -19,6 +19,7 @@ from rich.table import Table
 from graph import apikeys, config
 from graph.store.driver import StoreUnavailable, connect, embedded_server
 from graph.store.embedded import EmbeddedServerError
+from service import model_cli, resolve_cli
 
 console = Console(stderr=True)
 
@@ -110,7 +111,22 @@ def _serve(settings: config.Settings, host: str, port: int) -> None:
         raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
                                    "credentials, or unset IDGRAPH_URI to use the embedded server.")
     console.print(f"[bold green]idgraph API[/] on http://{host}:{port}  (docs: /docs, spec: /openapi.json)")
+    if _install_console_assets():
+        console.print(f"[bold green]agent console[/] on http://{host}:{port}/console  (paste an API key)")
     waitress_serve(app, host=host, port=port, threads=8, ident="idgraph")
+
+
+def _install_console_assets() -> bool:
+    """The console's npm libraries, installed the first time; without npm only /console is unavailable."""
+    from service.console import assets
+    try:
+        if not assets.installed():
+            with console.status("installing the agent console's JavaScript libraries (npm ci)..."):
+                assets.ensure()
+        return True
+    except assets.AssetsUnavailable as exc:
+        console.print(f"[yellow]agent console unavailable:[/] {exc}")
+        return False
 
 
 @main.command()
@@ -176,6 +192,7 @@ def _read_rows(path: Path, source: str | None, fmt: str):
 
 
 def _load(store, settings, items, label: str, total: int | None = None, batch_size: int = 200) -> Counter:
+    from graph import suppression
     from graph.ingest import ingest
     from service.parsing import parse_record
     from graph.store import schema
@@ -191,13 +208,18 @@ def _load(store, settings, items, label: str, total: int | None = None, batch_si
             for item in batch:
                 record, error = (None, {"index": n, "errors": {"line": [item["_error"]]}}) \
                     if isinstance(item, dict) and "_error" in item else parse_record(n, item, settings)
-                n += 1
                 if error:
                     summary["rejected"] += 1
                     console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
                 else:
-                    good.append(record)
-            summary.update(o.outcome for o in ingest(store, settings, good))
+                    good.append((n, item, record))
+                n += 1
+            # Identifiers erased at a customer's request may not come back (graph/suppression.py).
+            good, refused = suppression.screen(store, settings, good)
+            for error in refused:
+                summary["rejected"] += 1
+                console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
+            summary.update(o.outcome for o in ingest(store, settings, [record for _, record in good]))
             progress.advance(task, len(batch))
     return summary
 
@@ -295,3 +317,7 @@ def analytics_refresh(batch_size: int) -> None:
             raise click.ClickException(f"the graph database became unreachable: {exc}. Re-run the command.")
         finally:
             store.close()
+
+
+main.add_command(model_cli.model)
+main.add_command(resolve_cli.resolve)

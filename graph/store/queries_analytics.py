@@ -311,9 +311,12 @@ SET mo.validFrom = m.validFrom, mo.validTo = m.validTo, mo.current = m.current, 
 """
 
 # Derived facts are recomputed, so what the derivation no longer yields is removed.
+# Anchored on the indexed household first: written from the Person side, ArcadeDB scans every
+# person for each address (62 s of a 75 s households phase at 5,000 persons).
 DROP_STALE_MEMBERSHIPS = """
 UNWIND $addressKeys AS ak
-MATCH (p:Person)-[mo:MEMBER_OF]->(hh:Household {addressKey: ak})
+MATCH (hh:Household {addressKey: ak})
+MATCH (hh)<-[mo:MEMBER_OF]-(p:Person)
 WHERE NOT (hh.householdId + '|' + p.personId) IN $memberships
 DELETE mo
 """

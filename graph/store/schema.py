@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from graph.model import KINDS
-from graph.store import queries_analytics
+from graph.store import queries_analytics, queries_ingest, queries_privacy
 
 CONSTRAINTS = (
     "CREATE CONSTRAINT person_person_id_unique IF NOT EXISTS FOR (p:Person) REQUIRE p.personId IS UNIQUE",
@@ -25,7 +25,7 @@ INDEXES = (
 
 
 def apply(store) -> None:
-    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA:
+    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA:
         store.write(lambda tx, s=statement: tx.run(s).consume())
     store.schema_ready = True
 
