@@ -10,7 +10,7 @@ import time
 from graph.store import queries_trust as q
 from graph.store.values import plain
 
-ACTIONS = ("whois", "person.view", "record.view", "person.export")
+ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export")
 
 
 def event_id() -> str:

@@ -24,8 +24,7 @@ from service.schemas import PurposeQuerySchema
 
 blp = Blueprint("explain", __name__, url_prefix="/v1", description="Explanations and fuzzy who-is-this")
 
-# Until graph/audit.py names these reads, they are logged as the reads they are closest to.
-WHY_ACTION, WHY_NOT_ACTION, SEARCH_ACTION = "person.view", "record.view", "whois"
+WHY_ACTION, WHY_NOT_ACTION, SEARCH_ACTION = "person.why", "persons.why-not", "whois.search"
 
 
 def _model():

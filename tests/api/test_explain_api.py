@@ -86,7 +86,7 @@ def test_why_of_a_single_record_person_says_so(client):
 def test_why_is_audited_as_a_person_read(client, jane):
     assert why(client, jane, "web/W-1", purpose="support").status_code == 200
     events = client.get("/v1/audit", query_string={"personId": jane}).get_json()["events"]
-    assert [(e["action"], e["purpose"]) for e in events] == [("person.view", "support")]
+    assert [(e["action"], e["purpose"]) for e in events] == [("person.why", "support")]
 
 
 @pytest.mark.parametrize("person, record, fragment", [
@@ -177,7 +177,7 @@ def test_why_not_audits_both_persons(client, jane):
     assert why_not(client, "crm/C-1", "crm/X-1").status_code == 200
     for person in (jane, other):
         events = client.get("/v1/audit", query_string={"personId": person}).get_json()["events"]
-        assert [e["action"] for e in events] == ["record.view"]
+        assert [e["action"] for e in events] == ["persons.why-not"]
 
 
 # --- roles ------------------------------------------------------------------------------------

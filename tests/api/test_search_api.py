@@ -106,7 +106,7 @@ def test_each_returned_person_is_audited_and_a_miss_is_not(client, people):
     assert search(client, {"name": {"given": "Zed", "family": "Zulu"}}, purpose="fraud").status_code == 200
     for candidate in found:
         events = client.get("/v1/audit", query_string={"personId": candidate["personId"]}).get_json()["events"]
-        assert [(e["action"], e["purpose"]) for e in events] == [("whois", "service")]
+        assert [(e["action"], e["purpose"]) for e in events] == [("whois.search", "service")]
     assert client.get("/v1/audit", query_string={"personId": people["robert"]}).get_json()["events"] == []
 
 
