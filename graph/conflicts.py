@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nicknames import NickNamer
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 GIVEN_NAME_SIMILARITY = 0.88
 
@@ -29,6 +29,12 @@ def given_names_compatible(a: str, b: str) -> bool:
     if b in _name_family(a) or a in _name_family(b):
         return True
     return JaroWinkler.similarity(a, b) >= GIVEN_NAME_SIMILARITY
+
+
+def national_ids_compatible(a: str, b: str) -> bool:
+    """Equal, or one keying slip apart (a character swapped, dropped, added or mistyped): two people's
+    ids differ in more than one place, while a clerk's typo changes one."""
+    return DamerauLevenshtein.distance(a, b) <= 1
 
 
 def birth_dates_compatible(a: dt.date, b: dt.date) -> bool:
@@ -60,7 +66,8 @@ def _names_swapped(a: Facts, b: Facts) -> bool:
 
 def conflict(a: Facts, b: Facts) -> str | None:
     """The reason two sets of facts cannot be one person, or None."""
-    if a.national_ids and b.national_ids and not a.national_ids & b.national_ids:
+    if a.national_ids and b.national_ids and not any(
+            national_ids_compatible(x, y) for x in a.national_ids for y in b.national_ids):
         return "different national ids"
     if a.birth_dates and b.birth_dates and not any(
             birth_dates_compatible(x, y) for x in a.birth_dates for y in b.birth_dates):
