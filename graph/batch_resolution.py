@@ -87,10 +87,16 @@ def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[
     return scored
 
 
-def no_conflict(records: list[BatchRecord]) -> Callable[[set, set], bool]:
+def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> Callable[[set, set, float], bool]:
     """Two clusters may merge unless their facts, each cluster's taken together, conflict: the
-    test ingestion applies between a record (or a Person) and a Person."""
+    test ingestion applies between a record (or a Person) and a Person. As there, the model may
+    overrule one clash only between clusters no shared identifier ties (a family phone never
+    outweighs a clash; graph.conflicts)."""
     facts = {r.key: r.facts for r in records}
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in stitched:
+        partners[a].add(b)
+        partners[b].add(a)
 
     def union(keys: set) -> Facts:
         combined = Facts()
@@ -98,12 +104,18 @@ def no_conflict(records: list[BatchRecord]) -> Callable[[set, set], bool]:
             combined.absorb(facts[key])
         return combined
 
-    return lambda a, b: conflict(union(a), union(b)) is None
+    def can_merge(a: set, b: set, log2_odds: float) -> bool:
+        tied = any(partners[key] & b for key in a)
+        probability = None if tied else 1.0 / (1.0 + 2.0 ** -log2_odds)
+        return conflict(union(a), union(b), probability) is None
+
+    return can_merge
 
 
 def resolve(records: list[BatchRecord], scorer: Scorer, threshold: float, progress=None) -> list[set[str]]:
     scored = scored_pairs(records, scorer, progress)
-    return cluster([r.key for r in records], scored, threshold, can_merge=no_conflict(records))
+    stitched = [(a, b) for a, b, probability in scored if probability == 1.0]   # model odds stay below 1
+    return cluster([r.key for r in records], scored, threshold, can_merge=no_conflict(records, stitched))
 
 
 def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[[], str]) -> BatchPlan:

@@ -9,6 +9,7 @@ from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 GIVEN_NAME_SIMILARITY = 0.88
+OVERRULE_PROBABILITY = 0.99
 
 
 @lru_cache(maxsize=1)
@@ -64,15 +65,43 @@ def _names_swapped(a: Facts, b: Facts) -> bool:
     return bool(a.given & b.families) and bool(b.given & a.families)
 
 
-def conflict(a: Facts, b: Facts) -> str | None:
-    """The reason two sets of facts cannot be one person, or None."""
-    if a.national_ids and b.national_ids and not any(
-            national_ids_compatible(x, y) for x in a.national_ids for y in b.national_ids):
-        return "different national ids"
-    if a.birth_dates and b.birth_dates and not any(
-            birth_dates_compatible(x, y) for x in a.birth_dates for y in b.birth_dates):
-        return "different birth dates"
-    if a.given and b.given and not any(given_names_compatible(x, y) for x in a.given for y in b.given) \
-            and not _names_swapped(a, b):
-        return "different given names"
-    return None
+def _agree(xs, ys, compatible) -> bool:
+    return any(compatible(x, y) for x in xs for y in ys)
+
+
+def _clash(xs, ys, compatible) -> bool:
+    return bool(xs and ys) and not _agree(xs, ys, compatible)
+
+
+def clashes(a: Facts, b: Facts) -> list[str]:
+    """Every exclusive fact on which the two sides clearly disagree, strongest first.
+
+    One exclusive fact is overruled by stronger agreement on the others, because a field keyed
+    wrongly or filled from the wrong box is commoner than two people sharing the rest: the same
+    national id (up to a keying slip) outweighs a given-name or birth-date disagreement, and the
+    same given name and birth date outweigh a national-id disagreement. Twins (one birth date,
+    different given names) and namesakes a generation apart still clash."""
+    same_id = _agree(a.national_ids, b.national_ids, national_ids_compatible)
+    given_agree = _agree(a.given, b.given, given_names_compatible) or _names_swapped(a, b)
+    birth_agree = _agree(a.birth_dates, b.birth_dates, birth_dates_compatible)
+    found = []
+    if _clash(a.national_ids, b.national_ids, national_ids_compatible) and not (given_agree and birth_agree):
+        found.append("different national ids")
+    if not same_id and _clash(a.birth_dates, b.birth_dates, birth_dates_compatible):
+        found.append("different birth dates")
+    if not same_id and a.given and b.given and not given_agree:
+        found.append("different given names")
+    return found
+
+
+def conflict(a: Facts, b: Facts, probability: float | None = None) -> str | None:
+    """The reason two sets of facts cannot be one person, or None.
+
+    ``probability`` is the match model's verdict when the two were compared by it (it weighs the
+    same facts, and a household of relatives as the other explanation): at OVERRULE_PROBABILITY
+    or above it outweighs one clash, never two. Stitching by a shared identifier alone (a family
+    phone) passes no probability, so any clash blocks it."""
+    found = clashes(a, b)
+    if not found or (len(found) == 1 and probability is not None and probability >= OVERRULE_PROBABILITY):
+        return None
+    return found[0]

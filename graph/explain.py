@@ -229,7 +229,8 @@ def blockers(a: RecordSnapshot, b: RecordSnapshot, result: MatchResult, shared: 
              thresholds: Thresholds, persons: tuple[PersonFacts, PersonFacts] | None = None) -> list[dict]:
     """Everything that stops the two records from being merged, strongest first."""
     found = []
-    reason = conflict(a.facts, b.facts)
+    stitched = any(s.status == "evidence" for s in shared)      # stitching never overrules a clash
+    reason = conflict(a.facts, b.facts, None if stitched else result.probability)
     if reason:
         found.append({"rule": "conflicting facts", "detail": f"{reason} on the two records"})
     elif persons and persons[0].person_id != persons[1].person_id:

@@ -43,7 +43,7 @@ class Match:
 
     @property
     def probability(self) -> float:
-        return 1.0 / (1.0 + 2.0 ** -max(min(self.log2_odds, 1000.0), -1000.0))
+        return _probability(self.log2_odds)
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ class Thresholds:
     @property
     def review_odds(self) -> float:
         return math.log2(self.review / (1 - self.review))
+
+
+def _probability(log2_odds: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** -max(min(log2_odds, 1000.0), -1000.0))
 
 
 # mean log2-odds between the record plus the Persons already chosen and one more Person
@@ -170,8 +174,8 @@ def _compatible_group(accepted, evidence, persons, facts, current, decision) -> 
 
 
 def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage, thresholds, decision) -> None:
-    """Persons matched by score join the group, best first, if nothing conflicts and they match the
-    group as a whole; the review band, and matches the group as a whole refuses, are POSSIBLY_SAME."""
+    """Persons matched by score join the group, best first, if nothing conflicts (a lone clash the
+    model overrules aside) and they match the group as a whole; the review band, and matches the group as a whole refuses, are POSSIBLY_SAME."""
     combined = Facts()
     combined.absorb(facts)
     for pid in group:
@@ -180,12 +184,12 @@ def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage
         pid = match.person_id
         if match.log2_odds < thresholds.review_odds:
             continue
-        reason = conflict(combined, persons[pid].facts)
+        odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
+        reason = conflict(combined, persons[pid].facts, _probability(min(match.log2_odds, odds)))
         if reason:
             decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
                                      "score": round(match.probability, 4)})
             continue
-        odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
         if match.log2_odds >= thresholds.match_odds and odds >= thresholds.match_odds:
             group.append(pid)
             combined.absorb(persons[pid].facts)

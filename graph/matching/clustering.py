@@ -27,7 +27,7 @@ def cluster(
     scored_pairs: Iterable[ScoredPair],
     threshold: float,
     cannot_link: Iterable[tuple[Hashable, Hashable]] = frozenset(),
-    can_merge: Callable[[set, set], bool] | None = None,
+    can_merge: Callable[[set, set, float], bool] | None = None,
 ) -> list[set]:
     """Clusters of ``ids`` (every id appears once), sorted by their smallest member.
 
@@ -105,7 +105,7 @@ class _Linkage:
 
 
 def _average_linkage(members: list, evidence: dict, threshold: float, forbidden: set,
-                     can_merge: Callable[[set, set], bool] | None = None) -> list[set]:
+                     can_merge: Callable[[set, set, float], bool] | None = None) -> list[set]:
     linkage = _Linkage(members, evidence, forbidden)
     heap = [(-linkage.mean(i, j), i, j) for i in linkage.links for j in linkage.links[i] if i < j]
     heapq.heapify(heap)
@@ -118,7 +118,7 @@ def _average_linkage(members: list, evidence: dict, threshold: float, forbidden:
             break
         if frozenset((i, j)) in linkage.blocked:
             continue
-        if can_merge is not None and not can_merge(linkage.clusters[i], linkage.clusters[j]):
+        if can_merge is not None and not can_merge(linkage.clusters[i], linkage.clusters[j], -negative_mean):
             continue
         new = next(new_ids)
         linkage.merge(i, j, new)

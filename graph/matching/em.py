@@ -34,8 +34,9 @@ class Fixed:
 
     def relatives_table(self, kind: RelativeKind, m: Table) -> Table:
         return [
-            {level: kind.probability(name, m[i][level], p) for level, p in self.u[i].items()}
-            for i, name in enumerate(NAMES)
+            {level: kind.probability(c.name, m[i][level], p, level == c.top_level)
+             for level, p in self.u[i].items()}
+            for i, c in enumerate(COMPARISONS)
         ]
 
 

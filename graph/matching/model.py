@@ -140,7 +140,8 @@ class Model:
         if level == comparison.tf_level and self.frequencies is not None:
             u = self._tf_u(comparison.tf_field, record, u)
         kinds = self.relatives.kinds
-        return params.m, u, *(kind.probability(comparison.name, params.m, u) for kind in kinds)
+        top = level == comparison.top_level
+        return params.m, u, *(kind.probability(comparison.name, params.m, u, top) for kind in kinds)
 
     def _tf_u(self, tf_field: str, record: Record, average_u: float) -> float:
         key = frequency_key(tf_field, record)

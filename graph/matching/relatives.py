@@ -12,15 +12,19 @@ same value recorded twice, with the same typos and moves as one person's records
 otherwise, so P(level | relatives) = s * m + (1 - s) * u, where s is how often such
 relatives share that field. Relatives come in kinds because across kinds the fields are
 far from independent: twins share a birth date but never a given name; a junior may
-share his father's given name but never his birth date. The sharing rates are domain
-knowledge, not trained; the relatives' prior is trained.
+share his father's given name but never his birth date. Where a kind *avoids* a value
+(parents do not give twins one name), agreeing on it is rarer than between strangers:
+its top level gets ``AVOIDED`` times u, and only a clerk's mix-up explains it. The
+sharing rates are domain knowledge, not trained; the relatives' prior is trained.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+AVOIDED = 0.02
 
 
 @dataclass(frozen=True)
@@ -28,18 +32,22 @@ class RelativeKind:
     name: str
     share: float  # of all co-resident relative pairs
     sharing: Mapping[str, float]  # comparison -> how often both hold the same value
+    avoids: frozenset[str] = field(default_factory=frozenset)  # comparisons never given one value
 
-    def probability(self, comparison: str, m: float, u: float) -> float:
+    def probability(self, comparison: str, m: float, u: float, top_level: bool = False) -> float:
+        if top_level and comparison in self.avoids:
+            return AVOIDED * u
         shared = self.sharing.get(comparison, 0.0)
         return shared * m + (1.0 - shared) * u
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "share": self.share, "sharing": dict(self.sharing)}
+        data = {"name": self.name, "share": self.share, "sharing": dict(self.sharing)}
+        return data | ({"avoids": sorted(self.avoids)} if self.avoids else {})
 
     @classmethod
     def from_dict(cls, data: Mapping) -> RelativeKind:
         sharing = {name: float(rate) for name, rate in data["sharing"].items()}
-        return cls(data["name"], float(data["share"]), sharing)
+        return cls(data["name"], float(data["share"]), sharing, frozenset(data.get("avoids", ())))
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,8 @@ HOUSEHOLD_KINDS = (
     # parents, children, siblings and spouses; 'given': a junior named after a parent
     RelativeKind("family", 0.97, _HOME | {"family": 0.85, "given": 0.02}),
     # 'gender': a third of twins are identical
-    RelativeKind("twins", 0.03, _HOME | {"family": 0.98, "birthDate": 0.99, "gender": 0.33}),
+    RelativeKind("twins", 0.03, _HOME | {"family": 0.98, "birthDate": 0.99, "gender": 0.33},
+                 frozenset({"given"})),
 )
 
 

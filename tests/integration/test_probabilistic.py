@@ -156,3 +156,21 @@ def test_one_chunk_resolves_exactly_as_one_record_at_a_time(store, settings):
     one_by_one = ingest(store, settings, records, chunk_size=1)
     assert _partition(store) == partition
     assert [o.outcome for o in together] == [o.outcome for o in one_by_one]
+
+
+def test_a_field_keyed_from_the_wrong_box_joins_when_everything_else_agrees(store, settings):
+    """One clashing exclusive fact against strong agreement on the rest: a clerk's slip, not a
+    second person. Twins (above) still stay apart: the model explains them as a household."""
+    nid = {"type": "nationalId", "value": "QQ123456C"}
+    first, renamed = load(store, settings,
+                          record("crm", "1", name=name("Thomas", "Rokobaro"), birthDate="1972-08-12",
+                                 addresses=[OAK], identifiers=[nid]),
+                          record("loyalty", "2", name=name("Flynn", "Rokobaro"), birthDate="1972-08-12",
+                                 addresses=[OAK], identifiers=[nid]))
+    assert renamed.personId == first.personId
+    james, rekeyed = load(store, settings,
+                          record("crm", "3", name=name("James", "Blake"), birthDate="1905-07-16", addresses=[ROSE],
+                                 identifiers=[{"type": "nationalId", "value": "AB783067C"}]),
+                          record("loyalty", "4", name=name("James", "Blake"), birthDate="1905-07-16",
+                                 addresses=[ROSE], identifiers=[{"type": "nationalId", "value": "CD400366A"}]))
+    assert (rekeyed.outcome, rekeyed.personId) == ("joined", james.personId)

@@ -147,3 +147,8 @@ def test_an_unknown_version_or_a_malformed_file_is_refused(model):
         Model.from_dict(data | {"version": 2})
     with pytest.raises(ModelFormatError):
         Model.from_dict({k: v for k, v in data.items() if k != "prior"})
+
+
+def test_twins_are_never_given_one_name_so_a_keyed_wrong_national_id_still_matches(model):
+    keyed_wrong = ROBERT | {"nationalId": "7830672"}
+    assert model.score(keyed_wrong, ROBERT | {"nationalId": "4003660"}).is_match(model.threshold)

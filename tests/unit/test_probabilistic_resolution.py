@@ -85,9 +85,19 @@ def test_a_match_above_the_threshold_joins_and_the_review_band_asks():
 
 def test_a_conflicting_fact_refuses_a_match_and_asks_nothing():
     record = rec("1", name={"given": "Emma", "family": "Clarke"})
-    decision = decide(record, {}, {"P1": person("P1", given={"sophie"})}, None, 3, [Match("P1", 9.0, 1)])
+    decision = decide(record, {}, {"P1": person("P1", given={"sophie"})}, None, 3, [Match("P1", 5.0, 1)])
     assert decision.person_id is None and decision.possibly_same == {}
     assert decision.refused[0]["detail"] == "different given names"
+
+
+def test_a_sure_model_overrules_one_clashing_fact_never_two():
+    record = rec("1", name={"given": "Emma", "family": "Clarke"}, birthDate="1990-01-02")
+    one = {"P1": person("P1", given={"sophie"})}
+    assert decide(record, {}, one, None, 3, [Match("P1", 9.0, 1)]).person_id == "P1"
+    two = {"P1": person("P1", given={"sophie"}, birth_dates={dt.date(1950, 6, 7)})}
+    decision = decide(record, {}, two, None, 3, [Match("P1", 9.0, 1)])
+    assert decision.person_id is None
+    assert decision.refused[0]["detail"] == "different birth dates"
 
 
 def test_a_second_match_merges_only_if_it_matches_the_group_as_a_whole():
@@ -195,7 +205,7 @@ def test_batch_refuses_to_merge_clusters_whose_facts_conflict():
 def test_cluster_can_veto_merges_of_whole_clusters():
     pairs = [("a", "b", 0.99), ("b", "c", 0.99), ("a", "c", 0.99)]
     assert cluster("abc", pairs, 0.9) == [{"a", "b", "c"}]
-    assert cluster("abc", pairs, 0.9, can_merge=lambda x, y: "c" not in x | y) == [{"a", "b"}, {"c"}]
+    assert cluster("abc", pairs, 0.9, can_merge=lambda x, y, odds: "c" not in x | y) == [{"a", "b"}, {"c"}]
 
 
 def test_batch_record_dates_are_facts():
