@@ -9,6 +9,7 @@ the id of the old Person most of whose records it holds.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from graph.conflicts import Facts, conflict
 from graph.linkage import BLOCK_DEGREE_CAP, Scorer
 from graph.matching import cluster
 from graph.model import Identifier
-from graph.resolution import TIME_BOUND
+from graph.resolution import TIME_BOUND, Thresholds
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class BatchPlan:
     retire: list[dict] = field(default_factory=list)
     splits: list[dict] = field(default_factory=list)
     refresh: list[str] = field(default_factory=list)
+    possibly_same: list[dict] = field(default_factory=list)
 
 
 def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
@@ -112,13 +114,45 @@ def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> 
     return can_merge
 
 
+@dataclass
+class Resolved:
+    clusters: list[set[str]]
+    review: list[tuple[int, int, float]] = field(default_factory=list)   # cluster i < j, probability
+
+
 def resolve(records: list[BatchRecord], scorer: Scorer, threshold: float, progress=None) -> list[set[str]]:
+    return resolve_with_review(records, scorer, Thresholds(match=threshold), progress).clusters
+
+
+def resolve_with_review(records: list[BatchRecord], scorer: Scorer, thresholds: Thresholds,
+                        progress=None) -> Resolved:
+    """Clusters, and the pairs of clusters in the review band (POSSIBLY_SAME, as ingestion leaves)."""
     scored = scored_pairs(records, scorer, progress)
     stitched = [(a, b) for a, b, probability in scored if probability == 1.0]   # model odds stay below 1
-    return cluster([r.key for r in records], scored, threshold, can_merge=no_conflict(records, stitched))
+    can_merge = no_conflict(records, stitched)
+    clusters = cluster([r.key for r in records], scored, thresholds.match, can_merge=can_merge)
+    return Resolved(clusters, _review_band(clusters, scored, thresholds, can_merge))
 
 
-def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[[], str]) -> BatchPlan:
+def _review_band(clusters: list[set[str]], scored, thresholds: Thresholds, can_merge) -> list[tuple[int, int, float]]:
+    """Cluster pairs whose mean log2-odds over their scored pairs lies in the review band and whose
+    facts do not conflict (a conflict is a no, not a question)."""
+    of = {key: n for n, members in enumerate(clusters) for key in members}
+    odds: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for a, b, probability in scored:
+        i, j = sorted((of[a], of[b]))
+        if i != j and probability < 1.0:
+            odds[(i, j)].append(math.log2(probability / (1.0 - probability)))
+    band = []
+    for (i, j), values in sorted(odds.items()):
+        mean = sum(values) / len(values)
+        if thresholds.review_odds <= mean < thresholds.match_odds and can_merge(clusters[i], clusters[j], mean):
+            band.append((i, j, round(1.0 / (1.0 + 2.0 ** -mean), 4)))
+    return band
+
+
+def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[[], str],
+         review: list[tuple[int, int, float]] = ()) -> BatchPlan:
     """Person ids for the clusters: a cluster keeps an old id when it holds at least half of that
     Person's records (the largest share first); old Persons left without a cluster are retired
     into the cluster holding most of their records, and new clusters cut from an old Person
@@ -149,6 +183,9 @@ def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[
         for key in members:
             result.person_of[key] = ids[n]
     _changes(records, result, old_members, used)
+    for i, j, score in review:
+        a, b = sorted((ids[i], ids[j]))
+        result.possibly_same.append({"a": a, "b": b, "score": score, "recordKey": None})
     return result
 
 

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph import match_input
-from graph.batch_resolution import BatchPlan, BatchRecord, plan, resolve
+from graph.batch_resolution import BatchPlan, BatchRecord, plan, resolve_with_review
 from graph.conflicts import Facts
 from graph.ingest import default_model, new_person_id
 from graph.linkage import Scorer
 from graph.matching import Model
 from graph.model import Identifier
+from graph.resolution import Thresholds
 from graph.store import queries_ingest as qi
 from graph.store.values import native
 
@@ -31,6 +32,7 @@ class Summary:
     new_persons: int
     retired_persons: int
     splits: int
+    possibly_same: int
 
 
 def _batch_record(row: dict) -> BatchRecord:
@@ -68,7 +70,8 @@ def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece
              (qi.ATTACH_RECORDS, "rows", result.attach), (qi.RETIRE_PERSONS, "rows", result.retire),
              (qi.REDIRECT_MERGED, "rows", [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]),
              (qi.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire]),
-             (qi.SPLIT_FROM, "rows", result.splits), (qi.REFRESH_PERSONS, "personIds", result.refresh)]
+             (qi.SPLIT_FROM, "rows", result.splits), (qi.POSSIBLY_SAME, "rows", result.possibly_same),
+             (qi.REFRESH_PERSONS, "personIds", result.refresh)]
     for statement, name, rows in steps:
         for part in _pieces(rows, piece):
             store.write(lambda tx, s=statement, n=name, p=part: tx.run(s, {n: p}).consume())
@@ -81,9 +84,9 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
     records = read_records(store, progress)
     if progress:
         progress("score", 0, None)
-    clusters = resolve(records, Scorer(model, remember=False), model.threshold,
-                       (lambda n: progress("score", n, None)) if progress else None)
-    result = plan(records, clusters, new_person_id)
+    resolved = resolve_with_review(records, Scorer(model, remember=False), Thresholds(match=model.threshold),
+                                   (lambda n: progress("score", n, None)) if progress else None)
+    result = plan(records, resolved.clusters, new_person_id, resolved.review)
     write_plan(store, result, progress)
-    return Summary(len(records), len(clusters), len(result.attach), len(result.new_persons),
-                   len(result.retire), len(result.splits))
+    return Summary(len(records), len(resolved.clusters), len(result.attach), len(result.new_persons),
+                   len(result.retire), len(result.splits), len(result.possibly_same))

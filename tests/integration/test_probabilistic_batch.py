@@ -60,3 +60,18 @@ def test_resolve_all_command_reports_what_it_changed(idgraph, store, settings):
     assert result.exit_code == 0, result.output
     assert "changed_records" in result.output
     assert idgraph("resolve").exit_code == 2      # nothing said: a usage error, nothing done
+
+
+def test_resolve_all_leaves_possibly_same_for_the_review_band(store, settings):
+    # the links are deleted after each load, as if an older model had resolved these records
+    load(store, settings, {"source": "crm", "sourceId": "1", "birthDate": "1984-07-12",
+                           "name": {"given": "Jane", "family": "Smith"}})
+    store.write(lambda tx: tx.run("MATCH ()-[s:POSSIBLY_SAME]->() DELETE s").consume())
+    load(store, settings, {"source": "shop", "sourceId": "2", "name": {"given": "Jane", "family": "Smith"}})
+    store.write(lambda tx: tx.run("MATCH ()-[s:POSSIBLY_SAME]->() DELETE s").consume())
+    summary = resolve_all(store, settings)
+    links = store.query("MATCH (a:Person)-[s:POSSIBLY_SAME]->(b:Person) RETURN a.personId AS a, b.personId AS b, "
+                        "s.score AS score")
+    assert summary.possibly_same == 1 and len(links) == 1
+    assert set(persons(store).values()) == {links[0]["a"], links[0]["b"]}
+    assert 0.5 <= links[0]["score"] < 0.9

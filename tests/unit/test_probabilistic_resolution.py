@@ -7,7 +7,7 @@ from itertools import count
 import pytest
 
 from graph import config, match_input
-from graph.batch_resolution import BatchRecord, plan, resolve
+from graph.batch_resolution import BatchRecord, plan, resolve, resolve_with_review
 from graph.chunk_resolution import ChunkResolver, Item, Known, Snapshot
 from graph.conflicts import Facts, conflict
 from graph.linkage import STORED_RULES, Candidate, Scorer, block_keys, mean_linkage, person_matches
@@ -192,6 +192,18 @@ def test_batch_clusters_and_keeps_the_id_of_the_person_holding_most_records():
                               "score": None}]
     assert result.retire == [{"loser": "P2", "survivor": "P1", "rule": "batch re-resolve"}]
     assert result.new_persons == [] and result.refresh == ["P1"]
+
+
+def test_batch_leaves_possibly_same_between_clusters_in_the_review_band():
+    jane = {"given": "Jane", "family": "Smith", "birthDate": "1984-07-12"}
+    records = [batch_record("a", "P1", jane, given={"jane"}),
+               batch_record("b", "P2", {"given": "Jane", "family": "Smith"}, given={"jane"})]
+    resolved = resolve_with_review(records, Scorer(MODEL), Thresholds(match=0.9))
+    assert resolved.clusters == [{"a"}, {"b"}]
+    [(i, j, score)] = resolved.review
+    assert 0.5 <= score < 0.9
+    result = plan(records, resolved.clusters, ids(), resolved.review)
+    assert result.possibly_same == [{"a": "P1", "b": "P2", "score": score, "recordKey": None}]
 
 
 def test_batch_refuses_to_merge_clusters_whose_facts_conflict():
