@@ -29,7 +29,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph import config, match_input  # noqa: E402
-from graph.ingest import _identifier_rows, new_person_id, record_props  # noqa: E402
+from graph.ingest import new_person_id, record_props, write_identifiers  # noqa: E402
 from graph.linkage import block_keys  # noqa: E402
 from graph.matching.synthetic import generate_population  # noqa: E402
 from graph.records import build_record  # noqa: E402
@@ -77,15 +77,13 @@ def load(store, settings, population: list[tuple[dict, int]]) -> None:
                 props = record_props(record, fields, block_keys(fields))
                 rows.append({"key": record.key, "personId": new_person_id(), "seq": seq,
                              "props": {k: v for k, v in props.items() if v is not None}})
-            links = _identifier_rows(records)
+            # addresses are household evidence: resolution reads them from matchFields only
+            linked = [dataclasses.replace(r, identifiers=tuple(i for i in r.identifiers if i.kind != "address"))
+                      for r in records]
 
-            def work(tx, rows=rows, links=links):
+            def work(tx, rows=rows, linked=linked):
                 tx.run(qi.BENCH_LOAD_RECORDS, rows=rows).consume()
-                for kind, statement in qi.LINK_NEW_IDENTIFIERS.items():
-                    # addresses are household evidence: resolution reads them from matchFields only
-                    of_kind = [row for row in links if row["kind"] == kind != "address"]
-                    if of_kind:
-                        tx.run(statement, rows=of_kind).consume()
+                write_identifiers(tx, linked, set())
             store.write(work)
             bar.advance(task, len(records))
 

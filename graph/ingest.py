@@ -83,6 +83,32 @@ def _identifier_rows(records: list[Record]) -> list[dict]:
     return sorted(rows, key=lambda row: (row["key"], row["recordKey"]))
 
 
+def _identifier_nodes(records: list[Record], existed: set[str]) -> list[dict]:
+    """One row per identifier key, by key, with the properties every record gives it merged as
+    one SET n += props per record would leave them: stored records first, then new ones, each
+    group in record-key order, later ones winning."""
+    nodes: dict[str, dict] = {}
+    for record in sorted(records, key=lambda r: (r.key not in existed, r.key)):
+        for i in record.identifiers:
+            node = nodes.setdefault(i.key, {"key": i.key, "kind": i.kind, "value": i.value, "props": {}})
+            node["props"].update(i.props)
+    return [nodes[key] for key in sorted(nodes)]
+
+
+def write_identifiers(tx, records: list[Record], existed: set[str]) -> None:
+    """The identifier nodes of `records` and their links; only records in `existed` can have links."""
+    if not any(r.identifiers for r in records):
+        return
+    _run(tx, qi.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
+    for statement, old in ((qi.LINK_IDENTIFIERS, True), (qi.LINK_NEW_IDENTIFIERS, False)):
+        links = sorted(({"recordKey": r.key, "key": i.key, "kind": i.kind,
+                         "validFrom": i.valid_from, "validTo": i.valid_to}
+                        for r in records if (r.key in existed) == old for i in r.identifiers),
+                       key=lambda row: (row["key"], row["recordKey"]))
+        if links:
+            _run(tx, statement, rows=links)
+
+
 def _job_rows(records: list[Record]) -> list[dict]:
     return [{"recordKey": r.key, "companyKey": j.company_key, "name": j.company_name,
              "link": {"title": j.title, "decisionMaker": j.decision_maker, "source": r.source,
@@ -98,13 +124,7 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
     """Store the records and their links; returns the identifier keys each record no longer holds."""
     records = [item.record for item in items]
     _run(tx, qi.UPSERT_RECORDS, rows=[{"key": i.record.key, "props": _props(i)} for i in items])
-    existed = {item.record.key for item in items if item.existed}
-    rows = _identifier_rows(records)
-    for kind in qi.LINK_IDENTIFIERS:
-        for statements, old in ((qi.LINK_IDENTIFIERS, True), (qi.LINK_NEW_IDENTIFIERS, False)):
-            of_kind = [row for row in rows if row["kind"] == kind and (row["recordKey"] in existed) == old]
-            if of_kind:
-                _run(tx, statements[kind], rows=of_kind)
+    write_identifiers(tx, records, {item.record.key for item in items if item.existed})
     if any(r.employment for r in records):
         _run(tx, qi.LINK_EMPLOYMENT, rows=_job_rows(records))
     existing = [item.record for item in items if item.existed]

@@ -44,24 +44,48 @@ SET r += row.props, r.updatedAt = datetime()
 """
 
 
-def _link_kind(kind, link: str) -> str:
-    return f"""
+def _when(condition: str, update: str) -> str:
+    # FOREACH over a one- or zero-element list: a write only some rows make, in portable Cypher
+    return f"FOREACH (_ IN CASE WHEN {condition} THEN [1] ELSE [] END |\n  {update})"
+
+
+# Identifier nodes, one row per distinct key with its properties already merged, all kinds in one
+# statement. The lookup is by :Identifier alone: on ArcadeDB a MERGE or MATCH on
+# (:Identifier:Email {key}) does not use the key index and scans every Email node per row (see
+# queries_bulk.py), so a missing node is CREATEd with both labels instead. Labels are given when
+# the node is made, never added later: ArcadeDB implements an added label by copying. Two chunks
+# creating the same key at once collide on the key constraint and one is retried, as with MERGE.
+IDENTIFIER_NODES = """
 UNWIND $rows AS i
-MATCH (r:SourceRecord {{recordKey: i.recordKey}})
-MERGE (n:Identifier:{kind.label} {{key: i.key}})
-ON CREATE SET n.kind = i.kind, n.value = i.value, n.createdAt = datetime()
-SET n += i.props
-{link} (r)-[l:{kind.rel} {{current: true}}]->(n)
-SET l.source = r.source, l.observedAt = r.observedAt, l.validFrom = i.validFrom, l.validTo = i.validTo
-"""
+OPTIONAL MATCH (found:Identifier {key: i.key})
+""" + "\n".join(
+    _when(f"found IS NULL AND i.kind = '{name}'",
+          f"CREATE (n:Identifier:{kind.label} {{key: i.key, kind: i.kind, value: i.value, createdAt: datetime()}})"
+          " SET n += i.props")
+    for name, kind in KINDS.items()
+) + "\n" + _when("found IS NOT NULL", "SET found += i.props") + "\n"
 
 
-# One statement per kind (labels and relationship types cannot be parameters), run in KINDS order
-# with rows sorted by identifier key, so every writer takes the identifier nodes in one order.
-# Labels are given in the MERGE, never added later: ArcadeDB implements an added label by copying.
-LINK_IDENTIFIERS = {name: _link_kind(kind, "MERGE") for name, kind in KINDS.items()}
+def _links(link: str) -> str:
+    return """
+UNWIND $rows AS i
+MATCH (r:SourceRecord {recordKey: i.recordKey})
+MATCH (n:Identifier {key: i.key})
+""" + "\n".join(
+        _when(f"i.kind = '{name}'",
+              f"{link} (r)-[l:{kind.rel} {{current: true}}]->(n)\n"
+              "  SET l.source = r.source, l.observedAt = r.observedAt, l.validFrom = i.validFrom, "
+              "l.validTo = i.validTo")
+        for name, kind in KINDS.items()
+    ) + "\n"
+
+
+# The records' identifier links, all kinds in one statement (relationship types cannot be
+# parameters, so each kind has its own FOREACH), rows sorted by identifier key so every writer
+# takes the identifier nodes in one order; the link's source and observedAt come from the record.
+LINK_IDENTIFIERS = _links("MERGE")
 # A record stored for the first time has no links yet: CREATE saves the relationship lookup.
-LINK_NEW_IDENTIFIERS = {name: _link_kind(kind, "CREATE") for name, kind in KINDS.items()}
+LINK_NEW_IDENTIFIERS = _links("CREATE")
 
 LINK_EMPLOYMENT = """
 UNWIND $rows AS j
