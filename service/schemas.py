@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from graph.apikeys import ROLES
 from graph.model import IDENTIFIER_TYPES, PURPOSES
+from graph.normalize import CONTROL_OR_SURROGATE
 
 MAX_BATCH = 1000
 MAX_FOLLOWERS = 10**12   # far above any real account, far below the graph's 64-bit integers
@@ -27,7 +27,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+        if CONTROL_OR_SURROGATE.search(text):   # categories Cc and Cs
             raise ValidationError("must not contain control characters or invalid Unicode")
         return text
 
