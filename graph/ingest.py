@@ -70,28 +70,23 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
 # --- writing the chunk's facts -----------------------------------------------------------------
 
 def _props(item: Item) -> dict:
-    """A stored record needs its nulls (they remove what it no longer says); a new one does not."""
-    props = record_props(item.record, item.fields, {key.split(":", 1)[0]: key for key in item.blocks})
-    return props if item.existed else {k: v for k, v in props.items() if v is not None}
+    """Every property, nulls included: on a stored record they remove what it no longer says."""
+    return record_props(item.record, item.fields, {key.split(":", 1)[0]: key for key in item.blocks})
 
 
-def _identifier_rows(records: list[Record]) -> list[dict]:
-    # the link's source and observedAt are copied from the record in Cypher: less to send
-    rows = [{"recordKey": r.key, "key": i.key, "kind": i.kind, "value": i.value, "props": i.props,
-             "validFrom": i.valid_from, "validTo": i.valid_to}
-            for r in records for i in r.identifiers]
-    return sorted(rows, key=lambda row: (row["key"], row["recordKey"]))
+def _new_record_row(item: Item) -> list:
+    props = _props(item)
+    return [item.record.key] + [props[name] for name in qi.RECORD_PROPERTIES]
 
 
-def _identifier_nodes(records: list[Record], existed: set[str]) -> list[dict]:
-    """One row per identifier key, by key, with the properties every record gives it merged as
-    one SET n += props per record would leave them: stored records first, then new ones, each
-    group in record-key order, later ones winning."""
-    nodes: dict[str, dict] = {}
+def _identifier_nodes(records: list[Record], existed: set[str]) -> list[list]:
+    """[key, kind, value, props] per identifier key, by key, with the properties every record gives
+    it merged as one SET n += props per record would leave them: stored records first, then new
+    ones, each group in record-key order, later ones winning."""
+    nodes: dict[str, list] = {}
     for record in sorted(records, key=lambda r: (r.key not in existed, r.key)):
         for i in record.identifiers:
-            node = nodes.setdefault(i.key, {"key": i.key, "kind": i.kind, "value": i.value, "props": {}})
-            node["props"].update(i.props)
+            nodes.setdefault(i.key, [i.key, i.kind, i.value, {}])[3].update(i.props)
     return [nodes[key] for key in sorted(nodes)]
 
 
@@ -101,10 +96,9 @@ def write_identifiers(tx, records: list[Record], existed: set[str]) -> None:
         return
     _run(tx, qi.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
     for statement, old in ((qi.LINK_IDENTIFIERS, True), (qi.LINK_NEW_IDENTIFIERS, False)):
-        links = sorted(({"recordKey": r.key, "key": i.key, "kind": i.kind,
-                         "validFrom": i.valid_from, "validTo": i.valid_to}
+        links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to]
                         for r in records if (r.key in existed) == old for i in r.identifiers),
-                       key=lambda row: (row["key"], row["recordKey"]))
+                       key=lambda row: (row[1], row[0]))
         if links:
             _run(tx, statement, rows=links)
 
@@ -123,7 +117,11 @@ def _run(tx, query: str, **params) -> list:
 def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
     """Store the records and their links; returns the identifier keys each record no longer holds."""
     records = [item.record for item in items]
-    _run(tx, qi.UPSERT_RECORDS, rows=[{"key": i.record.key, "props": _props(i)} for i in items])
+    new = [item for item in items if not item.existed]
+    if new:
+        _run(tx, qi.CREATE_RECORDS, rows=[_new_record_row(item) for item in new])
+    if len(new) < len(items):
+        _run(tx, qi.UPSERT_RECORDS, rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
     write_identifiers(tx, records, {item.record.key for item in items if item.existed})
     if any(r.employment for r in records):
         _run(tx, qi.LINK_EMPLOYMENT, rows=_job_rows(records))
@@ -146,15 +144,14 @@ def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
     chunk_idents = {key: ident for item in items for key, ident in stitching(item.record).items()}
     holdings: dict[str, dict[str, Identifier]] = {}
     generic, person_ids = set(), {item.current for item in items if item.current}
-    for row in _run(tx, qi.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
-        if row["generic"]:
-            generic.add(row["key"])
-        ident = chunk_idents[row["key"]]
-        for link in row["links"]:
-            if link["recordKey"]:
-                holdings.setdefault(link["recordKey"], {})[row["key"]] = \
-                    _holding(row["key"], ident.kind, ident.value, link)
-                person_ids.add(link["personId"])
+    for key, is_generic, links in _run(tx, qi.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
+        if is_generic:
+            generic.add(key)
+        ident = chunk_idents[key]
+        for record_key, valid_from, valid_to, person_id in links:
+            holdings.setdefault(record_key, {})[key] = \
+                Identifier(ident.kind, ident.value, key, {}, native(valid_from), native(valid_to))
+            person_ids.add(person_id)
     degree = _probe_blocks(tx, items, exclude, person_ids)
     split_persons = sorted({item.current for item in items if item.lost_evidence and item.current})
     if split_persons:

@@ -43,6 +43,23 @@ ON CREATE SET r.createdAt = datetime()
 SET r += row.props, r.updatedAt = datetime()
 """
 
+# What ingestion stores on a SourceRecord besides its key (graph/ingest.py: record_props).
+RECORD_PROPERTIES = (
+    "source", "sourceId", "observedAt", "collectedFor", "fingerprint", "consentGranted", "consentDenied",
+    "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",
+    "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
+) + tuple(BLOCK_RULES.values())
+
+# Records stored for the first time: every property in the CREATE itself, because ArcadeDB writes
+# the node again for each SET item. A row is a list, the key then RECORD_PROPERTIES in order (no
+# property names to send); null values are not stored, as SET r += props without them would do.
+# A record stored meanwhile by another chunk fails the key constraint and the chunk is retried.
+CREATE_RECORDS = """
+UNWIND $rows AS row
+CREATE (:SourceRecord {recordKey: row[0], createdAt: datetime(), updatedAt: datetime(),
+""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(RECORD_PROPERTIES, start=1)) + """})
+"""
+
 
 def _when(condition: str, update: str) -> str:
     # FOREACH over a one- or zero-element list: a write only some rows make, in portable Cypher
@@ -55,43 +72,53 @@ def _when(condition: str, update: str) -> str:
 # queries_bulk.py), so a missing node is CREATEd with both labels instead. Labels are given when
 # the node is made, never added later: ArcadeDB implements an added label by copying. Two chunks
 # creating the same key at once collide on the key constraint and one is retried, as with MERGE.
+# Properties are set only where there are some: ArcadeDB writes a node again even for SET n += {}.
+# Rows are lists, [key, kind, value, props]: no property names to send for every row.
 IDENTIFIER_NODES = """
-UNWIND $rows AS i
-OPTIONAL MATCH (found:Identifier {key: i.key})
+UNWIND $rows AS row
+WITH row[0] AS key, row[1] AS kind, row[2] AS value, row[3] AS props
+OPTIONAL MATCH (found:Identifier {key: key})
 """ + "\n".join(
-    _when(f"found IS NULL AND i.kind = '{name}'",
-          f"CREATE (n:Identifier:{kind.label} {{key: i.key, kind: i.kind, value: i.value, createdAt: datetime()}})"
-          " SET n += i.props")
-    for name, kind in KINDS.items()
-) + "\n" + _when("found IS NOT NULL", "SET found += i.props") + "\n"
-
-
-def _links(link: str) -> str:
-    return """
-UNWIND $rows AS i
-MATCH (r:SourceRecord {recordKey: i.recordKey})
-MATCH (n:Identifier {key: i.key})
-""" + "\n".join(
-        _when(f"i.kind = '{name}'",
-              f"{link} (r)-[l:{kind.rel} {{current: true}}]->(n)\n"
-              "  SET l.source = r.source, l.observedAt = r.observedAt, l.validFrom = i.validFrom, "
-              "l.validTo = i.validTo")
-        for name, kind in KINDS.items()
-    ) + "\n"
-
+    _when(f"found IS NULL AND kind = '{name}'",
+          f"CREATE (:Identifier:{k.label} {{key: key, kind: kind, value: value, createdAt: datetime()}})")
+    for name, k in KINDS.items()
+) + """
+WITH key, props WHERE size(keys(props)) > 0
+MATCH (n:Identifier {key: key})
+SET n += props
+"""
 
 # The records' identifier links, all kinds in one statement (relationship types cannot be
 # parameters, so each kind has its own FOREACH), rows sorted by identifier key so every writer
 # takes the identifier nodes in one order; the link's source and observedAt come from the record.
-LINK_IDENTIFIERS = _links("MERGE")
-# A record stored for the first time has no links yet: CREATE saves the relationship lookup.
-LINK_NEW_IDENTIFIERS = _links("CREATE")
+# Its properties are written in one go: ArcadeDB writes a relationship again for each SET item.
+# Rows are lists, [recordKey, key, kind, validFrom, validTo].
+_LINK_HEAD = """
+UNWIND $rows AS row
+WITH row[0] AS recordKey, row[1] AS key, row[2] AS kind, row[3] AS validFrom, row[4] AS validTo
+MATCH (r:SourceRecord {recordKey: recordKey})
+MATCH (n:Identifier {key: key})
+"""
+LINK_IDENTIFIERS = _LINK_HEAD + "\n".join(
+    _when(f"kind = '{name}'",
+          f"MERGE (r)-[l:{k.rel} {{current: true}}]->(n)\n"
+          "  SET l += {source: r.source, observedAt: r.observedAt, validFrom: validFrom, validTo: validTo}")
+    for name, k in KINDS.items()
+) + "\n"
+# A record stored for the first time has no links yet: CREATE saves the relationship lookup, and
+# a null validity is not stored, as the SET above would not store it.
+LINK_NEW_IDENTIFIERS = _LINK_HEAD + "\n".join(
+    _when(f"kind = '{name}'",
+          f"CREATE (r)-[:{k.rel} {{current: true, source: r.source, observedAt: r.observedAt, "
+          "validFrom: validFrom, validTo: validTo}]->(n)")
+    for name, k in KINDS.items()
+) + "\n"
 
 LINK_EMPLOYMENT = """
 UNWIND $rows AS j
 MATCH (r:SourceRecord {recordKey: j.recordKey})
 MERGE (c:Company {companyKey: j.companyKey})
-ON CREATE SET c.name = j.name, c.createdAt = datetime()
+ON CREATE SET c += {name: j.name, createdAt: datetime()}
 MERGE (r)-[w:WORKS_AT {current: true}]->(c)
 SET w += j.link
 """
@@ -107,15 +134,18 @@ RETURN row.key AS key, collect(n.key) AS closed
 
 # --- evidence around the chunk (chunk records excluded: their state is known in memory) ----------
 
-# Other records' current links to the given identifiers; generic identifiers return no holders,
-# so a supernode is never expanded.
+# Other records' current links to the given identifiers, each [recordKey, validFrom, validTo,
+# personId]; generic identifiers return no holders, so a supernode is never expanded. Identifiers
+# neither generic nor held elsewhere (most of a chunk's) return no row.
 IDENTIFIER_LINKS = """
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 OPTIONAL MATCH (i)<-[l {current: true}]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
 WHERE NOT coalesce(i.generic, false) AND NOT r.recordKey IN $exclude
-RETURN key, coalesce(i.generic, false) AS generic,
-       collect({recordKey: r.recordKey, validFrom: l.validFrom, validTo: l.validTo, personId: p.personId}) AS links
+WITH key, coalesce(i.generic, false) AS generic,
+     collect(CASE WHEN r IS NOT NULL THEN [r.recordKey, l.validFrom, l.validTo, p.personId] END) AS links
+WHERE generic OR size(links) > 0
+RETURN key, generic, links
 """
 
 
@@ -178,8 +208,8 @@ WITH r, p, row, old, old.evidence AS oldEvidence
 DELETE old
 WITH r, p, row, oldEvidence
 MERGE (r)-[d:DESCRIBES]->(p)
-ON CREATE SET d.since = datetime(), d.rule = row.rule, d.evidence = coalesce(row.evidence, oldEvidence, []),
-              d.score = row.score
+ON CREATE SET d += {since: datetime(), rule: row.rule, evidence: coalesce(row.evidence, oldEvidence, []),
+                    score: row.score}
 """
 
 MARK_GENERIC = """
@@ -234,8 +264,8 @@ UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
 WITH p, r ORDER BY r.observedAt DESC
 WITH p, collect(r) AS records
-SET p.displayName = coalesce(head([x IN records WHERE x.fullName IS NOT NULL | x.fullName]), p.personId),
-    p.recordCount = size(records), p.updatedAt = datetime()
+SET p += {displayName: coalesce(head([x IN records WHERE x.fullName IS NOT NULL | x.fullName]), p.personId),
+          recordCount: size(records), updatedAt: datetime()}
 """
 
 # --- resolve --all: everything in pieces ---------------------------------------------------------
