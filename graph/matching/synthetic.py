@@ -4,7 +4,8 @@ Households share a family name, an address and often a landline; some have twins
 birth date, different given names). Each person may leave several records, corrupted the
 way customer data is: nicknames, typos, day/month swaps, a digit off, a given/family
 swap, initials, missing fields, a move, a family name changed by marriage while the
-e-mail stays. Used to train the shipped defaults and to test behaviour end to end.
+e-mail stays, a national id keyed one digit wrong, a field filled with somebody else's
+value. Used to train the shipped defaults and to test behaviour end to end.
 """
 
 from __future__ import annotations
@@ -238,10 +239,29 @@ def _typo(rng: random.Random, text: str) -> str:
     return rng.choice(edits) or text
 
 
+def _id_slip(rng: random.Random, p: Person) -> Person:
+    if not p.national_id:
+        return _typo_given(rng, p)
+    chars = list(p.national_id)
+    i = rng.randrange(len(chars))
+    chars[i] = str((int(chars[i]) + rng.randint(1, 9)) % 10)
+    return replace(p, national_id="".join(chars))
+
+
+def _wrong_box(rng: random.Random, p: Person) -> Person:
+    """A field filled with somebody else's value (the next customer's, a form's other box)."""
+    field = rng.choice(("national_id", "birth_date", "given"))
+    if field == "national_id" and p.national_id:
+        return replace(p, national_id="".join(rng.choices(string.digits, k=9)))
+    if field == "birth_date":
+        return replace(p, birth_date=_date(rng, rng.randint(1930, 2005)))
+    return replace(p, given=rng.choice(MALE + FEMALE))
+
+
 _CORRUPTIONS = (
     (_nickname, 2), (_typo_given, 2), (_typo_family, 2), (_transpose_date, 1), (_digit_off, 1),
     (_moved, 2), (_married, 1), (_typo_street, 1), (_new_email, 1), (_new_phone, 0.5),
-    (_swapped, 0.3), (_initial, 0.5),
+    (_swapped, 0.3), (_initial, 0.5), (_id_slip, 0.5), (_wrong_box, 0.5),
 )
 
 
