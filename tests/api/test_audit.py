@@ -21,17 +21,6 @@ ADA_EMAIL = {"type": "email", "value": EMAIL}
 ADA_PHONE = {"type": "phone", "value": PHONE}
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def ada(client) -> str:
     response = client.post("/v1/records", json={"records": [rec("crm", "C-1", ADA_EMAIL, ADA_PHONE)]})

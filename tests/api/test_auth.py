@@ -34,17 +34,6 @@ ALLOWED = {
 }
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def anonymous(app):
     return app.test_client()

@@ -9,17 +9,6 @@ from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, CARD, EMAIL, MOBILE, 
 LATER = "2026-03-01T12:00:00Z"
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def ada(client) -> str:
     return person_of(client, ADA_CRM, ADA_LOYALTY)

@@ -22,17 +22,6 @@ def _shared_secret(monkeypatch):
     monkeypatch.setenv(suppression.SECRET_ENV, SECRET)
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def privacy(app, issue_key):
     return role_client(app, issue_key, "privacy")

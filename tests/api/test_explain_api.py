@@ -15,17 +15,6 @@ def rec(source: str, source_id: str, name=JANE, **fields) -> dict:
     return {"source": source, "sourceId": source_id, "name": name, **fields}
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 def post(client, *records) -> list[dict]:
     response = client.post("/v1/records", json={"records": list(records)})
     assert response.status_code == 200, response.get_json()

@@ -7,17 +7,6 @@ from graph.refresh import refresh
 from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, person_of, post, role_client
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def privacy(app, issue_key):
     return role_client(app, issue_key, "privacy")

@@ -17,17 +17,6 @@ ADA = {"source": "crm", "sourceId": "C-1", "name": {"given": "Augusta", "family"
 PERSONAL = ("ada.lovelace", "example.com", "7946", "QQ123456C", "Augusta", "Lovelace")
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 def assert_error_shape(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()

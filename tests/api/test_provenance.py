@@ -12,17 +12,6 @@ OBSERVED = {"crm/C-1": "2026-01-10T09:00:00+00:00", "loyalty/L-1": "2026-02-01T0
 COLLECTED = {"crm/C-1": "customer service", "loyalty/L-1": "loyalty programme"}
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def ada(client) -> str:
     return person_of(client, ADA_CRM, ADA_LOYALTY)

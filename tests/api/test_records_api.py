@@ -13,18 +13,6 @@ from tests.integration.helpers import count, person_of
 JANE = generate().records_for("jane")
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    """One app per module (create_app re-applies the schema, ~0.2 s); the store is still emptied per test."""
-    return _module_app
-
-
 def rec(source_id: str, *identifiers: dict, source: str = "crm", **fields) -> dict:
     body = {"source": source, "sourceId": source_id, "name": {"given": "Ada", "family": "Lovelace"}}
     if identifiers:

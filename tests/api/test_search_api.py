@@ -8,17 +8,6 @@ from tests.conftest import keyed_client
 HOME = {"streetNumber": "12", "line1": "Rose Lane", "postcode": "BA1 1AA", "locality": "Bath"}
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    return _module_app
-
-
 @pytest.fixture
 def people(client) -> dict[str, str]:
     records = [

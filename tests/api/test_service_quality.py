@@ -23,17 +23,6 @@ API_PATHS = {
 CLOSED = "bolt://127.0.0.1:1"
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    """One app per module (create_app re-applies the schema, ~0.2 s); the store is still emptied per test."""
-    return _module_app
-
-
 def assert_error_shape(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"

@@ -12,18 +12,6 @@ JANE = DEMO.records_for("jane")
 JANE_KEYS = sorted(f"{r['source']}/{r['sourceId']}" for r in JANE)
 
 
-@pytest.fixture(scope="module")
-def _module_app(settings, session_store):
-    from service import create_app
-    return create_app(settings, session_store)
-
-
-@pytest.fixture
-def app(_module_app, store):
-    """One app per module (create_app re-applies the schema, ~0.2 s); the store is still emptied per test."""
-    return _module_app
-
-
 def post(client, records):
     response = client.post("/v1/records", json={"records": records})
     assert response.status_code == 200, response.get_json()

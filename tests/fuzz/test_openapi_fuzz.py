@@ -2,9 +2,7 @@
 
 Every response must not be a server error, must use a status code documented for its operation,
 and must match that code's documented body schema, headers and content type. One test per
-operation. A known bug in a file its owner is rewriting is listed in KNOWN_UNDOCUMENTED: the fuzz
-still runs every other check on that operation, and the test is xfail(strict=True, raises=KnownBug),
-so it turns red (XPASS) the moment the bug is fixed and the entry should go.
+operation.
 """
 from __future__ import annotations
 
@@ -30,11 +28,6 @@ from tests.fuzz.conftest import LOG
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 30}   # per operation: a run of a minute or two
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
-KNOWN_UNDOCUMENTED: dict = {}   # "METHOD /path" -> (status codes answered but not documented, why)
-
-
-class KnownBug(AssertionError):
-    """A KNOWN_UNDOCUMENTED status code was answered again."""
 
 
 def documented_operations() -> list[str]:
@@ -51,17 +44,9 @@ def documented_operations() -> list[str]:
             for method in item if method in ("get", "put", "post", "patch", "delete")]
 
 
-def _param(label: str):
-    if label not in KNOWN_UNDOCUMENTED:
-        return pytest.param(label, id=label)
-    mark = pytest.mark.xfail(strict=True, raises=KnownBug, reason=KNOWN_UNDOCUMENTED[label][1])
-    return pytest.param(label, id=label, marks=[mark])
-
-
-def fuzz(operation, mode: GenerationMode, headers: dict, tolerated: set[int]) -> set[int]:
-    """Run EXAMPLES[mode] cases; returns the tolerated undocumented codes that were answered."""
+def fuzz(operation, mode: GenerationMode, headers: dict) -> None:
+    """Run EXAMPLES[mode] cases, each checked against the document."""
     label = f"{operation.method.upper()} {operation.path}"
-    seen: set[int] = set()
 
     @settings(max_examples=EXAMPLES[mode], derandomize=True, database=None, deadline=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
@@ -70,31 +55,22 @@ def fuzz(operation, mode: GenerationMode, headers: dict, tolerated: set[int]) ->
     def one_case(case):
         response = case.call(headers=headers)
         LOG.record(label, mode.value, response.status_code)
-        checks = CHECKS
-        if response.status_code in tolerated:
-            seen.add(response.status_code)
-            checks = [check for check in CHECKS if check is not status_code_conformance]
         try:
-            case.validate_response(response, checks=checks, headers=headers)
+            case.validate_response(response, checks=CHECKS, headers=headers)
         except FailureGroup as group:
             LOG.fail(label, [failure.title for failure in group.exceptions])
             raise
 
     one_case()
-    return seen
 
 
-@pytest.mark.parametrize("label", [_param(label) for label in documented_operations()])
+@pytest.mark.parametrize("label", documented_operations())
 def test_operation_answers_as_documented(label, api_schema, fuzz_headers):
     method, path = label.split(" ", 1)
     operation = api_schema[path][method]
-    tolerated, why = KNOWN_UNDOCUMENTED.get(label, (set(), ""))
-    seen = fuzz(operation, GenerationMode.POSITIVE, fuzz_headers, tolerated)
+    fuzz(operation, GenerationMode.POSITIVE, fuzz_headers)
     if _takes_input(operation):   # with no parameters and no body there is nothing to make invalid
-        seen |= fuzz(operation, GenerationMode.NEGATIVE, fuzz_headers, tolerated)
-    if seen:
-        LOG.fail(label, [f"known: undocumented {sorted(seen)}"])
-        raise KnownBug(why)
+        fuzz(operation, GenerationMode.NEGATIVE, fuzz_headers)
 
 
 def _takes_input(operation) -> bool:
