@@ -307,7 +307,7 @@ def _runs(data: Dataset, options, server) -> tuple[list[Outcome], list[Outcome]]
 
 
 def main() -> None:
-    from bench import febrl_store
+    from bench.private_server import private_server
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["febrl1", "febrl2", "febrl3"])
@@ -327,7 +327,7 @@ def main() -> None:
         server = None
         if not options.in_memory:
             with Console(stderr=True).status("starting a private embedded graph server..."):
-                server = stack.enter_context(febrl_store.private_server())
+                server = stack.enter_context(private_server("idgraph-febrl-"))
         for name in options.datasets:
             data = load(name)
             mine, theirs = _runs(data, options, server)

@@ -3,19 +3,13 @@ rows as API records, ingestion exactly as `POST /v1/records` runs it, and the pe
 """
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from bench.private_server import Server
 from graph import config
-from graph.store import queries, schema
-from graph.store.driver import Store, connect
-from graph.store.embedded import EmbeddedServer, free_port
+from graph.store import queries
+from graph.store.driver import Store
 
 SOURCE = "febrl"
 OBSERVED_AT = "2026-01-01T00:00:00Z"   # one observation time: no record is stale against another
@@ -25,47 +19,6 @@ PERSONS = """
 MATCH (r:SourceRecord {source: $source})-[:DESCRIBES]->(p:Person)
 RETURN p.personId AS personId, collect(r.sourceId) AS ids
 """
-
-
-@dataclass(frozen=True)
-class Server:
-    """What a child process needs to reach the private server (picklable)."""
-    uri: str
-    password: str
-    database: str
-    pid: int
-    workdir: Path
-
-    def settings(self) -> config.Settings:
-        return dataclasses.replace(config.load({}), uri=self.uri, user="root", password=self.password,
-                                   database=self.database, data_dir=self.workdir / "data")
-
-    def connect(self) -> Store:
-        return connect(self.settings())
-
-
-@contextlib.contextmanager
-def private_server() -> Iterator[Server]:
-    """A fresh embedded ArcadeDB in a temporary folder on free loopback ports, schema applied;
-    stopped and removed afterwards, also on Ctrl-C."""
-    workdir = Path(tempfile.mkdtemp(prefix="idgraph-febrl-"))
-    ports = {free_port()}
-    while len(ports) < 2:
-        ports.add(free_port())
-    bolt, http = sorted(ports)
-    server = EmbeddedServer(workdir / "db", bolt, http, "idgraph")
-    try:
-        info = server.start()
-        handle = Server(info.uri, info.password, info.database, info.pid, workdir)
-        store = handle.connect()
-        try:
-            schema.apply(store)
-        finally:
-            store.close()
-        yield handle
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def clear(server: Server) -> None:

@@ -16,26 +16,21 @@ Prints a table and one JSON line. Everything is stopped at the end, also on Ctrl
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import contextlib
 import json
 import random
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import config, demo_data, privacy, suppression
+from bench.private_server import private_server
+from graph import demo_data, privacy, suppression
 from graph.ingest import ingest
 from graph.refresh import refresh
 from graph.store import queries_privacy as qp
-from graph.store import schema
-from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port
 from graph.views import person_view
 from service.parsing import parse_record
 
@@ -94,16 +89,12 @@ def main(argv=None) -> int:
     p.add_argument("--erasures", type=int, default=30)
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="idgraph-bench-privacy-"))
-    server = EmbeddedServer(workdir / "db", free_port(), free_port(), "idgraph")
-    store = None
-    try:
+    with contextlib.ExitStack() as stack:
         with console.status("starting the embedded graph server..."):
-            info = server.start()
-        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
-                                       database=info.database, data_dir=workdir / "data")
-        store = connect(settings)
-        schema.apply(store)
+            server = stack.enter_context(private_server("idgraph-bench-privacy-"))
+        settings = server.settings()
+        store = server.connect()
+        stack.callback(store.close)
         records = demo_data.generate(seed=args.seed, extra_people=args.people).records
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
@@ -129,11 +120,6 @@ def main(argv=None) -> int:
         report(result)
         print(json.dumps(result))
         return 0
-    finally:
-        if store:
-            store.close()
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def report(result: dict) -> None:

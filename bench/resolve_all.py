@@ -12,12 +12,11 @@ settings and training) on the same records in a fresh process and prints its tim
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
-import shutil
 import sys
-import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
@@ -28,16 +27,14 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import config, match_input  # noqa: E402
+from bench.private_server import private_server  # noqa: E402
+from graph import match_input  # noqa: E402
 from graph.ingest import new_person_id, record_props, write_identifiers  # noqa: E402
 from graph.linkage import block_keys  # noqa: E402
 from graph.matching.synthetic import generate_population  # noqa: E402
 from graph.records import build_record  # noqa: E402
 from graph.resolve_all import resolve_all  # noqa: E402
 from graph.store import queries_ingest as qi  # noqa: E402
-from graph.store import schema  # noqa: E402
-from graph.store.driver import connect  # noqa: E402
-from graph.store.embedded import EmbeddedServer, free_port  # noqa: E402
 from graph.synthetic_records import api_record  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)
@@ -191,16 +188,14 @@ def main(argv=None) -> int:
     p.add_argument("--splink", action="store_true", help="also run Splink on the same records")
     p.add_argument("--keep-dir", action="store_true")
     args = p.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="idgraph-resolve-"))
-    server = EmbeddedServer(workdir / "db", free_port(), free_port(), "idgraph")
-    store = None
-    try:
+    with contextlib.ExitStack() as stack:
         with console.status("starting the embedded graph server..."):
-            info = server.start()
-        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
-                                       database=info.database, data_dir=workdir / "data")
-        store = connect(settings)
-        schema.apply(store)
+            server = stack.enter_context(private_server("idgraph-resolve-", keep=args.keep_dir))
+        if args.keep_dir:
+            stack.callback(console.print, f"kept {server.workdir}")
+        settings = server.settings()
+        store = server.connect()
+        stack.callback(store.close)
         population = generate(args.records, args.seed)
         t0 = time.perf_counter()
         load(store, settings, population)
@@ -211,14 +206,6 @@ def main(argv=None) -> int:
         report(result)
         print(json.dumps(result, separators=(",", ":")), flush=True)
         return 0
-    finally:
-        if store is not None:
-            store.close()
-        server.stop()
-        if args.keep_dir:
-            console.print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
