@@ -101,7 +101,11 @@ def conflict(a: Facts, b: Facts, probability: float | None = None) -> str | None
     same facts, and a household of relatives as the other explanation): at OVERRULE_PROBABILITY
     or above it outweighs one clash, never two. Stitching by a shared identifier alone (a family
     phone) passes no probability, so any clash blocks it."""
-    found = clashes(a, b)
+    return verdict(clashes(a, b), probability)
+
+
+def verdict(found: list[str], probability: float | None) -> str | None:
+    """`conflict` for clashes already found: the first, unless a sure model overrules a lone one."""
     if not found or (len(found) == 1 and probability is not None and probability >= OVERRULE_PROBABILITY):
         return None
     return found[0]

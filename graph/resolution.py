@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.conflicts import Facts, conflict
+from graph.conflicts import Facts, clashes, conflict, verdict
 from graph.model import KINDS, Identifier, Record
 
 TIME_BOUND = {"phone", "address"}
@@ -184,8 +184,12 @@ def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage
         pid = match.person_id
         if match.log2_odds < thresholds.review_odds:
             continue
-        odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
-        reason = conflict(combined, persons[pid].facts, _probability(min(match.log2_odds, odds)))
+        found = clashes(combined, persons[pid].facts)
+        if len(found) > 1:              # never overruled: spare the linkage
+            odds, reason = None, found[0]
+        else:
+            odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
+            reason = verdict(found, _probability(min(match.log2_odds, odds)))
         if reason:
             decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
                                      "score": round(match.probability, 4)})
