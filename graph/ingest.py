@@ -76,6 +76,8 @@ def _props(item: Item) -> dict:
 
 def _new_record_row(item: Item) -> list:
     props = _props(item)
+    for name in qi.TEXT_DATETIMES:
+        props[name] = props[name].isoformat()
     return [item.record.key] + [props[name] for name in qi.RECORD_PROPERTIES]
 
 

@@ -50,6 +50,15 @@ RECORD_PROPERTIES = (
     "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
 ) + tuple(BLOCK_RULES.values())
 
+# Sent as ISO 8601 text and made datetimes by the server: the driver packs a Python datetime in
+# pure Python at ~0.12 ms a value, thirty times what isoformat() costs; the stored value is the same.
+TEXT_DATETIMES = frozenset({"observedAt"})
+
+
+def _created_property(name: str, n: int) -> str:
+    return f"  {name}: datetime(row[{n}])" if name in TEXT_DATETIMES else f"  {name}: row[{n}]"
+
+
 # Records stored for the first time: every property in the CREATE itself, because ArcadeDB writes
 # the node again for each SET item. A row is a list, the key then RECORD_PROPERTIES in order (no
 # property names to send); null values are not stored, as SET r += props without them would do.
@@ -57,7 +66,7 @@ RECORD_PROPERTIES = (
 CREATE_RECORDS = """
 UNWIND $rows AS row
 CREATE (:SourceRecord {recordKey: row[0], createdAt: datetime(), updatedAt: datetime(),
-""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(RECORD_PROPERTIES, start=1)) + """})
+""" + ",\n".join(_created_property(name, n) for n, name in enumerate(RECORD_PROPERTIES, start=1)) + """})
 """
 
 

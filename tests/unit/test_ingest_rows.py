@@ -27,9 +27,11 @@ def test_a_new_record_row_holds_every_stored_property_in_the_statement_order():
     new = item(record)
     props = record_props(record, new.fields, {key.split(":", 1)[0]: key for key in new.blocks})
     assert set(props) == set(qi.RECORD_PROPERTIES)
-    assert _new_record_row(new) == [record.key] + [props[name] for name in qi.RECORD_PROPERTIES]
+    sent = dict(props, observedAt=record.observed_at.isoformat())   # text, made a datetime by the server
+    assert _new_record_row(new) == [record.key] + [sent[name] for name in qi.RECORD_PROPERTIES]
     for n, name in enumerate(qi.RECORD_PROPERTIES, start=1):
-        assert f"{name}: row[{n}]" in qi.CREATE_RECORDS
+        value = f"datetime(row[{n}])" if name == "observedAt" else f"row[{n}]"
+        assert f"{name}: {value}" in qi.CREATE_RECORDS
 
 
 def test_identifier_nodes_merge_properties_stored_records_first_then_new_ones_by_key():
