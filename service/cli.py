@@ -8,7 +8,6 @@ import logging
 import signal
 import sys
 from collections import Counter
-from itertools import islice
 from pathlib import Path
 
 import click
@@ -191,36 +190,28 @@ def _read_rows(path: Path, source: str | None, fmt: str):
                     yield item
 
 
-def _load(store, settings, items, label: str, total: int | None = None, batch_size: int = 200) -> Counter:
-    from graph import suppression
-    from graph.ingest import ingest
+def _parse_line(n: int, item, settings):
+    """parse_record, or the reader's complaint about a line that was not a record at all."""
     from service.parsing import parse_record
+    if isinstance(item, dict) and "_error" in item:
+        return None, {"index": n, "errors": {"line": [item["_error"]]}}
+    return parse_record(n, item, settings)
+
+
+def _load(store, settings, items, label: str, total: int | None = None, batch_size: int = 200) -> Counter:
     from graph.store import schema
+    from service.loading import ingest_batches
     schema.ensure(store)
     summary: Counter = Counter()
-    items = iter(items)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(label, total=total)
-        n = 0
-        while batch := list(islice(items, batch_size)):
-            good = []
-            for item in batch:
-                record, error = (None, {"index": n, "errors": {"line": [item["_error"]]}}) \
-                    if isinstance(item, dict) and "_error" in item else parse_record(n, item, settings)
-                if error:
-                    summary["rejected"] += 1
-                    console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
-                else:
-                    good.append((n, item, record))
-                n += 1
-            # Identifiers erased at a customer's request may not come back (graph/suppression.py).
-            good, refused = suppression.screen(store, settings, good)
-            for error in refused:
+        for batch in ingest_batches(store, settings, items, batch_size, parse=_parse_line):
+            for error in batch.errors:
                 summary["rejected"] += 1
                 console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
-            summary.update(o.outcome for o in ingest(store, settings, [record for _, record in good]))
-            progress.advance(task, len(batch))
+            summary.update(o.outcome for o in batch.outcomes)
+            progress.advance(task, batch.size)
     return summary
 
 

@@ -8,15 +8,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph import suppression
-from graph.ingest import ingest
 from graph.store import schema
 from graph.views import record_view
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.errors import unprocessable
-from service.parsing import parse_record
+from service.loading import ingest_batches
 from service.schemas import MAX_BATCH, BatchResultSchema, PurposeQuerySchema, RecordViewSchema
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Ingest and read source records")
@@ -52,15 +50,12 @@ class Records(MethodView):
         """
         settings = context.settings()
         items = _batch_json()
-        parsed = [parse_record(n, item, settings) for n, item in enumerate(items)]
-        errors = [err for _, err in parsed if err]
         store = context.store()
         schema.ensure(store)
-        batch = [(n, items[n], rec) for n, (rec, _) in enumerate(parsed) if rec]
-        good, refused = suppression.screen(store, settings, batch)
-        errors = sorted(errors + refused, key=lambda e: e["index"])
-        outcomes = ingest(store, settings, [rec for _, rec in good])
-        results = [dict(vars(o), index=n) for (n, _), o in zip(good, outcomes)]
+        results, errors = [], []
+        for batch in ingest_batches(store, settings, items):
+            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes)]
+            errors += batch.errors
         body = {"results": results, "errors": errors,
                 "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}
         if errors and not results:

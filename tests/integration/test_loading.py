@@ -1,0 +1,75 @@
+"""service.loading: batches parsed one ahead in a worker thread, then screened, stored and resolved."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph import demo_data
+from graph.store import queries
+from service.loading import ingest_batches
+from service.parsing import parse_record
+from tests.integration.helpers import count, person_of, record
+
+
+def _items(n: int, bad: set[int]) -> list[dict]:
+    return [record("crm", f"c{i}", name={"full": "Ada Lovelace" if i % 2 else "Alan Turing"},
+                   identifiers=[{"type": "email", "value": "not an address" if i in bad else f"user{i}@example.org"}])
+            for i in range(n)]
+
+
+def _partition(store) -> set[frozenset[str]]:
+    rows = store.query("MATCH (r:SourceRecord)-[:DESCRIBES]->(p:Person) "
+                       "RETURN p.personId AS person, collect(r.recordKey) AS records")
+    return {frozenset(row["records"]) for row in rows}
+
+
+def test_batches_come_back_in_input_order_with_their_errors_and_outcomes(store, settings):
+    batches = list(ingest_batches(store, settings, _items(7, bad={2, 5}), batch_size=3))
+
+    assert [b.size for b in batches] == [3, 3, 1]
+    assert [[e["index"] for e in b.errors] for b in batches] == [[2], [5], []]
+    assert [[n for n, _ in b.good] for b in batches] == [[0, 1], [3, 4], [6]]
+    assert [[o.sourceId for o in b.outcomes] for b in batches] == [["c0", "c1"], ["c3", "c4"], ["c6"]]
+    assert all(o.personId == person_of(store, "crm", o.sourceId) for b in batches for o in b.outcomes)
+    assert list(batches[1].errors[0]["errors"]) == ["identifiers[0].value"]
+    assert count(store, "SourceRecord") == 5
+    assert person_of(store, "crm", "c2") is None
+
+
+def test_small_pipelined_batches_resolve_as_one_batch_does(store, settings):
+    items = demo_data.generate(seed=3).records
+    for _ in ingest_batches(store, settings, items, batch_size=len(items)):
+        pass
+    whole = _partition(store)
+    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+
+    for _ in ingest_batches(store, settings, items, batch_size=7):
+        pass
+
+    assert _partition(store) == whole
+    assert len(whole) > 10
+
+
+def test_a_failing_parser_stops_the_load_after_the_batches_already_stored(store, settings):
+    def parse(n, item, settings):
+        if n == 4:
+            raise RuntimeError("parser broke on item 4")
+        return parse_record(n, item, settings)
+
+    stored = []
+    with pytest.raises(RuntimeError, match="item 4"):
+        for batch in ingest_batches(store, settings, _items(9, bad=set()), batch_size=3, parse=parse):
+            stored.append(batch.size)
+
+    assert stored == [3]
+    assert count(store, "SourceRecord") == 3
+
+
+def test_observed_at_is_stored_as_the_datetime_sent_with_its_offset(store, settings):
+    item = record("crm", "t1", name={"full": "Ada Lovelace"}, observedAt="2026-03-04T05:06:07.123456+02:00")
+    list(ingest_batches(store, settings, [item]))
+
+    stored = store.query("MATCH (r:SourceRecord {recordKey: 'crm/t1'}) RETURN r.observedAt AS at")[0]["at"]
+    assert stored.to_native() == dt.datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert stored.utcoffset() == dt.timedelta(hours=2)
