@@ -4,8 +4,9 @@
                                  [--seed 7] [--batch-size 200] [--profile] [--profile-out FILE]
 
 Starts its own embedded server (temp dir, free loopback ports), applies the schema, ingests the
-generated demo data through the API's code path (service.loading.ingest_batches: parse_record in a
-worker thread one batch ahead, the suppression screen, graph.ingest.ingest) in batches, clearing
+generated demo data through the ingest path (service.loading.ingest_batches: parse_record one batch
+ahead in a process of its own as `idgraph ingest` does for large files, or with --parser thread in
+a thread as POST /v1/records does; the suppression screen; graph.ingest.ingest) in batches, clearing
 the database before each run (and the parsers' caches of names, e-mail addresses and phone numbers,
 so every run parses its records as new ones). The first --warmup-runs runs let the server's JVM
 compile its hot paths, as a long-running server has; they are printed but the median is over the
@@ -17,7 +18,7 @@ table and, last, one JSON line with every figure. Everything is stopped at the e
 timer (each Cypher statement from tx.run until its result is consumed, plus session/BEGIN/COMMIT
 and the Python around them), one ingest run under cProfile, the sequential who-is-this lookups
 again with the per-statement timer behind the app, and the same lookups under cProfile through
-Flask's test client. cProfile sees the main thread only: parsing, in the worker, is not in it.
+Flask's test client. cProfile sees the main thread only: parsing, in the parser (--parser), is not in it.
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ from graph import config, demo_data, normalize
 from graph.store import queries, schema
 from graph.store.driver import connect
 from graph.store.embedded import EmbeddedServer, free_port
-from service.loading import ingest_batches
+from service.loading import ingest_batches, parser_process
 
 console = Console(width=None if sys.stdout.isatty() else 130)   # piped: wide enough for the tables
 LOOKUP_TYPES = ("email", "phone", "loyaltyCard")
@@ -179,15 +180,18 @@ def generated_records(kind: str, seed: int, people: int) -> list[dict]:
 
 
 def ingest_all(store, settings, records: list[dict], batch_size: int, progress: Progress | None,
-               label: str) -> dict:
+               label: str, parser=None) -> dict:
     """Parse and ingest `records` exactly like POST /v1/records and `idgraph ingest` do
-    (service.loading.ingest_batches: each batch parsed in a worker while the one before is stored)."""
+    (service.loading.ingest_batches: each batch parsed by `parser`, a process pool, or else a thread,
+    while the one before is stored)."""
     normalize.clear_caches()   # every run sees the records for the first time
+    if parser is not None:
+        parser.submit(normalize.clear_caches).result()
     outcomes: Counter = Counter()
     parse_s = 0.0
     task = progress.add_task(label, total=len(records)) if progress else None
     started = time.perf_counter()
-    for batch in ingest_batches(store, settings, records, batch_size):
+    for batch in ingest_batches(store, settings, records, batch_size, parser=parser):
         parse_s += batch.parse_seconds
         outcomes["rejected"] += len(batch.errors)
         for o in batch.outcomes:
@@ -213,13 +217,19 @@ def settle(server_pid: int, quiet_s: float = 0.25, limit_s: float = 10.0) -> flo
     return time.perf_counter() - started
 
 
+def _client_cpu_seconds(parser) -> float:
+    """CPU time of this process, plus the parsing process's when there is one."""
+    return time.process_time() + (parser.submit(time.process_time).result() if parser is not None else 0.0)
+
+
 def timed_run(store, settings, records: list[dict], batch_size: int, progress: Progress, label: str,
-              server_pid: int) -> dict:
-    """One ingest run on an emptied, settled graph, with its wall time and both processes' CPU time."""
+              server_pid: int, parser=None) -> dict:
+    """One ingest run on an emptied, settled graph, with its wall time and both processes' CPU time
+    (the client's includes the parsing process's)."""
     clear_s = clear(store) + settle(server_pid)
-    cpu0, srv0 = time.process_time(), _proc_cpu_seconds(server_pid)
-    res = ingest_all(store, settings, records, batch_size, progress, label)
-    cpu1, srv1 = time.process_time(), _proc_cpu_seconds(server_pid)
+    cpu0, srv0 = _client_cpu_seconds(parser), _proc_cpu_seconds(server_pid)
+    res = ingest_all(store, settings, records, batch_size, progress, label, parser)
+    cpu1, srv1 = _client_cpu_seconds(parser), _proc_cpu_seconds(server_pid)
     server = None not in (srv0, srv1)
     return {"seconds": _r(res["seconds"], 3), "parse_seconds": _r(res["parse_seconds"], 3),
             "records_per_s": _r(len(records) / res["seconds"]),
@@ -382,14 +392,15 @@ def _cprofile_text(prof: cProfile.Profile, top_cumulative: int = 35, top_interna
     return stream.getvalue()
 
 
-def profile_runs(store, settings, records, targets, args, server_pid) -> dict:
+def profile_runs(store, settings, records, targets, args, server_pid, parser=None) -> dict:
     out: dict = {}
     # 1. ingest with the per-query timer
     clear(store)
     timing = QueryTimingStore(store)
     cpu0, srv0 = time.process_time(), _proc_cpu_seconds(server_pid)
     with _progress() as progress:
-        res = ingest_all(timing, settings, records, args.batch_size, progress, "profile: ingest, query timer")
+        res = ingest_all(timing, settings, records, args.batch_size, progress, "profile: ingest, query timer",
+                         parser)
     cpu1, srv1 = time.process_time(), _proc_cpu_seconds(server_pid)
     wall = res["seconds"]
     query_total = sum(timing.query_s.values())
@@ -411,7 +422,8 @@ def profile_runs(store, settings, records, targets, args, server_pid) -> dict:
     with _progress() as progress:
         prof.enable()
         try:
-            res = ingest_all(store, settings, records, args.batch_size, progress, "profile: ingest, cProfile")
+            res = ingest_all(store, settings, records, args.batch_size, progress, "profile: ingest, cProfile",
+                             parser)
         finally:
             prof.disable()
     if args.profile_out:
@@ -589,7 +601,7 @@ def print_report(result: dict) -> None:
         + [(f"ingest run {i}", run) for i, run in enumerate(ing["runs"], start=1)]
     for label, run in labelled:
         table.add_row(label, f"{run['records_per_s']:.1f} rec/s",
-                      f"{run['seconds']:.2f} s (parse {run['parse_seconds']:.2f} s in the worker, overlapped), "
+                      f"{run['seconds']:.2f} s (parse {run['parse_seconds']:.2f} s in the parser, overlapped), "
                       f"CPU per record: client {run['client_cpu_ms_per_record']} ms, "
                       f"server {run['server_cpu_ms_per_record']} ms; cleared and settled before in {run['clear_seconds']} s")
     table.add_row("ingest median", f"[bold]{ing['median_records_per_s']:.1f} rec/s",
@@ -619,7 +631,7 @@ def print_report(result: dict) -> None:
         _print_statements(prof["ingest_query_timer"], "ingest",
                           f"{prof['ingest_query_timer']['records_per_s']} rec/s, "
                           f"{prof['ingest_query_timer']['transactions']} write transactions", [
-                              ("parse_record in the worker thread (overlapped)", "parse_s"),
+                              ("parse_record in the parser (overlapped)", "parse_s"),
                               ("Python in ingest_record outside statements", "python_in_work_fn_outside_statements_s"),
                               ("session + BEGIN + COMMIT + retries", "session_begin_commit_s")])
         console.print(f"[bold]cProfile of one ingest run[/] ({prof['ingest_cprofile_wall_s']} s wall under the profiler)")
@@ -670,6 +682,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="demo: the hotel chain's silos (shared identifiers); synthetic: graph.matching.synthetic's "
                         "households, mostly resolved by score")
     p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--parser", choices=("process", "thread"), default="process",
+                   help="where batches are parsed while the one before is stored: a process of its own "
+                        "(as `idgraph ingest` does for large files) or a thread (as POST /v1/records does)")
     p.add_argument("--warmup", type=int, default=20, help="untimed who-is-this requests before timing")
     p.add_argument("--profile", action="store_true",
                    help="after the timed runs, profile one more ingest run (per-query timer + cProfile)")
@@ -693,7 +708,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="idgraph-bench-"))
     bolt_port, http_port = _free_ports(2)
     server = EmbeddedServer(workdir / "db", bolt_port, http_port, "idgraph")
-    store = None
+    store = parser = None
     try:
         with console.status("starting the embedded graph server..."):
             t0 = time.perf_counter()
@@ -711,17 +726,20 @@ def main(argv=None) -> int:
         records = generated_records(args.data, args.seed, args.people)
         console.print(f"{len(records)} {args.data} records generated (seed {args.seed}, {args.people} people)")
 
+        if args.parser == "process":
+            with console.status("starting the parsing process..."):
+                parser = parser_process()   # once, as a long-running loader has it
         runs = []
         with _progress() as progress:
             for i in range(args.warmup_runs + args.runs):
                 label = f"warm-up run {i + 1}" if i < args.warmup_runs else f"ingest run {i + 1 - args.warmup_runs}"
-                runs.append(timed_run(store, settings, records, args.batch_size, progress, label, info.pid))
+                runs.append(timed_run(store, settings, records, args.batch_size, progress, label, info.pid, parser))
         warmup, runs = runs[:args.warmup_runs], runs[args.warmup_runs:]
         rates = [r["records_per_s"] for r in runs]
         result: dict = {
             "bench": "ingest_whois", "records": len(records),
             "params": {k: getattr(args, k) for k in ("people", "runs", "lookups", "clients", "seed",
-                                                      "batch_size", "warmup", "data")},
+                                                      "batch_size", "warmup", "data", "parser")},
             "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "server_startup_s": _r(startup_s, 1), "neo4j_rust_ext": _rust_ext(), **_git_state()},
             "ingest": {"warmup_runs": warmup, "runs": runs, "median_records_per_s": _r(statistics.median(rates)),
@@ -743,7 +761,7 @@ def main(argv=None) -> int:
                            "sequential": sequential, "concurrent": concurrent}
 
         if args.profile:
-            result["profile"] = profile_runs(store, settings, records, targets, args, info.pid)
+            result["profile"] = profile_runs(store, settings, records, targets, args, info.pid, parser)
 
         result["env"]["loadavg_1m_start_end"] = [_r(load_at_start[0], 2), _r(os.getloadavg()[0], 2)]
         print_report(result)
@@ -760,6 +778,8 @@ def main(argv=None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # let the cleanup finish
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if parser is not None:
+            parser.shutdown(cancel_futures=True)
         if store is not None:
             with contextlib.suppress(Exception):
                 store.close()

@@ -1,19 +1,25 @@
 """Incoming records in batches: parsed one batch ahead, screened, stored and resolved.
 
 Parsing (schema, normalisation) is client CPU; storing and resolving a batch mostly waits on the
-database. A worker thread therefore parses batch n+1 while batch n is written, so one ingest stream
-uses both cores. Batches come back in input order and each is handled exactly as it would be alone;
-POST /v1/records, `idgraph ingest` and the ingest benchmark all go through `ingest_batches`.
+database. So batch n+1 is parsed while batch n is written, and one ingest stream uses both cores.
+Batches come back in input order and each is handled exactly as it would be alone; POST
+/v1/records, `idgraph ingest` and the ingest benchmark all go through `ingest_batches`.
+
+The parser runs in a thread by default. A thread shares this interpreter's lock with the one
+storing, so it recovers only part of the parse time; long loads pass a `parser_process()`, whose
+parsing runs in a process of its own (about a second to start, records pickled back).
 """
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-from graph import suppression
+from graph import normalize, suppression
 from graph.config import Settings
 from graph.ingest import Outcome, ingest
 from graph.model import Record
@@ -27,7 +33,7 @@ class Batch:
     size: int                                   # input items, good and bad
     parsed: list[tuple[int, object, Record]]    # (index, input item, record) of the items that parsed
     errors: list[dict]                          # refused items, by index, naming the field
-    parse_seconds: float                        # spent in the worker, overlapped with storing
+    parse_seconds: float                        # spent by the parser, overlapped with storing
     good: list[tuple[int, Record]] = field(default_factory=list)   # (index, record) stored, once screened
     outcomes: list[Outcome] = field(default_factory=list)         # one per `good` entry
 
@@ -44,22 +50,42 @@ def parse_batch(items: list, start: int, settings: Settings, parse: Parser = par
     return Batch(len(items), parsed, errors, time.perf_counter() - began)
 
 
+def _leave_interrupts_to_the_caller() -> None:
+    # Ctrl-C reaches the whole process group; the caller stops the load and shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def parser_process() -> Executor:
+    """A parsing process, started clean ('spawn': the caller may hold threads and sockets)."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_leave_interrupts_to_the_caller)
+    pool.submit(normalize.clear_caches).result()   # started, and the parsing modules imported
+    return pool
+
+
 def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int = 200,
-                   parse: Parser = parse_record) -> Iterator[Batch]:
-    """Each batch of `items` once it is stored, with its outcomes and its refused items."""
+                   parse: Parser = parse_record, parser: Executor | None = None) -> Iterator[Batch]:
+    """Each batch of `items` once it is stored, with its outcomes and its refused items.
+
+    `parse` must be picklable (a module-level function) when `parser` is a process pool."""
     source = iter(items)
 
-    def parsed(start: int) -> Batch | None:
-        chunk = list(islice(source, batch_size))   # only the worker reads `source`
-        return parse_batch(chunk, start, settings, parse) if chunk else None
+    def submit(start: int):
+        chunk = list(islice(source, batch_size))
+        return worker.submit(parse_batch, chunk, start, settings, parse) if chunk else None
 
-    with ThreadPoolExecutor(1, thread_name_prefix="idgraph-parse") as worker:
-        ahead, start = worker.submit(parsed, 0), 0
-        while (batch := ahead.result()) is not None:
+    worker = parser or ThreadPoolExecutor(1, thread_name_prefix="idgraph-parse")
+    try:
+        ahead, start = submit(0), 0
+        while ahead is not None:
+            batch = ahead.result()
             start += batch.size
-            ahead = worker.submit(parsed, start)
+            ahead = submit(start)
             # Identifiers erased at a customer's request may not come back (graph/suppression.py).
             batch.good, refused = suppression.screen(store, settings, batch.parsed)
             batch.errors = sorted(batch.errors + refused, key=lambda e: e["index"])
             batch.outcomes = ingest(store, settings, [record for _, record in batch.good])
             yield batch
+    finally:
+        if parser is None:
+            worker.shutdown(cancel_futures=True)

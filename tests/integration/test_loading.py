@@ -1,13 +1,15 @@
-"""service.loading: batches parsed one ahead in a worker thread, then screened, stored and resolved."""
+"""service.loading: batches parsed one ahead (in a thread, or a process of its own), then screened, stored, resolved."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
 from graph import demo_data
 from graph.store import queries
-from service.loading import ingest_batches
+from service.loading import ingest_batches, parser_process
 from service.parsing import parse_record
 from tests.integration.helpers import count, person_of, record
 
@@ -49,6 +51,37 @@ def test_small_pipelined_batches_resolve_as_one_batch_does(store, settings):
 
     assert _partition(store) == whole
     assert len(whole) > 10
+
+
+def test_a_parsing_process_gives_the_batches_a_thread_gives(store, settings):
+    items = _items(9, bad={1, 7}) + demo_data.generate(seed=3).records[:40]
+    by_thread = [(b.size, [n for n, _ in b.good], b.errors, [o.sourceId for o in b.outcomes])
+                 for b in ingest_batches(store, settings, items, batch_size=8)]
+    whole = _partition(store)
+    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+
+    with parser_process() as parser:
+        by_process = [(b.size, [n for n, _ in b.good], b.errors, [o.sourceId for o in b.outcomes])
+                      for b in ingest_batches(store, settings, items, batch_size=8, parser=parser)]
+
+    assert by_process == by_thread
+    assert _partition(store) == whole
+
+
+def test_cli_parses_a_large_file_in_a_process_of_its_own(idgraph, store, tmp_path, monkeypatch):
+    monkeypatch.setattr("service.cli.PARSE_PROCESS_FROM", 3)
+    started = []
+    monkeypatch.setattr("service.loading.ProcessPoolExecutor",
+                        lambda *a, **kw: started.append(kw) or ProcessPoolExecutor(*a, **kw))
+    path = tmp_path / "records.ndjson"
+    path.write_text("\n".join(json.dumps(item) for item in _items(5, bad={3})) + "\nnot json\n")
+
+    result = idgraph("ingest", str(path), "--batch-size", "2")
+
+    assert len(started) == 1
+    assert result.exit_code == 1   # two records rejected
+    assert "record 3 rejected" in result.output and "record 5 rejected" in result.output
+    assert count(store, "SourceRecord") == 4
 
 
 def test_a_failing_parser_stops_the_load_after_the_batches_already_stored(store, settings):
