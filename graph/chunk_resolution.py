@@ -16,7 +16,7 @@ from graph.conflicts import Facts, conflict
 from graph.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
 from graph.matching import cluster
 from graph.model import KINDS, Identifier, Record
-from graph.resolution import TIME_BOUND, Decision, Link, Person, Thresholds, decide, record_facts
+from graph.resolution import TIME_BOUND, Decision, Link, Person, Thresholds, decide, name_key, record_facts
 
 
 @dataclass
@@ -73,10 +73,6 @@ class Plan:
     merge_refused: list[str] = field(default_factory=list)
     refresh: list[str] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
-
-
-def name_key(given: str | None, family: str | None) -> str | None:
-    return f"{given or ''} {family or ''}".strip() or None
 
 
 def stitching(record: Record) -> dict[str, Identifier]:

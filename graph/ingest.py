@@ -12,14 +12,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from graph import match_input
-from graph.chunk_resolution import ChunkResolver, Item, Known, Plan, Snapshot, name_key, stitching
+from graph.chunk_resolution import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.config import Settings
 from graph.conflicts import Facts
 from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
 from graph.matching import Model
 from graph.model import Identifier, Record
 from graph.model_file import active_model
-from graph.resolution import Thresholds
+from graph.resolution import Thresholds, name_key
 from graph.store import queries_analytics as qa
 from graph.store import queries_ingest as qi
 from graph.store.values import native

@@ -20,12 +20,13 @@ from graph.config import Settings
 from graph.influence import company_facts, latest_run
 from graph.refresh import rewrite_households
 from graph.relationships import relationships
+from graph.resolution import name_key
 from graph.store import queries as q
 from graph.store import queries_analytics as qa
 from graph.store import queries_privacy as qp
 from graph.store.values import plain
-from graph.views import (SCORE_FIELDS, SCORE_MODEL, Gone, NotFound, consent_changes, identifiers_of, possibly_same,
-                         resolve_id, roles_of)
+from graph.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
+                         roles_of)
 
 AUDIT_PAGE = 500
 
@@ -121,17 +122,8 @@ class Erasure:
     shared: list[str] = field(default_factory=list)
 
 
-def _target(tx, person_id: str) -> tuple[str, str | None]:
-    row = tx.run(qp.PERSON_STATUS, personId=person_id).single()
-    if not row:
-        raise NotFound(f"no person {person_id}")
-    if row["status"] == "erased":
-        raise Gone(f"person {person_id} was already erased")
-    return resolve_id(tx, person_id)
-
-
 def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Erasure:
-    target, redirected_from = _target(tx, person_id)
+    target, redirected_from = resolve_id(tx, person_id)   # NotFound, or Gone if already erased
     record_keys = list(tx.run(qp.RECORD_KEYS, personId=target).single()["keys"])
     idents = [dict(r) for r in tx.run(qp.IDENTIFIERS_OF_RECORDS, recordKeys=record_keys)]
     unshared = [i for i in idents if i["others"] == 0]
@@ -171,13 +163,10 @@ def erase(store, settings: Settings, person_id: str, key_id: str, role: str) -> 
 
 # --- what erasure refreshes for others ----------------------------------------------------------
 
-def _name_key(holder: dict) -> str | None:
-    return f"{holder.get('givenKey') or ''} {holder.get('familyKey') or ''}".strip() or None
-
-
 def still_generic(holders: list[dict], threshold: int) -> bool:
     """The generic-value rule of graph/resolution.py over the holders that remain."""
-    names = {(h["personId"], _name_key(h)) for h in holders if h.get("personId") and _name_key(h)}
+    named = ((h["personId"], name_key(h.get("givenKey"), h.get("familyKey"))) for h in holders if h.get("personId"))
+    names = {(pid, name) for pid, name in named if name}
     return len({pid for pid, _ in names}) > threshold and len({n for _, n in names}) > 1
 
 

@@ -90,14 +90,15 @@ def record_facts(record: Record) -> Facts:
                  families={record.family_key} if record.family_key else set())
 
 
-def _name_key(record: Record) -> str | None:
-    return f"{record.given_key or ''} {record.family_key or ''}".strip() or None
+def name_key(given: str | None, family: str | None) -> str | None:
+    """A record's given+family key, as the generic-value rule compares names."""
+    return f"{given or ''} {family or ''}".strip() or None
 
 
 def _is_generic(record: Record, links: list[Link], threshold: int) -> bool:
     names = {(link.person_id, link.name_key) for link in links if link.name_key}
     people = {pid for pid, _ in names}
-    distinct_names = {name for _, name in names} | ({_name_key(record)} - {None})
+    distinct_names = {name for _, name in names} | ({name_key(record.given_key, record.family_key)} - {None})
     return len(people) > threshold and len(distinct_names) > 1
 
 

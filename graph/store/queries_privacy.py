@@ -71,11 +71,6 @@ ORDER BY r.recordKey
 
 # --- erasure ------------------------------------------------------------------------------------
 
-PERSON_STATUS = """
-MATCH (p:Person {personId: $personId})
-RETURN p.status AS status, p.mergedInto AS mergedInto, p.erasedAt AS erasedAt
-"""
-
 RECORD_KEYS = """
 MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)
 RETURN collect(r.recordKey) AS keys
