@@ -576,10 +576,15 @@ def run_lookups(api: tuple[str, dict], targets: list[dict], clients: int, progre
         for s in sessions:
             s.close()
     Interrupt.check()
-    wall = time.perf_counter() - started
-    latencies = sorted(1000 * seconds for seconds, error in results if error is None)
-    errors = Counter(error for _, error in results if error is not None)
-    return {"clients": clients, "requests": len(targets), "ok": len(latencies),
+    return summarise([(1000 * seconds, error) for seconds, error in results], time.perf_counter() - started,
+                     clients)
+
+
+def summarise(outcomes: list[tuple[float, str | None]], wall: float, clients: int) -> dict:
+    """Request count, errors by kind, throughput and latency percentiles of (ms, error) outcomes."""
+    latencies = sorted(ms for ms, error in outcomes if error is None)
+    errors = Counter(error for _, error in outcomes if error is not None)
+    return {"clients": clients, "requests": len(outcomes), "ok": len(latencies),
             "errors": sum(errors.values()), "error_kinds": dict(errors),
             "wall_s": _r(wall, 3), "throughput_rps": _r(len(latencies) / wall),
             "median_ms": _r(statistics.median(latencies) if latencies else None, 2),

@@ -28,16 +28,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import requests
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
-from bench.ingest_whois import (Interrupt, _free_ports, _git_state, _interrupted, _percentile,   # noqa: E402
-                                _progress, _r, _stop_unready_child, console, http_api, ingest_all,
-                                lookup_targets, run_lookups)
+from bench.ingest_whois import (Interrupt, _free_ports, _git_state, _interrupted, _progress,  # noqa: E402
+                                _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
+                                run_lookups, summarise)
 from graph import config, demo_data  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402
@@ -107,17 +106,6 @@ def run_threads(api: tuple[str, dict], per_client: list[list[dict]], progress, l
     """The same load from threads of this process (ingest_whois's client loop)."""
     targets = [t for client in per_client for t in client]
     return run_lookups(api, targets, len(per_client), progress, label)
-
-
-def summarise(outcomes: list[tuple[float, str | None]], wall: float, clients: int) -> dict:
-    latencies = sorted(ms for ms, error in outcomes if error is None)
-    errors = Counter(error for _, error in outcomes if error is not None)
-    return {"clients": clients, "requests": len(outcomes), "ok": len(latencies),
-            "errors": sum(errors.values()), "error_kinds": dict(errors),
-            "wall_s": _r(wall, 3), "throughput_rps": _r(len(latencies) / wall),
-            "median_ms": _r(statistics.median(latencies) if latencies else None, 2),
-            "p95_ms": _r(_percentile(latencies, 95), 2), "p99_ms": _r(_percentile(latencies, 99), 2),
-            "max_ms": _r(latencies[-1] if latencies else None, 2)}
 
 
 # --- the benchmark -----------------------------------------------------------------------------
