@@ -27,6 +27,21 @@ BYRON = {"source": "crm", "sourceId": "C-2", "observedAt": "2026-01-11T09:00:00Z
          "addresses": [HOME]}
 
 
+# The Turners: an e-mail and a phone hold three records together, until the events record's update
+# drops the e-mail and the person splits.
+_TURNER_EMAIL = {"type": "email", "value": "turner.family@example.com"}
+_TURNER_PHONE = {"type": "phone", "value": "07700 900222"}
+TURNERS = (
+    {"source": "crm", "sourceId": "1", "name": {"given": "Alex", "family": "Turner"}, "birthDate": "1979-01-30",
+     "identifiers": [_TURNER_EMAIL, _TURNER_PHONE], "observedAt": "2026-01-01T00:00:00Z"},
+    {"source": "webshop", "sourceId": "2", "name": {"given": "Alex", "family": "Turner"},
+     "identifiers": [_TURNER_PHONE], "observedAt": "2026-01-01T00:00:00Z"},
+    {"source": "events", "sourceId": "3", "name": {"family": "Turner"}, "identifiers": [_TURNER_EMAIL],
+     "observedAt": "2026-01-01T00:00:00Z"})
+TURNER_SPLIT = {"source": "events", "sourceId": "3", "name": {"family": "Turner"},
+                "identifiers": [{"type": "phone", "value": "07700 900333"}], "observedAt": "2026-02-01T00:00:00Z"}
+
+
 def post(client, *records, status: int = 200) -> list[dict]:
     response = client.post("/v1/records", json={"records": list(records)})
     assert response.status_code == status, response.get_json()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, CARD, EMAIL, MOBILE, person_of, post, role_client
+from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, CARD, EMAIL, MOBILE, TURNER_SPLIT, TURNERS, person_of, post,
+                                     role_client)
 
 LATER = "2026-03-01T12:00:00Z"
 
@@ -167,19 +168,9 @@ def test_a_change_for_an_unknown_person_is_404(client, store):
 
 
 def test_consent_stays_with_each_record_through_a_split(client):
-    shared = {"type": "email", "value": "turner.family@example.com"}
-    phone = {"type": "phone", "value": "07700 900222"}
-    pid = person_of(client,
-                    {"source": "crm", "sourceId": "1", "name": {"given": "Alex", "family": "Turner"},
-                     "birthDate": "1979-01-30", "identifiers": [shared, phone], "observedAt": "2026-01-01T00:00:00Z"},
-                    {"source": "webshop", "sourceId": "2", "name": {"given": "Alex", "family": "Turner"},
-                     "identifiers": [phone], "observedAt": "2026-01-01T00:00:00Z"},
-                    {"source": "events", "sourceId": "3", "name": {"family": "Turner"}, "identifiers": [shared],
-                     "observedAt": "2026-01-01T00:00:00Z"})
+    pid = person_of(client, *TURNERS)
     assert len(change(client, pid, purpose="marketing", granted=True)["records"]) == 3
-    [update] = post(client, {"source": "events", "sourceId": "3", "name": {"family": "Turner"},
-                             "identifiers": [{"type": "phone", "value": "07700 900333"}],
-                             "observedAt": "2026-02-01T00:00:00Z"})
+    [update] = post(client, TURNER_SPLIT)
     split_off = update["personId"]
     assert split_off != pid
     assert [r["recordKey"] for r in view(client, split_off, "marketing")["records"]] == ["events/3"]

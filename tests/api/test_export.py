@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from graph.refresh import refresh
-from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, person_of, post, role_client
+from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, TURNER_SPLIT, TURNERS, person_of, post,
+                                     role_client)
 
 
 @pytest.fixture
@@ -94,17 +95,8 @@ def test_export_of_an_unknown_person_is_404(privacy, store):
 
 
 def test_export_names_a_split_as_an_inference(privacy, client):
-    shared, phone = {"type": "email", "value": "turner.family@example.com"}, {"type": "phone", "value": "07700 900222"}
-    kept = person_of(client,
-                     {"source": "crm", "sourceId": "1", "name": {"given": "Alex", "family": "Turner"},
-                      "birthDate": "1979-01-30", "identifiers": [shared, phone], "observedAt": "2026-01-01T00:00:00Z"},
-                     {"source": "webshop", "sourceId": "2", "name": {"given": "Alex", "family": "Turner"},
-                      "identifiers": [phone], "observedAt": "2026-01-01T00:00:00Z"},
-                     {"source": "events", "sourceId": "3", "name": {"family": "Turner"}, "identifiers": [shared],
-                      "observedAt": "2026-01-01T00:00:00Z"})
-    [update] = post(client, {"source": "events", "sourceId": "3", "name": {"family": "Turner"},
-                             "identifiers": [{"type": "phone", "value": "07700 900333"}],
-                             "observedAt": "2026-02-01T00:00:00Z"})
+    kept = person_of(client, *TURNERS)
+    [update] = post(client, TURNER_SPLIT)
     [split] = export(privacy, update["personId"])["inferences"]["splits"]
     assert (split["personId"], split["direction"], split["byRecord"], split["inferred"]) == (
         kept, "split from", "events/3", True)
