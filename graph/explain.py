@@ -16,6 +16,7 @@ import networkx as nx
 
 from graph.conflicts import Facts, conflict
 from graph.matching import MatchResult, Model, blocking_keys
+from graph.matching.clustering import capped
 from graph.matching.model import probability
 from graph.model import KINDS, Identifier
 from graph.resolution import TIME_BOUND
@@ -24,7 +25,6 @@ from graph.resolution import Thresholds as ResolutionThresholds
 # Scores between the review and the match threshold are "possibly the same person"
 # (POSSIBLY_SAME), not a merge: resolution's review threshold. The match threshold is the model's.
 REVIEW_THRESHOLD = ResolutionThresholds().review
-LOG2_ODDS_LIMIT = 40.0
 
 
 @dataclass(frozen=True)
@@ -137,17 +137,13 @@ def comparison(result: MatchResult) -> dict:
                             for c in result.contributions]}
 
 
-def _log2_odds(result: MatchResult) -> float:
-    return max(min(result.match_weight, LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
-
-
 def as_a_whole(results: Sequence[MatchResult]) -> float | None:
     """A record's probability of matching a group of records as a whole: the mean of its
     log-odds against each, as the clustering's average linkage counts it (one strong link
     does not outvote a contradicting one)."""
     if not results:
         return None
-    return probability(sum(_log2_odds(r) for r in results) / len(results))
+    return probability(sum(capped(r.match_weight) for r in results) / len(results))
 
 
 def never_compared(a: RecordSnapshot, b: RecordSnapshot, shared: Sequence[Shared]) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from graph.matching import Model, blocking_keys
 from graph.matching.blocking import CANDIDATE_RULES
+from graph.matching.clustering import capped
 from graph.resolution import Match
 
 # Rules stored on records (graph/store/queries_ingest.py: BLOCK_RULES); shared e-mails, phones and
@@ -23,7 +24,6 @@ STORED_RULES = tuple(rule for rule in CANDIDATE_RULES
 # A blocking key held by more records than this is a hub (a common name in a birth year, a
 # block of flats): it is skipped, not scanned.
 BLOCK_DEGREE_CAP = 50
-LOG2_ODDS_LIMIT = 40.0
 
 
 def block_keys(fields: Mapping) -> dict[str, str]:
@@ -47,8 +47,7 @@ class Scorer:
         key = frozenset((a, b))
         odds = self._cache.get(key)
         if odds is None:
-            weight = self.model.score(a_fields, b_fields).match_weight
-            odds = max(min(weight, LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
+            odds = capped(self.model.score(a_fields, b_fields).match_weight)
             if self.remember:
                 self._cache[key] = odds
         return odds

@@ -47,12 +47,17 @@ def cluster(
     return sorted(clusters, key=min)
 
 
+def capped(log2_odds: float) -> float:
+    """Log2-odds within +-LOG2_ODDS_LIMIT: certainty either way counts as very strong, not infinite."""
+    return max(min(log2_odds, LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
+
+
 def _log2_odds(probability: float) -> float:
     if probability <= 0.0:
         return -LOG2_ODDS_LIMIT
     if probability >= 1.0:
         return LOG2_ODDS_LIMIT
-    return max(min(math.log2(probability / (1 - probability)), LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
+    return capped(math.log2(probability / (1 - probability)))
 
 
 def _evidence(scored_pairs: Iterable[ScoredPair]) -> dict[frozenset, float]:
