@@ -18,6 +18,7 @@ from itertools import combinations
 from graph.conflicts import Facts, conflict
 from graph.linkage import BLOCK_DEGREE_CAP, Scorer
 from graph.matching import cluster
+from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
 from graph.resolution import TIME_BOUND, Thresholds
 
@@ -81,7 +82,7 @@ def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[
     for n, (i, j) in enumerate(sorted(by_block)):
         a, b = records[i], records[j]
         odds = scorer.log2_odds(a.key, a.fields, b.key, b.fields)
-        scored.append((a.key, b.key, 1.0 / (1.0 + 2.0 ** -odds)))
+        scored.append((a.key, b.key, from_log2_odds(odds)))
         if progress and n % 10_000 == 9_999:
             progress(10_000)
     if progress:
@@ -108,7 +109,7 @@ def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> 
 
     def can_merge(a: set, b: set, log2_odds: float) -> bool:
         tied = any(partners[key] & b for key in a)
-        probability = None if tied else 1.0 / (1.0 + 2.0 ** -log2_odds)
+        probability = None if tied else from_log2_odds(log2_odds)
         return conflict(union(a), union(b), probability) is None
 
     return can_merge
@@ -147,7 +148,7 @@ def _review_band(clusters: list[set[str]], scored, thresholds: Thresholds, can_m
     for (i, j), values in sorted(odds.items()):
         mean = sum(values) / len(values)
         if thresholds.review_odds <= mean < thresholds.match_odds and can_merge(clusters[i], clusters[j], mean):
-            band.append((i, j, round(1.0 / (1.0 + 2.0 ** -mean), 4)))
+            band.append((i, j, round(from_log2_odds(mean), 4)))
     return band
 
 

@@ -15,6 +15,7 @@ from itertools import count
 from graph.conflicts import Facts, conflict
 from graph.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
 from graph.matching import cluster
+from graph.matching.model import probability as from_log2_odds
 from graph.model import KINDS, Identifier, Record
 from graph.resolution import TIME_BOUND, Decision, Link, Person, Thresholds, decide, name_key, record_facts
 
@@ -226,7 +227,7 @@ class ChunkResolver:
                     scores.append((a, b, 1.0))
                 elif self._scored(ra, rb):
                     odds = self.scorer.log2_odds(a, ra.fields, b, rb.fields)
-                    scores.append((a, b, 1.0 / (1.0 + 2.0 ** -odds)))
+                    scores.append((a, b, from_log2_odds(odds)))
         return scores
 
     def _share_identifier(self, a: Known, b: Known) -> bool:

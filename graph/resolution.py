@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.conflicts import Facts, clashes, conflict, verdict
+from graph.matching.model import probability as from_log2_odds
 from graph.model import KINDS, Identifier, Record
 
 TIME_BOUND = {"phone", "address"}
@@ -43,7 +44,7 @@ class Match:
 
     @property
     def probability(self) -> float:
-        return _probability(self.log2_odds)
+        return from_log2_odds(self.log2_odds)
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,6 @@ class Thresholds:
     @property
     def review_odds(self) -> float:
         return math.log2(self.review / (1 - self.review))
-
-
-def _probability(log2_odds: float) -> float:
-    return 1.0 / (1.0 + 2.0 ** -max(min(log2_odds, 1000.0), -1000.0))
 
 
 # mean log2-odds between the record plus the Persons already chosen and one more Person
@@ -190,7 +187,7 @@ def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage
             odds, reason = None, found[0]
         else:
             odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
-            reason = verdict(found, _probability(min(match.log2_odds, odds)))
+            reason = verdict(found, from_log2_odds(min(match.log2_odds, odds)))
         if reason:
             decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
                                      "score": round(match.probability, 4)})
