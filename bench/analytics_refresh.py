@@ -38,12 +38,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from graph import config, refresh
-from graph.domains import is_corporate_domain
-from graph.store import queries_bulk as qb
-from graph.store import schema
-from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
+
+from bench.private_server import peak_rss_mb  # noqa: E402
+from graph import config, refresh  # noqa: E402
+from graph.domains import is_corporate_domain  # noqa: E402
+from graph.store import queries_bulk as qb  # noqa: E402
+from graph.store import schema  # noqa: E402
+from graph.store.driver import connect  # noqa: E402
+from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)
 GIVEN = ("Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack", "Kira", "Liam",
@@ -225,20 +228,10 @@ def run_refresh(store, batch: int) -> tuple[dict, dict]:
     return stats, timer.seconds
 
 
-def _server_peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
 def main() -> None:
     args = _arguments()
     with tempfile.TemporaryDirectory(prefix="idgraph-bench-") as tmp:
-        server = EmbeddedServer(Path(tmp), free_port(), free_port(), "idgraph")
+        server = EmbeddedServer(Path(tmp), *free_ports(2), "idgraph")
         with console.status("starting the embedded graph server..."):
             info = server.start()
         try:
@@ -269,7 +262,7 @@ def _measure(store, args, server_pid: int) -> None:
                "generateSeconds": generated, "load": loaded, "refreshSeconds": phases,
                "refreshStats": {k: v for k, v in runs[-1][0].items() if k != "seconds"},
                "peakRssMb": {"python": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                             "server": _server_peak_rss_mb(server_pid)}}
+                             "server": peak_rss_mb(server_pid)}}
     _print(figures)
     print(json.dumps(figures, default=str))
 

@@ -145,6 +145,7 @@ def run_idgraph_store(data: Dataset, threshold: float, server, batch_size: int) 
     """Ingest the rows into the (cleared) private server as POST /v1/records would, then read
     the persons back. `threshold` is unused: ingestion resolves at the model's threshold."""
     from bench import febrl_store
+    from bench.private_server import peak_rss_mb
 
     store, settings = server.connect(), server.settings()
     items = api_records(data)
@@ -156,7 +157,7 @@ def run_idgraph_store(data: Dataset, threshold: float, server, batch_size: int) 
         outcome = _outcome(clusters, data, started, baseline)
     finally:
         store.close()
-    return dataclasses.replace(outcome, server_mb=febrl_store.server_peak_mb(server.pid) or 0.0)
+    return dataclasses.replace(outcome, server_mb=peak_rss_mb(server.pid) or 0.0)
 
 
 def run_idgraph(data: Dataset, threshold: float) -> Outcome:

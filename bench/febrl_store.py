@@ -120,13 +120,3 @@ def read_clusters(store: Store) -> list[list[str]]:
     return [row["ids"] for row in store.query(PERSONS, source=SOURCE)]
 
 
-def server_peak_mb(pid: int) -> float | None:
-    """The server process's peak resident memory (VmHWM) so far."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None

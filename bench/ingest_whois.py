@@ -54,7 +54,7 @@ from rich.table import Table
 from graph import config, demo_data, normalize
 from graph.store import queries, schema
 from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port
+from graph.store.embedded import EmbeddedServer, free_port, free_ports
 from service.loading import ingest_batches, parser_process
 
 console = Console(width=None if sys.stdout.isatty() else 130)   # piped: wide enough for the tables
@@ -67,15 +67,6 @@ def _progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=console,
                     transient=False)
-
-
-def _free_ports(n: int) -> list[int]:
-    ports: list[int] = []
-    while len(ports) < n:
-        port = free_port()
-        if port not in ports:
-            ports.append(port)
-    return ports
 
 
 def _proc_cpu_seconds(pid: int) -> float | None:
@@ -711,7 +702,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, Interrupt.handler)
     signal.signal(signal.SIGTERM, Interrupt.handler)   # stop the server on kill too
     workdir = Path(tempfile.mkdtemp(prefix="idgraph-bench-"))
-    bolt_port, http_port = _free_ports(2)
+    bolt_port, http_port = free_ports(2)
     server = EmbeddedServer(workdir / "db", bolt_port, http_port, "idgraph")
     store = parser = None
     try:

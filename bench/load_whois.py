@@ -34,13 +34,13 @@ import requests
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
-from bench.ingest_whois import (Interrupt, _free_ports, _git_state, _interrupted, _progress,  # noqa: E402
+from bench.ingest_whois import (Interrupt, _git_state, _interrupted, _progress,  # noqa: E402
                                 _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
                                 run_lookups, summarise)
 from graph import config, demo_data  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402
-from graph.store.embedded import EmbeddedServer  # noqa: E402
+from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
 
 REQUEST_TIMEOUT_S = 30
 
@@ -176,7 +176,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, Interrupt.handler)
     signal.signal(signal.SIGTERM, Interrupt.handler)
     workdir = Path(tempfile.mkdtemp(prefix="idgraph-load-"))
-    server = EmbeddedServer(workdir / "db", *_free_ports(2), "idgraph")
+    server = EmbeddedServer(workdir / "db", *free_ports(2), "idgraph")
     store = None
     try:
         with console.status("starting the embedded graph server..."):

@@ -13,7 +13,7 @@ from pathlib import Path
 from graph import config
 from graph.store import schema
 from graph.store.driver import Store, connect
-from graph.store.embedded import EmbeddedServer, free_port
+from graph.store.embedded import EmbeddedServer, free_ports
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,22 @@ class Server:
         return connect(self.settings())
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """A process's peak resident memory so far (VmHWM), in MB; None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
 @contextlib.contextmanager
 def private_server(prefix: str = "idgraph-bench-", keep: bool = False) -> Iterator[Server]:
     """`keep` leaves the folder (the server's log) behind for a look afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    ports = {free_port()}
-    while len(ports) < 2:        # two calls may hand out the same free port
-        ports.add(free_port())
-    bolt, http = sorted(ports)
+    bolt, http = free_ports(2)
     server = EmbeddedServer(workdir / "db", bolt, http, "idgraph")
     try:
         info = server.start()

@@ -8,12 +8,12 @@ import pytest
 from graph import config
 from graph.store import queries, schema
 from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port
+from graph.store.embedded import EmbeddedServer, free_ports
 
 
 @pytest.fixture(scope="session")
 def graph_server(tmp_path_factory):
-    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), free_port(), free_port(), "idgraph")
+    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), *free_ports(2), "idgraph")
     info = server.start()
     yield info
     server.stop()

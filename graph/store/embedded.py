@@ -48,6 +48,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(n: int) -> list[int]:
+    """`n` different free loopback ports: two calls to free_port may hand out the same one."""
+    ports: set[int] = set()
+    while len(ports) < n:
+        ports.add(free_port())
+    return sorted(ports)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

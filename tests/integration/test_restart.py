@@ -22,7 +22,7 @@ import requests
 from graph import demo_data
 from graph.store import schema
 from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port, port_open
+from graph.store.embedded import EmbeddedServer, free_ports, port_open
 from tests.conftest import keyed_client
 from tests.loopback import serve
 
@@ -55,7 +55,7 @@ def snapshot(store) -> dict:
 @pytest.fixture
 def private(tmp_path, settings):
     """An embedded server of this test's own (own data folder, so it can be stopped), its store and app."""
-    server = EmbeddedServer(tmp_path / "db", free_port(), free_port(), "idgraph")
+    server = EmbeddedServer(tmp_path / "db", *free_ports(2), "idgraph")
     info = server.start()
     own = dataclasses.replace(settings, uri=info.uri, password=info.password, database=info.database)
     store = connect(own)
