@@ -174,3 +174,27 @@ def test_a_field_keyed_from_the_wrong_box_joins_when_everything_else_agrees(stor
                           record("loyalty", "4", name=name("James", "Blake"), birthDate="1905-07-16",
                                  addresses=[ROSE], identifiers=[{"type": "nationalId", "value": "CD400366A"}]))
     assert (rekeyed.outcome, rekeyed.personId) == ("joined", james.personId)
+
+
+def test_the_store_probe_stops_at_one_past_the_cap_and_leaves_a_hub_s_persons_out(store, settings):
+    from graph import match_input
+    from graph.chunk_resolution import Item
+    from graph.ingest import _probe_blocks
+    from graph.linkage import BLOCK_DEGREE_CAP, block_keys
+
+    given = ("Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack")
+    family = ("Ash", "Brook", "Clay", "Dale", "Fair", "Green")
+    hub = [record("crm", str(n), name=name(g, f), birthDate="1970-01-01")
+           for n, (g, f) in enumerate((g, f) for g in given for f in family)]
+    assert len(hub) > BLOCK_DEGREE_CAP + 1
+    load(store, settings, *hub)
+    probe = build_record(RecordSchema().load(record("web", "p", name=name("Zed"), birthDate="1970-01-01")),
+                         settings)
+    fields = match_input.match_fields(probe)
+    keys = block_keys(fields)
+    found: set[str] = set()
+    degree = store.read(lambda tx: _probe_blocks(tx, [Item(probe, fields, frozenset(keys.values()), None, False)],
+                                                 [], found))
+    assert list(keys) == ["birthDate"]                     # the hub is the probe's only way in
+    assert degree[keys["birthDate"]] == BLOCK_DEGREE_CAP + 1
+    assert found == set()

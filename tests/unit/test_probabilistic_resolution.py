@@ -10,7 +10,7 @@ from graph import config, match_input
 from graph.batch_resolution import BatchRecord, plan, resolve, resolve_with_review
 from graph.chunk_resolution import ChunkResolver, Item, Known, Snapshot
 from graph.conflicts import Facts, conflict
-from graph.linkage import STORED_RULES, Candidate, Scorer, block_keys, mean_linkage, person_matches
+from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Candidate, Scorer, block_keys, mean_linkage, person_matches
 from graph.matching import cluster, load_default_model
 from graph.records import build_record
 from graph.resolution import Match, Person, Thresholds, decide, record_facts
@@ -143,6 +143,19 @@ def test_replay_merges_persons_a_later_record_bridges_and_keeps_the_older_id():
     assert result.merges[0]["final"] == first.person_id
     assert {row["personId"] for row in result.attach} == {first.person_id}
     assert result.refresh == [first.person_id]
+
+
+@pytest.mark.parametrize("holders, outcome", [(1, "joined"), (BLOCK_DEGREE_CAP + 1, "created")])
+def test_a_blocking_key_held_by_more_records_than_the_cap_is_skipped_not_compared(holders, outcome):
+    stored = rec("1", name={"given": "Robert", "family": "Smith"}, birthDate="1980-03-04", addresses=[ROSE])
+    fields = match_input.match_fields(stored)
+    blocks = frozenset(block_keys(fields).values())
+    known = Known(stored.key, "P-old", fields, blocks, record_facts(stored), "robert smith")
+    snapshot = Snapshot({stored.key: known}, {"P-old": "2020#00000000"}, set(), {b: holders for b in blocks})
+    new = rec("2", name={"given": "Bob", "family": "Smith"}, birthDate="1980-03-04", addresses=[ROSE])
+    [result] = ChunkResolver(snapshot, [item(new)], Scorer(MODEL), 3, Thresholds(), ids()).run().results
+    assert result.outcome == outcome
+    assert (result.person_id == "P-old") == (outcome == "joined")
 
 
 def test_replay_keeps_twins_apart():
