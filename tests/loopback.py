@@ -21,5 +21,7 @@ def serve(app, threads: int = 8):
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)   # the listener and open channels: run() returns when none is left
+        # Closed by the loop's own thread (a closed descriptor under its select() is EBADF there):
+        # the listener and open channels go, and run() returns when none is left.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
