@@ -1,5 +1,5 @@
-"""A private embedded graph server for a benchmark: a fresh ArcadeDB in a temporary folder on free
-loopback ports, schema applied, stopped and removed afterwards (also on Ctrl-C)."""
+"""A private graph server for a benchmark: a fresh local engine (ArcadeDB or Neo4j) in a temporary
+folder on free loopback ports, schema applied, stopped and removed afterwards (also on Ctrl-C)."""
 from __future__ import annotations
 
 import contextlib
@@ -13,20 +13,21 @@ from pathlib import Path
 from graph import config
 from graph.store import schema
 from graph.store.driver import Store, connect
-from graph.store.embedded import EmbeddedServer, free_ports
+from graph.store import engines
 
 
 @dataclass(frozen=True)
 class Server:
     """What a child process needs to reach the private server (picklable)."""
     uri: str
+    user: str
     password: str
     database: str
     pid: int
     workdir: Path
 
     def settings(self) -> config.Settings:
-        return dataclasses.replace(config.load({}), uri=self.uri, user="root", password=self.password,
+        return dataclasses.replace(config.load({}), uri=self.uri, user=self.user, password=self.password,
                                    database=self.database, data_dir=self.workdir / "data")
 
     def connect(self) -> Store:
@@ -44,15 +45,19 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def local_server(engine: str, folder: Path) -> engines.LocalServer:
+    """A server of `engine` in `folder` on free loopback ports, with the engine's default memory."""
+    return engines.create(engine, folder, *engines.free_ports(2), "idgraph", cache_dir=config.load().cache_dir)
+
+
 @contextlib.contextmanager
-def private_server(prefix: str = "idgraph-bench-", keep: bool = False) -> Iterator[Server]:
+def private_server(prefix: str = "idgraph-bench-", keep: bool = False, engine: str = "arcadedb") -> Iterator[Server]:
     """`keep` leaves the folder (the server's log) behind for a look afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    bolt, http = free_ports(2)
-    server = EmbeddedServer(workdir / "db", bolt, http, "idgraph")
+    server = local_server(engine, workdir / "db")
     try:
         info = server.start()
-        handle = Server(info.uri, info.password, info.database, info.pid, workdir)
+        handle = Server(info.uri, info.user, info.password, info.database, info.pid, workdir)
         store = handle.connect()
         try:
             schema.apply(store)

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+HTTP_PORTS = {"arcadedb": 2480, "neo4j": 7474}
 DEFAULT_JUNK_VALUES = (
     "test@test.com", "test@example.com", "none@none.com", "noemail@noemail.com",
     "no@email.com", "na@na.com", "unknown@unknown.com", "a@a.com",
@@ -20,6 +21,10 @@ class Settings:
     password: str | None = None
     database: str = "idgraph"
     data_dir: Path = Path(".idgraph")
+    engine: str = "arcadedb"         # the local server started when no URI is set: arcadedb or neo4j
+    cache_dir: Path = Path.home() / ".cache" / "idgraph"     # Neo4j's jars, fetched once by Maven
+    neo4j_heap: str = "2g"
+    neo4j_page_cache: str = "1g"
     bolt_port: int = 7687
     http_port: int = 2480
     default_region: str = "GB"
@@ -28,8 +33,9 @@ class Settings:
     junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
 
     @property
-    def embedded(self) -> bool:
-        return not self.uri
+    def server_dir(self) -> Path:
+        """The local engine's files: ArcadeDB keeps the data folder's top level, where it always was."""
+        return self.data_dir if self.engine == "arcadedb" else self.data_dir / self.engine
 
 
 def _junk_values(env: dict) -> frozenset[str]:
@@ -41,16 +47,25 @@ def _junk_values(env: dict) -> frozenset[str]:
     return frozenset(values)
 
 
+def _cache_home(env) -> Path:
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 def load(env: dict | None = None) -> Settings:
     env = os.environ if env is None else env
+    engine = env.get("IDGRAPH_ENGINE", "arcadedb").strip().lower()
     return Settings(
         uri=env.get("IDGRAPH_URI") or None,
         user=env.get("IDGRAPH_USER", "neo4j"),
         password=env.get("IDGRAPH_PASSWORD"),
         database=env.get("IDGRAPH_DATABASE", "idgraph"),
         data_dir=Path(env.get("IDGRAPH_DATA_DIR", ".idgraph")).resolve(),
+        engine=engine,
+        cache_dir=Path(env.get("IDGRAPH_CACHE_DIR") or _cache_home(env) / "idgraph"),
+        neo4j_heap=env.get("IDGRAPH_NEO4J_HEAP", "2g"),
+        neo4j_page_cache=env.get("IDGRAPH_NEO4J_PAGE_CACHE", "1g"),
         bolt_port=int(env.get("IDGRAPH_BOLT_PORT", "7687")),
-        http_port=int(env.get("IDGRAPH_HTTP_PORT", "2480")),
+        http_port=int(env.get("IDGRAPH_HTTP_PORT") or HTTP_PORTS.get(engine, 2480)),
         default_region=env.get("IDGRAPH_DEFAULT_REGION", "GB"),
         generic_threshold=int(env.get("IDGRAPH_GENERIC_THRESHOLD", "3")),
         rate_limit=int(env.get("IDGRAPH_RATE_LIMIT", "600")),

@@ -22,7 +22,7 @@ from graph.model_file import active_model
 from graph.resolution import Thresholds, name_key
 from graph.store import queries_analytics as qa
 from graph.store import queries_ingest as qi
-from graph.store.values import native
+from graph.store.values import creation_stamp, native
 
 CHUNK_SIZE = 200
 
@@ -186,7 +186,7 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
     if not person_ids:
         return records, created
     for row in _run(tx, qi.PERSON_RECORDS, personIds=person_ids):
-        created[row["personId"]] = f"{row['created'] or ''}#{row['createdSeq'] or 0:08d}"
+        created[row["personId"]] = creation_stamp(row["created"], row["createdSeq"])
         key = row["recordKey"]
         if key in exclude:
             continue

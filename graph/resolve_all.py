@@ -18,7 +18,7 @@ from graph.matching import Model
 from graph.model import Identifier
 from graph.resolution import Thresholds
 from graph.store import queries_ingest as qi
-from graph.store.values import native
+from graph.store.values import creation_stamp, native
 
 PAGE = 5000
 Progress = Callable[[str, int, int | None], None]     # (phase, advance, total)
@@ -43,7 +43,7 @@ def _batch_record(row: dict) -> BatchRecord:
                   {native(row["birthDate"])} if row["birthDate"] else set(),
                   {i.value for i in holdings if i.kind == "nationalId"},
                   {row["familyKey"]} if row["familyKey"] else set())
-    created = f"{row['created'] or ''}#{row['createdSeq'] or 0:08d}"
+    created = creation_stamp(row["created"], row["createdSeq"])
     return BatchRecord(row["recordKey"], row["personId"], created, match_input.loads(row["matchFields"]),
                        frozenset(row["blocks"]), facts, holdings)
 

@@ -1,10 +1,11 @@
-"""The `idgraph` command: embedded database, API server, demo, and file ingestion."""
+"""The `idgraph` command: local database, API server, demo, and file ingestion."""
 from __future__ import annotations
 
 import contextlib
 import csv
 import json
 import logging
+import os
 import signal
 import sys
 from collections import Counter
@@ -16,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph import apikeys, config
-from graph.store.driver import StoreUnavailable, connect, embedded_server
-from graph.store.embedded import EmbeddedServerError
+from graph.store.driver import StoreUnavailable, connect, local_server
+from graph.store.engines import ENGINES, ServerError
 from service import model_cli, resolve_cli
 
 console = Console(stderr=True)
@@ -32,53 +33,72 @@ def main(verbose: bool) -> None:
 
 @main.group()
 def db() -> None:
-    """Start, stop or inspect the embedded ArcadeDB server (used when IDGRAPH_URI is unset)."""
+    """Start, stop or inspect the local database server (used when IDGRAPH_URI is unset)."""
+
+
+ENGINE_OPTION = click.option("--engine", type=click.Choice(ENGINES), default=None,
+                             help="Local engine (default: IDGRAPH_ENGINE, else arcadedb).")
+
+
+def _settings_for(engine: str | None) -> config.Settings:
+    return config.load({**os.environ, "IDGRAPH_ENGINE": engine} if engine else None)
 
 
 @db.command("start")
-def db_start() -> None:
-    settings = config.load()
+@ENGINE_OPTION
+def db_start(engine: str | None) -> None:
+    settings = _settings_for(engine)
     try:
-        with console.status("starting the embedded graph server..."):
-            info = embedded_server(settings).start()
-    except EmbeddedServerError as exc:
+        with console.status(_starting(settings)):
+            info = local_server(settings).start()
+    except ServerError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"embedded server running: {info.uri} database={info.database} pid={info.pid} "
-               f"data={settings.data_dir}")
+    click.echo(f"{info.engine} server running: {info.uri} database={info.database} pid={info.pid} "
+               f"http=http://127.0.0.1:{info.http_port} data={settings.server_dir}")
 
 
 @db.command("stop")
-def db_stop() -> None:
-    stopped = embedded_server(config.load()).stop()
-    click.echo("embedded server stopped" if stopped else "embedded server was not running")
+@ENGINE_OPTION
+def db_stop(engine: str | None) -> None:
+    settings = _settings_for(engine)
+    stopped = local_server(settings).stop()
+    click.echo(f"{settings.engine} server stopped" if stopped else f"{settings.engine} server was not running")
 
 
 @db.command("status")
-def db_status() -> None:
-    settings = config.load()
+@ENGINE_OPTION
+def db_status(engine: str | None) -> None:
+    settings = _settings_for(engine)
     if settings.uri:
         click.echo(f"using external server {settings.uri} (IDGRAPH_URI is set)")
         return
-    info = embedded_server(settings).status()
+    info = local_server(settings).status()
     if not info:
-        click.echo(f"embedded server not running (data in {settings.data_dir}); start it with `idgraph db start`")
+        click.echo(f"{settings.engine} server not running (data in {settings.server_dir}); "
+                   "start it with `idgraph db start`")
         sys.exit(3)
-    click.echo(f"embedded server running: {info.uri} database={info.database} pid={info.pid}")
+    click.echo(f"{info.engine} server running: {info.uri} database={info.database} pid={info.pid}")
+
+
+def _starting(settings: config.Settings) -> str:
+    first = settings.engine == "neo4j" and not any(settings.cache_dir.glob("neo4j-*/lib"))
+    return (f"starting the local {settings.engine} server"
+            + (" (first start: Maven fetches Neo4j's jars, about 140 MB)..." if first else "..."))
 
 
 @contextlib.contextmanager
-def _embedded_for_command(settings: config.Settings, keep_running: bool = False):
-    """Start the embedded server if this command needs it, and stop it after unless it was running."""
-    server = None if settings.uri else embedded_server(settings)
+def _local_server_for_command(settings: config.Settings, keep_running: bool = False):
+    """Start the local server if this command needs it, and stop it after unless it was running."""
+    server = None if settings.uri else local_server(settings)
     started_here = server is not None and server.status() is None
     # A plain `kill` should clean up like Ctrl-C does, stopping the server this command started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if started_here:
-            with console.status("starting the embedded graph server..."):
+            with console.status(_starting(settings)):
                 server.start()
         yield
-    except EmbeddedServerError as exc:
+    except ServerError as exc:
         raise click.ClickException(str(exc))
     finally:
         if started_here and not keep_running:
@@ -87,9 +107,9 @@ def _embedded_for_command(settings: config.Settings, keep_running: bool = False)
 
 @contextlib.contextmanager
 def _store_for_command(settings: config.Settings):
-    """A store with the schema applied, on the embedded server (left running) unless IDGRAPH_URI is set."""
+    """A store with the schema applied, on the local server (left running) unless IDGRAPH_URI is set."""
     from graph.store import schema
-    with _embedded_for_command(settings, keep_running=True):
+    with _local_server_for_command(settings, keep_running=True):
         store = connect(settings)
         try:
             schema.ensure(store)
@@ -108,7 +128,7 @@ def _serve(settings: config.Settings, host: str, port: int) -> None:
         app = create_app(settings)
     except StoreUnavailable as exc:
         raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
-                                   "credentials, or unset IDGRAPH_URI to use the embedded server.")
+                                   "credentials, or unset IDGRAPH_URI to use the local server.")
     console.print(f"[bold green]idgraph API[/] on http://{host}:{port}  (docs: /docs, spec: /openapi.json)")
     if _install_console_assets():
         console.print(f"[bold green]agent console[/] on http://{host}:{port}/console  (paste an API key)")
@@ -132,9 +152,9 @@ def _install_console_assets() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Run the REST API (starts the embedded server when IDGRAPH_URI is unset)."""
+    """Run the REST API (starts the local server when IDGRAPH_URI is unset)."""
     settings = config.load()
-    with _embedded_for_command(settings):
+    with _local_server_for_command(settings):
         _serve(settings, host, port)
 
 
@@ -151,7 +171,7 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
     from service.analytics_cli import run_refresh
     from service.demo import DEMO_KEY_NAME, load_relations, show_examples, show_key
     settings = config.load()
-    with _embedded_for_command(settings):
+    with _local_server_for_command(settings):
         data = demo_data.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
@@ -244,7 +264,7 @@ def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int) ->
         raise click.UsageError("CSV files need --source NAME (the system the rows come from)")
     settings = config.load()
     total = sum(1 for line in path.open(encoding="utf-8") if line.strip()) - (1 if fmt == "csv" else 0)
-    with _embedded_for_command(settings, keep_running=True):
+    with _local_server_for_command(settings, keep_running=True):
         store = connect(settings)
         try:
             summary = _load(store, settings, _read_rows(path, source, fmt), path.name, total, batch_size)
@@ -307,7 +327,7 @@ def analytics_refresh(batch_size: int) -> None:
     """Recompute households, PageRank and scores in pieces and write them to the graph."""
     from service.analytics_cli import run_refresh
     settings = config.load()
-    with _embedded_for_command(settings, keep_running=True):
+    with _local_server_for_command(settings, keep_running=True):
         store = connect(settings)
         try:
             run_refresh(store, console, batch_size)

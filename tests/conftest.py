@@ -1,27 +1,58 @@
-"""Shared fixtures: one real Bolt server (embedded ArcadeDB) for the whole test session."""
+"""Shared fixtures: a real Bolt server per engine (ArcadeDB and Neo4j) for the whole test session.
+
+Every test that uses the store runs once on each engine; `--engine arcadedb` (or neo4j), or
+IDGRAPH_TEST_ENGINES=arcadedb,neo4j, selects. Pure unit tests run once.
+"""
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
 from graph import config
-from graph.store import queries, schema
+from graph.store import engines, queries, schema
 from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_ports
+
+
+def pytest_addoption(parser):
+    parser.addoption("--engine", action="append", choices=engines.ENGINES,
+                     help="run the store tests on this engine only (repeatable; default: every engine)")
+
+
+def selected_engines(config_) -> list[str]:
+    chosen = config_.getoption("engine") or [
+        e.strip() for e in os.environ.get("IDGRAPH_TEST_ENGINES", ",".join(engines.ENGINES)).split(",") if e.strip()]
+    return [e for e in engines.ENGINES if e in chosen]
+
+
+def pytest_generate_tests(metafunc):
+    if "graph_server" in metafunc.fixturenames:
+        metafunc.parametrize("graph_server", selected_engines(metafunc.config), indirect=True, scope="session")
+
+
+def local_server(engine: str, folder) -> engines.LocalServer:
+    """A server of `engine` in `folder` on free loopback ports, sized for tests beside another engine."""
+    return engines.create(engine, folder, *engines.free_ports(2), "idgraph", cache_dir=config.load().cache_dir,
+                          heap="1g", page_cache="256m")
 
 
 @pytest.fixture(scope="session")
-def graph_server(tmp_path_factory):
-    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), *free_ports(2), "idgraph")
+def graph_server(request, tmp_path_factory):
+    server = local_server(request.param, tmp_path_factory.mktemp(request.param))
     info = server.start()
     yield info
     server.stop()
 
 
 @pytest.fixture(scope="session")
+def engine(graph_server) -> str:
+    return graph_server.engine
+
+
+@pytest.fixture(scope="session")
 def settings(graph_server, tmp_path_factory) -> config.Settings:
-    return dataclasses.replace(config.load({}), uri=graph_server.uri, user="root",
+    return dataclasses.replace(config.load({}), uri=graph_server.uri, user=graph_server.user,
                                password=graph_server.password, database=graph_server.database,
                                data_dir=tmp_path_factory.mktemp("data"))
 

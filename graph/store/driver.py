@@ -11,7 +11,7 @@ from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceU
                               SessionExpired, TransientError)
 
 from graph.config import Settings
-from graph.store.embedded import USER, EmbeddedServer
+from graph.store import engines
 
 log = logging.getLogger(__name__)
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
@@ -22,8 +22,11 @@ class StoreUnavailable(RuntimeError):
     """The graph database cannot be reached or keeps refusing work; try again later."""
 
 
-def embedded_server(settings: Settings) -> EmbeddedServer:
-    return EmbeddedServer(settings.data_dir, settings.bolt_port, settings.http_port, settings.database)
+def local_server(settings: Settings) -> engines.LocalServer:
+    """The local server of the configured engine, used when no IDGRAPH_URI is set."""
+    return engines.create(settings.engine, settings.server_dir, settings.bolt_port, settings.http_port,
+                          settings.database, cache_dir=settings.cache_dir, heap=settings.neo4j_heap,
+                          page_cache=settings.neo4j_page_cache)
 
 
 def _contention(exc: Neo4jError) -> bool:
@@ -90,17 +93,18 @@ def quiet_driver_log() -> None:
     driver_log.setLevel(max(driver_log.level, logging.INFO))
 
 
-def connect(settings: Settings, start_embedded: bool = True) -> Store:
-    """A Store for the configured server, starting the embedded one when no URI is set."""
+def connect(settings: Settings, start_local: bool = True) -> Store:
+    """A Store for the configured server, starting the local one when no URI is set."""
     quiet_driver_log()
     if settings.uri:
         uri, auth = settings.uri, (settings.user, settings.password or "")
     else:
-        server = embedded_server(settings)
-        info = server.start() if start_embedded else server.status()
+        server = local_server(settings)
+        info = server.start() if start_local else server.status()
         if info is None:
-            raise StoreUnavailable("the embedded server is not running; start it with `idgraph db start`")
-        uri, auth = info.uri, (USER, info.password)
+            raise StoreUnavailable(f"the local {settings.engine} server is not running; start it with "
+                                   "`idgraph db start`")
+        uri, auth = info.uri, (info.user, info.password)
     driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=0,
                                   connection_acquisition_timeout=10.0, connection_timeout=5.0)
     return Store(driver, settings.database)

@@ -181,7 +181,7 @@ UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
 OPTIONAL MATCH (r)-[:HAS_NATIONAL_ID {current: true}]->(n:Identifier)
 WITH p, r, collect(n.value) AS nationalIds
-RETURN p.personId AS personId, toString(p.createdAt) AS created, p.createdSeq AS createdSeq,
+RETURN p.personId AS personId, p.createdAt AS created, p.createdSeq AS createdSeq,
        r.recordKey AS recordKey,
        r.givenKey AS givenKey, r.familyKey AS familyKey, r.birthDate AS birthDate,
        r.matchFields AS matchFields, nationalIds,
@@ -289,7 +289,7 @@ OPTIONAL MATCH (r)-[l {current: true}]->(i:Identifier)
 WHERE i.kind <> 'address'
 WITH r, p, collect({key: i.key, kind: i.kind, value: i.value, generic: coalesce(i.generic, false),
                     validFrom: l.validFrom, validTo: l.validTo}) AS links
-RETURN r.recordKey AS recordKey, p.personId AS personId, toString(p.createdAt) AS created,
+RETURN r.recordKey AS recordKey, p.personId AS personId, p.createdAt AS created,
        p.createdSeq AS createdSeq, r.givenKey AS givenKey, r.familyKey AS familyKey,
        r.birthDate AS birthDate, r.matchFields AS matchFields, links,
        [x IN [r.bkBirthDate, r.bkGivenInitialPostcode, r.bkNameSounds, r.bkFamilySoundYear, r.bkAddress]

@@ -18,3 +18,11 @@ def native(value):
 
 def plain(mapping: dict) -> dict:
     return {k: native(v) for k, v in mapping.items()}
+
+
+def creation_stamp(created, seq) -> str:
+    """Text that sorts persons oldest first: the creation time in UTC at a fixed width (a datetime's
+    own text drops trailing zeros, so its length varies and it does not sort), then the order within
+    the transaction that made them."""
+    when = native(created).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if created else ""
+    return f"{when}#{seq or 0:08d}"

@@ -22,8 +22,8 @@ import requests
 from graph import demo_data
 from graph.store import schema
 from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_ports, port_open
-from tests.conftest import keyed_client
+from graph.store.engines import port_open
+from tests.conftest import keyed_client, local_server
 from tests.loopback import serve
 
 BATCH = 10
@@ -53,9 +53,10 @@ def snapshot(store) -> dict:
 
 
 @pytest.fixture
-def private(tmp_path, settings):
-    """An embedded server of this test's own (own data folder, so it can be stopped), its store and app."""
-    server = EmbeddedServer(tmp_path / "db", *free_ports(2), "idgraph")
+def private(tmp_path, settings, engine):
+    """A server of this test's own, on the session's engine (own data folder, so it can be stopped),
+    its store and app."""
+    server = local_server(engine, tmp_path / "db")
     info = server.start()
     own = dataclasses.replace(settings, uri=info.uri, password=info.password, database=info.database)
     store = connect(own)

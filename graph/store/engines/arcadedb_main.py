@@ -35,7 +35,7 @@ def main() -> None:
     ready = Path(args.root) / "server.json"
     ready.write_text(json.dumps({"pid": os.getpid(), "bolt_port": args.bolt_port,
                                  "http_port": args.http_port, "database": args.database,
-                                 "password": password}))
+                                 "password": password, "user": "root", "engine": "arcadedb"}))
     ready.chmod(0o600)
     while not stop.wait(0.5):
         pass

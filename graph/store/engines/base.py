@@ -1,7 +1,9 @@
-"""The embedded default: a local ArcadeDB server with its Bolt plugin, run as a child process.
+"""What every local engine shares: a database server run as a child process on loopback ports,
+with a generated password, a ready file, and start/stop/status that survive the calling process.
 
 idgraph starts it, waits for it, and stops it; the driver then talks Bolt to it exactly as it
-would to Neo4j. It runs in its own process so the JVM never shares a process with the web server.
+would to a server run elsewhere. It runs in its own process so the JVM never shares a process
+with the web server.
 """
 from __future__ import annotations
 
@@ -11,16 +13,13 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-USER = "root"
 
-
-class EmbeddedServerError(RuntimeError):
-    pass
+class ServerError(RuntimeError):
+    """A local engine could not be installed, started or reached; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,8 @@ class ServerInfo:
     http_port: int
     database: str
     password: str
+    user: str = "root"
+    engine: str = "arcadedb"
 
     @property
     def uri(self) -> str:
@@ -56,7 +57,7 @@ def free_ports(n: int) -> list[int]:
     return sorted(ports)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -75,19 +76,24 @@ def _zombie(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] == "Z"
 
 
-class EmbeddedServer:
+class LocalServer:
+    """One engine's server in `data_dir`. Subclasses say how to launch it and when it is ready."""
+
+    engine = ""
+    user = ""
+
     def __init__(self, data_dir: Path, bolt_port: int, http_port: int, database: str):
         self.data_dir = Path(data_dir).resolve()
         self.bolt_port, self.http_port, self.database = bolt_port, http_port, database
         self.ready_file = self.data_dir / "server.json"
         self.log_file = self.data_dir / "server.log"
 
-    def _password(self) -> str:
+    def password(self) -> str:
         path = self.data_dir / "credentials.json"
         if path.exists():
             return json.loads(path.read_text())["password"]
         password = secrets.token_urlsafe(18)
-        path.write_text(json.dumps({"user": USER, "password": password}))
+        path.write_text(json.dumps({"user": self.user, "password": password}))
         path.chmod(0o600)
         return password
 
@@ -95,58 +101,73 @@ class EmbeddedServer:
         if not self.ready_file.exists():
             return None
         info = ServerInfo(**json.loads(self.ready_file.read_text()))
-        if _alive(info.pid) and port_open(info.bolt_port):
+        if alive(info.pid) and port_open(info.bolt_port):
             return info
         return None
 
-    def start(self, timeout: float = 120.0) -> ServerInfo:
+    def start(self, timeout: float = 180.0) -> ServerInfo:
         running = self.status()
         if running:
             return running
         if port_open(self.bolt_port):
-            raise EmbeddedServerError(
+            raise ServerError(
                 f"port {self.bolt_port} is taken by another program; set IDGRAPH_BOLT_PORT to a free "
                 "port, or set IDGRAPH_URI to use the server already listening there")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.ready_file.unlink(missing_ok=True)
-        args = [sys.executable, str(Path(__file__).with_name("embedded_main.py")), "--root", str(self.data_dir),
-                "--bolt-port", str(self.bolt_port), "--http-port", str(self.http_port),
-                "--database", self.database]
-        env = dict(os.environ, IDGRAPH_EMBEDDED_PASSWORD=self._password())
+        password = self.password()
+        self._prepare(password)
         with open(self.log_file, "ab") as log:
-            proc = subprocess.Popen(args, cwd=self.data_dir, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
-        return self._wait_ready(proc, timeout)
+            proc = subprocess.Popen(self._command(), cwd=self.data_dir, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=self._env(password), start_new_session=True)
+        return self._wait_ready(proc, password, timeout)
 
-    def _wait_ready(self, proc: subprocess.Popen, timeout: float) -> ServerInfo:
+    def _prepare(self, password: str) -> None:
+        """Anything the engine needs on disk before its first start."""
+
+    def _command(self) -> list[str]:
+        raise NotImplementedError
+
+    def _env(self, password: str) -> dict[str, str]:
+        return dict(os.environ)
+
+    def _ready(self, proc: subprocess.Popen, password: str) -> ServerInfo | None:
+        """The server's info once it answers queries on its database, else None."""
+        return self.status()
+
+    def _write_ready(self, info: ServerInfo) -> ServerInfo:
+        self.ready_file.write_text(json.dumps(asdict(info)))
+        self.ready_file.chmod(0o600)
+        return info
+
+    def _wait_ready(self, proc: subprocess.Popen, password: str, timeout: float) -> ServerInfo:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise EmbeddedServerError(
-                    f"the embedded server exited with code {proc.returncode}; see {self.log_file}:\n"
-                    + self._log_tail())
-            info = self.status()
+                raise ServerError(
+                    f"the {self.engine} server exited with code {proc.returncode}; see {self.log_file}:\n"
+                    + self.log_tail())
+            info = self._ready(proc, password)
             if info:
                 return info
             time.sleep(0.2)
         proc.terminate()
-        raise EmbeddedServerError(f"the embedded server did not start within {timeout:.0f} s; "
-                                  f"see {self.log_file}")
+        raise ServerError(f"the {self.engine} server did not start within {timeout:.0f} s; see {self.log_file}")
 
-    def _log_tail(self, lines: int = 15) -> str:
+    def log_tail(self, lines: int = 15) -> str:
         text = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
-    def stop(self, timeout: float = 30.0) -> bool:
+    def stop(self, timeout: float = 60.0) -> bool:
         info = self.status()
         if not info:
             self.ready_file.unlink(missing_ok=True)
             return False
         os.kill(info.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(info.pid) and time.monotonic() < deadline:
+        while alive(info.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(info.pid):
+        if alive(info.pid):
             os.kill(info.pid, signal.SIGKILL)
         while port_open(info.bolt_port) and time.monotonic() < deadline + 5:
             time.sleep(0.1)
