@@ -81,7 +81,12 @@ def _when(condition: str, update: str) -> str:
 # queries_bulk.py), so a missing node is CREATEd with both labels instead. Labels are given when
 # the node is made, never added later: ArcadeDB implements an added label by copying. Two chunks
 # creating the same key at once collide on the key constraint and one is retried, as with MERGE.
-# Properties are set only where there are some: ArcadeDB writes a node again even for SET n += {}.
+# A node that already existed is written (linkedAt) by every chunk that links it, so two chunks
+# linking one identifier conflict: on ArcadeDB, whose transactions are optimistic and where adding a
+# relationship never conflicts, the later commit fails and is retried, then reads the other's
+# links; without the write both could make a person for one customer. (On Neo4j the relationship
+# already locks the node and the later writer waits.) A new node's properties are set only where
+# there are some: ArcadeDB writes a node again even for SET n += {}.
 # Rows are lists, [key, kind, value, props]: no property names to send for every row.
 IDENTIFIER_NODES = """
 UNWIND $rows AS row
@@ -89,12 +94,13 @@ WITH row[0] AS key, row[1] AS kind, row[2] AS value, row[3] AS props
 OPTIONAL MATCH (found:Identifier {key: key})
 """ + "\n".join(
     _when(f"found IS NULL AND kind = '{name}'",
-          f"CREATE (:Identifier:{k.label} {{key: key, kind: kind, value: value, createdAt: datetime()}})")
+          f"CREATE (:Identifier:{k.label} {{key: key, kind: kind, value: value, createdAt: datetime(), "
+          "linkedAt: datetime()})")
     for name, k in KINDS.items()
 ) + """
-WITH key, props WHERE size(keys(props)) > 0
+WITH key, props, found WHERE found IS NOT NULL OR size(keys(props)) > 0
 MATCH (n:Identifier {key: key})
-SET n += props
+SET n += props{.*, linkedAt: datetime()}
 """
 
 # The records' identifier links, all kinds in one statement (relationship types cannot be

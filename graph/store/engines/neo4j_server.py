@@ -130,8 +130,10 @@ class Neo4jServer(LocalServer):
         from neo4j.exceptions import DriverError, Neo4jError
         info = ServerInfo(proc.pid, self.bolt_port, self.http_port, self.database, password, self.user, self.engine)
         try:
-            with GraphDatabase.driver(info.uri, auth=(self.user, password), connection_timeout=2.0) as driver:
-                driver.execute_query("RETURN 1", database_=self.database)
+            # A plain session run: execute_query would retry for half a minute, logging each try.
+            with GraphDatabase.driver(info.uri, auth=(self.user, password), connection_timeout=2.0) as driver, \
+                    driver.session(database=self.database) as session:
+                session.run("RETURN 1").consume()
         except (DriverError, Neo4jError, OSError):
             return None
         return self._write_ready(info)
