@@ -9,7 +9,7 @@ ingest): one record per person, e-mails (corporate or free-mail), mobiles, homes
 and families (with a landline, some with a previous resident who moved out), companies with
 subsidiaries and decision makers, and a social graph of handles with FOLLOWS and MENTIONS edges
 (preferential attachment, so a few handles gather most followers). Then it runs the refresh
-(`graph.refresh.refresh`, the code `idgraph analytics refresh` runs) `--runs` times and prints the
+(`graph.relationships.refresh.refresh`, the code `idgraph analytics refresh` runs) `--runs` times and prints the
 seconds of each phase (median over runs), the load time, and peak memory: this process's peak
 RSS and the database server's (the JVM child). Last line: one JSON object with every figure.
 Everything is stopped at the end, also on Ctrl-C.
@@ -41,8 +41,9 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
 
 from bench.private_server import peak_rss_mb  # noqa: E402
-from graph import config, refresh  # noqa: E402
-from graph.domains import is_corporate_domain  # noqa: E402
+from graph import config
+from graph.intake.domains import is_corporate_domain
+from graph.relationships import refresh
 from graph.store import queries_bulk as qb  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402

@@ -3,7 +3,7 @@
 Training reads the records' `matchFields` in pages (short read transactions, so ingestion
 goes on meanwhile), keeps a uniform random sample of them (reservoir sampling), fits the
 model in memory and replaces the model file atomically. Ingestion, explanations and
-search pick the new file up on their next call (graph/model_file.py).
+search pick the new file up on their next call (graph/matching/model_file.py).
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import config, match_input
-from graph.matching import Model, fit
-from graph.model_file import active_model, model_path, save_model
+from graph import config
+from graph.matching import Model, fit, match_input
+from graph.matching.model_file import active_model, model_path, save_model
 from graph.store import queries_explain as q
 from graph.store.driver import StoreUnavailable
 

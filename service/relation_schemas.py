@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from graph.relationships import KINDS
+from graph.relationships.network import KINDS
 from service.schemas import PastDateTime, Strict, Text
 
 MAX_EDGES = 1000

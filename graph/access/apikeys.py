@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from graph.store import queries_trust as q
+from graph.store import queries_access as q
 from graph.store.values import plain
 
 ROLES = ("agent", "analyst", "steward", "privacy", "admin")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from graph.store import queries_trust as q
+from graph.store import queries_access as q
 from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export")

@@ -1,6 +1,6 @@
 """Canonical keys of record fields, shared by comparisons, blocking and frequencies.
 
-Folding is light on purpose: ``graph.normalize`` does the real normalisation upstream;
+Folding is light on purpose: ``graph.intake.normalize`` does the real normalisation upstream;
 these keys only ignore what matching must never see (case, accents, punctuation,
 phone prefixes, spaces inside postcodes).
 """

@@ -15,18 +15,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from graph import audit, consent, suppression
+from graph.access import audit
 from graph.config import Settings
-from graph.influence import company_facts, latest_run
-from graph.refresh import rewrite_households
-from graph.relationships import relationships
-from graph.resolution import name_key
+from graph.privacy import consent, suppression
+from graph.reads.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
+                               roles_of)
+from graph.relationships.influence import company_facts, latest_run
+from graph.relationships.network import relationships
+from graph.relationships.refresh import rewrite_households
+from graph.resolution.decision import name_key
 from graph.store import queries as q
 from graph.store import queries_analytics as qa
 from graph.store import queries_privacy as qp
 from graph.store.values import plain
-from graph.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
-                         roles_of)
 
 AUDIT_PAGE = 500
 
@@ -164,7 +165,7 @@ def erase(store, settings: Settings, person_id: str, key_id: str, role: str) -> 
 # --- what erasure refreshes for others ----------------------------------------------------------
 
 def still_generic(holders: list[dict], threshold: int) -> bool:
-    """The generic-value rule of graph/resolution.py over the holders that remain."""
+    """The generic-value rule of graph/resolution/decision.py over the holders that remain."""
     named = ((h["personId"], name_key(h.get("givenKey"), h.get("familyKey"))) for h in holders if h.get("personId"))
     names = {(pid, name) for pid, name in named if name}
     return len({pid for pid, _ in names}) > threshold and len({n for _, n in names}) > 1

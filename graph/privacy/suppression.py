@@ -15,8 +15,8 @@ import secrets
 from pathlib import Path
 
 from graph.config import Settings
+from graph.intake.records import RecordError, build_record
 from graph.model import IDENTIFIER_TYPES, Record
-from graph.records import RecordError, build_record
 from graph.store import queries_privacy as q
 
 SECRET_ENV = "IDGRAPH_SUPPRESSION_SECRET"

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.conflicts import Facts, conflict
 from graph.matching import MatchResult, Model, blocking_keys
 from graph.matching.clustering import capped
 from graph.matching.model import probability
-from graph.model import KINDS, Identifier
-from graph.resolution import TIME_BOUND
-from graph.resolution import Thresholds as ResolutionThresholds
+from graph.model import Identifier, KINDS
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import TIME_BOUND
+from graph.resolution.decision import Thresholds as ResolutionThresholds
 
 # Scores between the review and the match threshold are "possibly the same person"
 # (POSSIBLY_SAME), not a merge: resolution's review threshold. The match threshold is the model's.

@@ -1,18 +1,19 @@
 """Read use cases behind GET /v1/persons/{id}/why and GET /v1/why-not: the store's side.
 
 Each function runs in one read transaction, builds record snapshots and hands them to the
-pure `graph.explain`. Like every person read, an explanation answers for a declared purpose:
-records whose consent does not cover it inform nothing (graph/consent.py) and are listed in
+pure `graph.reads.explain`. Like every person read, an explanation answers for a declared purpose:
+records whose consent does not cover it inform nothing (graph/privacy/consent.py) and are listed in
 `withheld`, without their facts.
 """
 from __future__ import annotations
 
-from graph import consent, explain, match_input
-from graph.explain import Holding, PersonFacts, RecordSnapshot, Thresholds
-from graph.matching import Model
+from graph.matching import Model, match_input
+from graph.privacy import consent
+from graph.reads import explain
+from graph.reads.explain import Holding, PersonFacts, RecordSnapshot, Thresholds
+from graph.reads.views import NotFound, consent_changes, resolve_id
 from graph.store import queries_explain as q
 from graph.store.values import native, plain
-from graph.views import NotFound, consent_changes, resolve_id
 
 MAX_PERSON_RECORDS = 500   # a person's records explained at most (by key): a bound on the work
 
@@ -30,7 +31,7 @@ def snapshot(row) -> RecordSnapshot:
 
 
 def consent_fields(row) -> dict:
-    """What graph.consent reads of a stored record."""
+    """What graph.privacy.consent reads of a stored record."""
     return {"recordKey": row["key"], "source": row["source"], "observedAt": native(row["observedAt"]),
             "consentGranted": row["consentGranted"], "consentDenied": row["consentDenied"]}
 

@@ -3,15 +3,16 @@
 Candidates come from indexed lookups only (identifier keys, the indexed family name, address
 keys by prefix, the blocking keys ingestion stores on records), each capped, so a common
 surname or a shared office phone costs a bounded read, never a scan. The pure ranking is
-`graph.search`.
+`graph.reads.search`.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-from graph import consent, match_input, search
-from graph.matching import Model
+from graph.matching import Model, match_input
 from graph.model import Record
+from graph.privacy import consent
+from graph.reads import search
 from graph.store import queries_explain as q
 from graph.store.values import native, plain
 
@@ -43,7 +44,7 @@ def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
 
 
 def _usable(tx, person_ids: list[str], records: list[dict], purpose: str | None) -> set[str]:
-    """Keys of the records whose consent covers `purpose` (graph/consent.py)."""
+    """Keys of the records whose consent covers `purpose` (graph/privacy/consent.py)."""
     if purpose is None:
         return {r["key"] for r in records}
     changes = {row["record"]: [plain(c) for c in row["changes"]]

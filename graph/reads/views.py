@@ -5,8 +5,8 @@ import datetime as dt
 
 import networkx as nx
 
-from graph import consent
 from graph.model import KINDS
+from graph.privacy import consent
 from graph.store import queries as q
 from graph.store import queries_privacy as qp
 from graph.store.values import native, plain

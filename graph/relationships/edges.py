@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph import normalize as norm
-from graph.records import RecordError
+from graph.intake import normalize as norm
+from graph.intake.records import RecordError
 from graph.store import queries_analytics as qa
 
 EDGE_TYPES = {"follows": "FOLLOWS", "mentions": "MENTIONS"}

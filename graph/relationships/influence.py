@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.analytics import scoring, social
+from graph.analytics import scoring, social_rank
+from graph.reads.views import TIER_RANK, resolve_id
 from graph.store import queries_analytics as qa
 from graph.store.values import native, plain
-from graph.views import TIER_RANK, resolve_id
 
 
 def latest_run(tx) -> dict | None:
@@ -51,7 +51,7 @@ def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: st
             any(j["decisionMaker"] for j in mine), next((j["title"] for j in mine if j.get("title")), None),
             facts.get("parent")))
     return scoring.Profile(row["personId"], row["name"], m["lifetimeSpend"], m["tier"], m["lastActivity"],
-                           sum(_followers(h) for h in handles), social.relative(rank, handle_count),
+                           sum(_followers(h) for h in handles), social_rank.relative(rank, handle_count),
                            tuple(comps))
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.analytics import households as hh
-from graph.domains import is_corporate_domain
+from graph.intake.domains import is_corporate_domain
+from graph.reads.views import resolve_id
 from graph.store import queries_analytics as qa
 from graph.store.values import native, plain
-from graph.views import resolve_id
 
 KINDS = ("household", "work", "social")
 PER_PERSON = 50          # at most this many relationships of one query per person asked

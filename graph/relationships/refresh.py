@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
-from graph.analytics import scoring, social
-from graph.domains import email_domain, is_corporate_domain
-from graph.influence import company_facts, profile
-from graph.relationships import address_label, households_at
+from graph.intake.domains import email_domain, is_corporate_domain
+from graph.relationships.influence import company_facts, profile
+from graph.relationships.network import address_label, households_at
 from graph.store import queries_analytics as qa
 
 DEFAULT_BATCH = 500
@@ -107,7 +107,7 @@ def _companies(run: Refresh) -> int:
     return done
 
 
-def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[social.Edge]:
+def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[social_rank.Edge]:
     """Every edge of the components holding `seeds`, read breadth-first in batches."""
     edges, frontier = set(), [s for s in seeds if s not in seen]
     seen.update(frontier)
@@ -116,7 +116,7 @@ def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[soc
         for i in range(0, len(frontier), run.batch):
             for r in run.store.query(qa.SOCIAL_EDGES_OF, keys=frontier[i:i + run.batch]):
                 target = r["other"] if r["source"] == r["key"] else r["key"]
-                edges.add(social.Edge(r["source"], target, r["type"]))
+                edges.add(social_rank.Edge(r["source"], target, r["type"]))
                 if r["other"] not in seen:
                     seen.add(r["other"])
                     found.append(r["other"])
@@ -130,13 +130,13 @@ def _social_graph(run: Refresh) -> dict:
     seen: set[str] = set()
     components = largest = 0
     for rows in run.pages(qa.SOCIAL_HANDLES_PAGE, "key"):
-        graph = social.component_graph(_component_edges(run, [r["key"] for r in rows], seen))
+        graph = social_rank.component_graph(_component_edges(run, [r["key"] for r in rows], seen))
         ranks = []
         for n, nodes in enumerate(nx.weakly_connected_components(graph)):
             piece = graph.subgraph(nodes)
             component = f"{run.run_id}-{components + n}"
             ranks += [{"key": k, "pagerank": v, "component": component}
-                      for k, v in social.pagerank(piece, total).items()]
+                      for k, v in social_rank.pagerank(piece, total).items()]
             largest = max(largest, len(nodes))
         components += nx.number_weakly_connected_components(graph) if graph.number_of_nodes() else 0
         for i in range(0, len(ranks), run.batch):

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, Scorer
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
-from graph.resolution import TIME_BOUND, Thresholds
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import TIME_BOUND, Thresholds
+from graph.resolution.linkage import BLOCK_DEGREE_CAP, Scorer
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> 
     """Two clusters may merge unless their facts, each cluster's taken together, conflict: the
     test ingestion applies between a record (or a Person) and a Person. As there, the model may
     overrule one clash only between clusters no shared identifier ties (a family phone never
-    outweighs a clash; graph.conflicts)."""
+    outweighs a clash; graph.resolution.conflicts)."""
     facts = {r.key: r.facts for r in records}
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in stitched:

@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import count
 
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
-from graph.model import KINDS, Identifier, Record
-from graph.resolution import TIME_BOUND, Decision, Link, Person, Thresholds, decide, name_key, record_facts
+from graph.model import Identifier, KINDS, Record
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import Decision, Link, Person, TIME_BOUND, Thresholds, decide, name_key, record_facts
+from graph.resolution.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
 
 
 @dataclass

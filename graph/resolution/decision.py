@@ -2,7 +2,7 @@
 
 Deterministic stitching (shared strong identifiers) first, then probabilistic matches: a Person
 whose records match the record well enough *as a whole* (mean log2-odds over the scored pairs,
-see graph/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
+see graph/resolution/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
 Pure decision code; the store gathers the evidence and applies the decision.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.conflicts import Facts, clashes, conflict, verdict
 from graph.matching.model import probability as from_log2_odds
-from graph.model import KINDS, Identifier, Record
+from graph.model import Identifier, KINDS, Record
+from graph.resolution.conflicts import Facts, clashes, conflict, verdict
 
 TIME_BOUND = {"phone", "address"}
 

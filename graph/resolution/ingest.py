@@ -3,7 +3,7 @@
 A chunk is written with a few UNWIND statements: the records and their identifier links first
 (linking takes the identifier nodes in key order, so a concurrent ingest of the same identifiers
 waits or retries instead of reading stale links), then the evidence around the chunk is read once,
-graph/chunk_resolution.py replays the chunk's records one after another in memory, and the
+graph/resolution/chunk.py replays the chunk's records one after another in memory, and the
 decisions are written back in batches. Contention retries the whole chunk.
 """
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from graph import match_input
-from graph.chunk_resolution import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.config import Settings
-from graph.conflicts import Facts
-from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
-from graph.matching import Model
+from graph.matching import Model, match_input
+from graph.matching.model_file import active_model
 from graph.model import Identifier, Record
-from graph.model_file import active_model
-from graph.resolution import Thresholds, name_key
+from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, stitching
+from graph.resolution.conflicts import Facts
+from graph.resolution.decision import Thresholds, name_key
+from graph.resolution.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
 from graph.store import queries_analytics as qa
 from graph.store import queries_ingest as qi
 from graph.store.values import native

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from graph.matching import Model, blocking_keys
 from graph.matching.blocking import CANDIDATE_RULES
 from graph.matching.clustering import capped
-from graph.resolution import Match
+from graph.resolution.decision import Match
 
 # Rules stored on records (graph/store/queries_ingest.py: BLOCK_RULES); shared e-mails, phones and
 # national ids are found through the Identifier nodes already.

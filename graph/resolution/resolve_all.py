@@ -1,6 +1,6 @@
 """Use case: re-resolve every stored record in batch (`idgraph resolve --all`).
 
-Reads the records in pages, clusters them with graph/batch_resolution.py, and writes only what
+Reads the records in pages, clusters them with graph/resolution/batch.py, and writes only what
 changed, in pieces of one transaction each. Meant for a quiet store: records ingested while it
 runs are resolved incrementally and may be moved by the write-back.
 """
@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph import match_input
-from graph.batch_resolution import BatchPlan, BatchRecord, plan, resolve_with_review
-from graph.conflicts import Facts
-from graph.ingest import default_model, new_person_id
-from graph.linkage import Scorer
-from graph.matching import Model
+from graph.matching import Model, match_input
 from graph.model import Identifier
-from graph.resolution import Thresholds
+from graph.resolution.batch import BatchPlan, BatchRecord, plan, resolve_with_review
+from graph.resolution.conflicts import Facts
+from graph.resolution.decision import Thresholds
+from graph.resolution.ingest import default_model, new_person_id
+from graph.resolution.linkage import Scorer
 from graph.store import queries_ingest as qi
 from graph.store.values import native
 

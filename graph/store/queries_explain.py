@@ -97,7 +97,7 @@ RETURN pid AS personId, p.displayName AS displayName,
                 consentGranted: r.consentGranted, consentDenied: r.consentDenied}) AS records
 """
 
-# The customers' consent changes for the candidates' records (graph/consent.py), in one read.
+# The customers' consent changes for the candidates' records (graph/privacy/consent.py), in one read.
 CANDIDATE_CONSENT_CHANGES = """
 UNWIND $personIds AS pid
 MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange)

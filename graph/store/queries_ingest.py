@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from graph.model import KINDS
 
-# Blocking rules stored as indexed SourceRecord properties, one per rule (graph/linkage.py).
+# Blocking rules stored as indexed SourceRecord properties, one per rule (graph/resolution/linkage.py).
 # Shared e-mails, phones and national ids are found through their Identifier nodes instead.
 BLOCK_RULES = {"birthDate": "bkBirthDate", "givenInitialPostcode": "bkGivenInitialPostcode",
                "nameSounds": "bkNameSounds", "familySoundYear": "bkFamilySoundYear",
@@ -43,7 +43,7 @@ ON CREATE SET r.createdAt = datetime()
 SET r += row.props, r.updatedAt = datetime()
 """
 
-# What ingestion stores on a SourceRecord besides its key (graph/ingest.py: record_props).
+# What ingestion stores on a SourceRecord besides its key (graph/resolution/ingest.py: record_props).
 RECORD_PROPERTIES = (
     "source", "sourceId", "observedAt", "collectedFor", "fingerprint", "consentGranted", "consentDenied",
     "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",

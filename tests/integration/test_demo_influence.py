@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import apikeys
+from graph.access import apikeys
 from tests.conftest import keyed_client
 from tests.integration.demo_graph import load_demo
 from tests.unit.test_grass import GRASS, parse_grass
@@ -98,7 +98,7 @@ def test_every_label_in_the_loaded_graph_has_a_style(agent, session_store):
 
 
 def test_a_refresh_reading_keys_in_many_small_pages_writes_the_same_scores(analyst, session_store, monkeypatch):
-    from graph import refresh
+    from graph.relationships import refresh
     from tests.integration.demo_graph import TODAY
     before = [(p["personId"], p["priority"]["score"]) for p in ranking(analyst, "priority")["persons"]]
     monkeypatch.setattr(refresh, "KEY_PAGE", 7)    # many key reads, each cut into pieces of 3

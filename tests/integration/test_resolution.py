@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from graph import demo_data
+from graph.demo import hotel_chain
+from graph.reads.views import person_view
 from graph.store import schema
-from graph.views import person_view
 from tests.integration.helpers import count, load, person_of, record
 
 JANE = {"given": "Jane", "family": "Smith"}
@@ -199,7 +199,7 @@ def test_schema_applies_twice_without_error(store):
 
 
 def test_demo_scenarios_resolve_as_their_ground_truth_says(store, settings):
-    data = demo_data.generate(seed=7, extra_people=10)
+    data = hotel_chain.generate(seed=7, extra_people=10)
     load(store, settings, *data.records)
     for name, scenario in data.scenarios.items():
         persons = [{person_of(store, *key) for key in group} for group in scenario.expected_persons]

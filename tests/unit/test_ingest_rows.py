@@ -1,11 +1,12 @@
 """The rows ingestion sends: positional lists must line up with the statements that read them."""
 from __future__ import annotations
 
-from graph import config, match_input
-from graph.chunk_resolution import Item
-from graph.ingest import _identifier_nodes, _new_record_row, record_props
-from graph.linkage import block_keys
-from graph.records import build_record
+from graph import config
+from graph.intake.records import build_record
+from graph.matching import match_input
+from graph.resolution.chunk import Item
+from graph.resolution.ingest import _identifier_nodes, _new_record_row, record_props
+from graph.resolution.linkage import block_keys
 from graph.store import queries_ingest as qi
 from service.schemas import RecordSchema
 

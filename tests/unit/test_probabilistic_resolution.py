@@ -6,14 +6,15 @@ from itertools import count
 
 import pytest
 
-from graph import config, match_input
-from graph.batch_resolution import BatchRecord, plan, resolve, resolve_with_review
-from graph.chunk_resolution import ChunkResolver, Item, Known, Snapshot
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Candidate, Scorer, block_keys, mean_linkage, person_matches
-from graph.matching import cluster, load_default_model
-from graph.records import build_record
-from graph.resolution import Match, Person, Thresholds, decide, record_facts
+from graph import config
+from graph.intake.records import build_record
+from graph.matching import cluster, load_default_model, match_input
+from graph.resolution.batch import BatchRecord, plan, resolve, resolve_with_review
+from graph.resolution.chunk import ChunkResolver, Item, Known, Snapshot
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import Match, Person, Thresholds, decide, record_facts
+from graph.resolution.linkage import (BLOCK_DEGREE_CAP, Candidate, STORED_RULES, Scorer, block_keys, mean_linkage,
+                                      person_matches)
 from graph.store.queries_ingest import BLOCK_RULES
 from service.schemas import RecordSchema
 
