@@ -32,7 +32,7 @@ from graph.privacy import rights, suppression
 from graph.reads.views import person_view
 from graph.relationships.refresh import refresh
 from graph.resolution.ingest import ingest
-from graph.store import queries_privacy as qp
+from graph.store import queries_privacy
 from service.parsing import parse_record
 
 console = Console(stderr=True)
@@ -51,7 +51,7 @@ def _timed(fn, *args) -> float:
 
 
 def _privacy_reads(tx, person_id: str) -> None:
-    tx.run(qp.PERSON_PRIVACY_FACTS, personId=person_id).consume()
+    tx.run(queries_privacy.PERSON_PRIVACY_FACTS, personId=person_id).consume()
 
 
 def load(store, settings, records: list[dict], progress: Progress) -> None:

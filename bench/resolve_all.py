@@ -34,7 +34,7 @@ from graph.matching import match_input
 from graph.resolution.ingest import new_person_id, record_props, write_identifiers
 from graph.resolution.linkage import block_keys
 from graph.resolution.resolve_all import resolve_all
-from graph.store import queries_ingest as qi  # noqa: E402
+from graph.store import queries_ingest  # noqa: E402
 from graph.demo.population_records import api_record
 
 console = Console(width=None if sys.stdout.isatty() else 130)
@@ -79,7 +79,7 @@ def load(store, settings, population: list[tuple[dict, int]]) -> None:
                       for r in records]
 
             def work(tx, rows=rows, linked=linked):
-                tx.run(qi.BENCH_LOAD_RECORDS, rows=rows).consume()
+                tx.run(queries_ingest.BENCH_LOAD_RECORDS, rows=rows).consume()
                 write_identifiers(tx, linked, set())
             store.write(work)
             bar.advance(task, len(records))

@@ -1,9 +1,9 @@
-"""Every Cypher statement idgraph runs. Parameterised only; the few built from text use constants."""
+"""Cypher for the person reads: who is this, a person's view, a record, the person list. Parameterised only.
+
+The other topics have a module each beside this one (queries_ingest, queries_explain, queries_analytics,
+queries_privacy, queries_access, queries_bulk); queries.py holds only CLEAR_ALL.
+"""
 from __future__ import annotations
-
-# Ingestion and resolution statements live in queries_ingest.py.
-
-# --- reads -------------------------------------------------------------------------------
 
 IDENTIFIER_HOLDERS = """
 MATCH (i:Identifier {key: $key})
@@ -55,9 +55,3 @@ OPTIONAL MATCH (p)<-[:DESCRIBES]-(r:SourceRecord)
 RETURN p.personId AS personId, p.displayName AS name, collect(r.recordKey) AS records
 ORDER BY personId
 """
-
-COUNTS = """
-MATCH (n) RETURN labels(n) AS labels, count(*) AS n
-"""
-
-CLEAR_ALL = "MATCH (n) DETACH DELETE n"
