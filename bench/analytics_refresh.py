@@ -41,9 +41,9 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
 
 from bench.private_server import peak_rss_mb  # noqa: E402
-from graph import config
-from graph.intake.domains import is_corporate_domain
-from graph.relationships import refresh
+from graph import config  # noqa: E402
+from graph.intake.domains import is_corporate_domain  # noqa: E402
+from graph.relationships import refresh  # noqa: E402
 from graph.store import queries_bulk  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402

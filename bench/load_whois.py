@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a scr
 from bench.ingest_whois import (Interrupt, _git_state, _interrupted, _progress,  # noqa: E402
                                 _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
                                 run_lookups, summarise)
-from graph import config
-from graph.demo import hotel_chain
+from graph import config  # noqa: E402
+from graph.demo import hotel_chain  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402
 from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402

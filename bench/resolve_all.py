@@ -28,14 +28,14 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.private_server import private_server  # noqa: E402
-from graph.demo.population import generate_population
-from graph.intake.records import build_record
-from graph.matching import match_input
-from graph.resolution.ingest import new_person_id, record_props, write_identifiers
-from graph.resolution.linkage import block_keys
-from graph.resolution.resolve_all import resolve_all
+from graph.demo.population import generate_population  # noqa: E402
+from graph.demo.population_records import api_record  # noqa: E402
+from graph.intake.records import build_record  # noqa: E402
+from graph.matching import match_input  # noqa: E402
+from graph.resolution.blocking import block_keys  # noqa: E402
+from graph.resolution.ingest import new_person_id, record_props, write_identifiers  # noqa: E402
+from graph.resolution.resolve_all import resolve_all  # noqa: E402
 from graph.store import queries_ingest  # noqa: E402
-from graph.demo.population_records import api_record
 
 console = Console(width=None if sys.stdout.isatty() else 130)
 PIECE = 2000

@@ -92,6 +92,11 @@ def blocking_keys(record: Record, rules: Sequence[BlockingRule] = CANDIDATE_RULE
     return sorted({f"{rule.name}:{_text(key)}" for rule in rules for key in rule.keys(record)})
 
 
+def rule_of(key: str) -> str:
+    """The rule a text key from ``blocking_keys`` belongs to: 'nameSounds:S530|J500' -> 'nameSounds'."""
+    return key.split(":", 1)[0]
+
+
 def _text(key: Hashable) -> str:
     if isinstance(key, tuple):
         return "|".join(_text(part) for part in key)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.matching import MatchResult, Model, blocking_keys, match_input
+from graph.matching.blocking import rule_of
 from graph.model import Record
 from graph.reads.explain import comparison
 
@@ -47,7 +48,7 @@ def routes(probe: Record) -> Routes:
     keys = tuple(sorted(i.key for i in probe.identifiers if i.kind in ("email", "phone")))
     family = tuple(dict.fromkeys(k for k in (probe.family_key, probe.given_key) if k))
     given = tuple(k for k in (probe.given_key,) if k)
-    blocks = tuple((key.split(":", 1)[0], key) for key in blocking_keys(probe_fields(probe)))
+    blocks = tuple((rule_of(key), key) for key in blocking_keys(probe_fields(probe)))
     return Routes(keys, family, given, probe.birth_date, _address_prefix(probe), blocks)
 
 

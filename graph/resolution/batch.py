@@ -18,9 +18,10 @@ from itertools import combinations
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
+from graph.resolution.blocking import BLOCK_DEGREE_CAP
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import TIME_BOUND, Thresholds
-from graph.resolution.linkage import BLOCK_DEGREE_CAP, Scorer
+from graph.resolution.linkage import Scorer
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from itertools import count
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier, KINDS, Record
+from graph.resolution.blocking import BLOCK_DEGREE_CAP
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import Decision, Link, Person, TIME_BOUND, Thresholds, decide, name_key, record_facts
-from graph.resolution.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
+from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
 
 
 @dataclass

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from graph.config import Settings
 from graph.matching import Model, match_input
+from graph.matching.blocking import rule_of
 from graph.matching.model_file import active_model
 from graph.model import Identifier, Record
+from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys
 from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds, name_key
-from graph.resolution.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
-from graph.store import queries_analytics
-from graph.store import queries_ingest
+from graph.resolution.linkage import Scorer
+from graph.store import queries_analytics, queries_ingest
 from graph.store.values import native
 
 CHUNK_SIZE = 200
@@ -62,7 +63,7 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
         "matchFields": match_input.dumps(fields),
     }
     # every rule's property is written, so a key the record no longer has is removed (null)
-    props.update({prop: blocks.get(rule) for rule, prop in queries_ingest.BLOCK_RULES.items()})
+    props.update({prop: blocks.get(rule) for rule, prop in BLOCK_PROPERTIES.items()})
     return props
 
 
@@ -70,7 +71,7 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
 
 def _props(item: Item) -> dict:
     """Every property, nulls included: on a stored record they remove what it no longer says."""
-    return record_props(item.record, item.fields, {key.split(":", 1)[0]: key for key in item.blocks})
+    return record_props(item.record, item.fields, {rule_of(key): key for key in item.blocks})
 
 
 def _new_record_row(item: Item) -> list:
@@ -169,8 +170,7 @@ def _probe_blocks(tx, items: list[Item], exclude: list[str], person_ids: set[str
     """Holders of each of the chunk's blocking keys (outside the chunk), up to one past the cap."""
     degree: dict[str, int] = {}
     for rule in STORED_RULES:
-        prefix = rule.name + ":"
-        keys = sorted({b for item in items for b in item.blocks if b.startswith(prefix)})
+        keys = sorted({b for item in items for b in item.blocks if rule_of(b) == rule.name})
         if not keys:
             continue
         for row in _run(tx, queries_ingest.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude,

@@ -178,9 +178,9 @@ def test_a_field_keyed_from_the_wrong_box_joins_when_everything_else_agrees(stor
 
 def test_the_store_probe_stops_at_one_past_the_cap_and_leaves_a_hub_s_persons_out(store, settings):
     from graph.matching import match_input
+    from graph.resolution.blocking import BLOCK_DEGREE_CAP, block_keys
     from graph.resolution.chunk import Item
     from graph.resolution.ingest import _probe_blocks
-    from graph.resolution.linkage import BLOCK_DEGREE_CAP, block_keys
 
     given = ("Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack")
     family = ("Ash", "Brook", "Clay", "Dale", "Fair", "Green")

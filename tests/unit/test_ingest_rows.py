@@ -4,9 +4,9 @@ from __future__ import annotations
 from graph import config
 from graph.intake.records import build_record
 from graph.matching import match_input
+from graph.resolution.blocking import block_keys
 from graph.resolution.chunk import Item
 from graph.resolution.ingest import _identifier_nodes, _new_record_row, record_props
-from graph.resolution.linkage import block_keys
 from graph.store import queries_ingest
 from service.schemas import RecordSchema
 
