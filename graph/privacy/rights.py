@@ -23,7 +23,7 @@ from graph.reads.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, ident
 from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
 from graph.relationships.refresh import rewrite_households
-from graph.resolution.decision import name_key
+from graph.resolution.decision import given_family_key
 from graph.store import queries_reads
 from graph.store import queries_analytics
 from graph.store import queries_privacy
@@ -167,7 +167,8 @@ def erase(store, settings: Settings, person_id: str, key_id: str, role: str) -> 
 
 def still_generic(holders: list[dict], threshold: int) -> bool:
     """The generic-value rule of graph/resolution/decision.py over the holders that remain."""
-    named = ((h["personId"], name_key(h.get("givenKey"), h.get("familyKey"))) for h in holders if h.get("personId"))
+    named = ((h["personId"], given_family_key(h.get("givenKey"), h.get("familyKey")))
+             for h in holders if h.get("personId"))
     names = {(pid, name) for pid, name in named if name}
     return len({pid for pid, _ in names}) > threshold and len({n for _, n in names}) > 1
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from graph.matching import Model, match_input
 from graph.privacy import consent
 from graph.reads import explain
-from graph.reads.explain import Holding, PersonFacts, RecordSnapshot, Thresholds
+from graph.reads.explain import Holding, PersonFacts, RecordSnapshot
 from graph.reads.views import NotFound, consent_changes, resolve_id
+from graph.resolution.decision import Thresholds
 from graph.store import queries_explain
 from graph.store.values import native, plain
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
 from graph.intake import normalize as norm
 from graph.intake.records import RecordError
 from graph.store import queries_analytics
 
-EDGE_TYPES = {"follows": "FOLLOWS", "mentions": "MENTIONS"}
+# The API's edge type ('follows') -> the relationship type it is stored as ('FOLLOWS').
+EDGE_TYPES = {edge_type.lower(): edge_type for edge_type in SOCIAL_EDGE_TYPES}
 
 
 @dataclass(frozen=True)

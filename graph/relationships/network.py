@@ -14,7 +14,6 @@ from graph.reads.views import resolve_id
 from graph.store import queries_analytics
 from graph.store.values import native, plain
 
-KINDS = ("household", "work", "social")
 PER_PERSON = 50          # at most this many relationships of one query per person asked
 MAX_NODES = 500          # stop widening past this many nodes
 
@@ -164,9 +163,11 @@ def _social(tx, g: Graph, pids: list[str]) -> None:
 
 COLLECTORS = {"household": _household, "work": lambda tx, g, pids, today: _work(tx, g, pids),
               "social": lambda tx, g, pids, today: _social(tx, g, pids)}
+# The kinds a caller may ask for: one per collector.
+RELATIONSHIP_KINDS = tuple(COLLECTORS)
 
 
-def relationships(tx, person_id: str, kinds: tuple[str, ...] = KINDS, depth: int = 1,
+def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KINDS, depth: int = 1,
                   today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
     target, redirected_from = resolve_id(tx, person_id)

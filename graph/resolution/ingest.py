@@ -19,7 +19,7 @@ from graph.model import Identifier, Record
 from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys
 from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.resolution.conflicts import Facts
-from graph.resolution.decision import Thresholds, name_key
+from graph.resolution.decision import Thresholds, given_family_key
 from graph.resolution.linkage import Scorer
 from graph.store import queries_analytics, queries_ingest
 from graph.store.values import native
@@ -195,7 +195,7 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
                       {native(row["birthDate"])} if row["birthDate"] else set(),
                       set(filter(None, row["nationalIds"])), {row["familyKey"]} if row["familyKey"] else set())
         records[key] = Known(key, row["personId"], match_input.loads(row["matchFields"]),
-                             frozenset(row["blocks"]), facts, name_key(row["givenKey"], row["familyKey"]),
+                             frozenset(row["blocks"]), facts, given_family_key(row["givenKey"], row["familyKey"]),
                              holdings.get(key, {}))
     return records, created
 

@@ -11,9 +11,9 @@ from marshmallow import RAISE
 from graph.access import audit
 from graph.intake.records import RecordError, build_record
 from graph.matching.model_file import active_model
-from graph.reads.explain import Thresholds
 from graph.reads.explain_reads import why, why_not
 from graph.reads.search_reads import search_persons
+from graph.resolution.decision import Thresholds
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 
 from graph.matching import load_default_model
-from graph.reads.explain import (Holding, PersonFacts, RecordSnapshot, Thresholds, as_a_whole, blockers,
-                                 shared_identifiers, why, why_not)
+from graph.reads.explain import (Holding, PersonFacts, RecordSnapshot, as_a_whole, blockers, shared_identifiers,
+                                 why, why_not)
+from graph.resolution.decision import Thresholds
 
 MODEL = load_default_model()
 LIMITS = Thresholds.of(MODEL)
