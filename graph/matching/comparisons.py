@@ -276,7 +276,6 @@ COMPARISONS: tuple[Comparison, ...] = (
                ("nationalId",)),
     Comparison("gender", GenderLevel, compare_genders, _one(gender_key), ("gender",)),
 )
-COMPARISONS_BY_NAME = {c.name: c for c in COMPARISONS}
 
 
 def compare(a: Fields, b: Fields) -> dict[str, IntEnum]:

@@ -5,14 +5,12 @@ import datetime as dt
 
 import networkx as nx
 
-from graph.model import KINDS
 from graph.privacy import consent
 from graph.store import queries_reads
 from graph.store import queries_privacy
 from graph.store.values import native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
-REL_KIND = {k.rel: k.name for k in KINDS.values()}
 PUBLIC_RECORD_FIELDS = ("source", "sourceId", "observedAt", "collectedFor", "consentGranted",
                         "consentDenied", "givenName", "middleName", "familyName", "fullName",
                         "birthDate", "gender", "lifetimeSpend", "nightsLastYear", "tier",
