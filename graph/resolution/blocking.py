@@ -28,6 +28,11 @@ BLOCK_PROPERTIES = {rule.name: "bk" + rule.name[0].upper() + rule.name[1:] for r
 BLOCK_DEGREE_CAP = 50
 
 
+def is_hub(holders: int) -> bool:
+    """Whether a key (blocking key or identifier) with this many holders is too common to compare on."""
+    return holders > BLOCK_DEGREE_CAP
+
+
 def block_keys(fields: Mapping) -> dict[str, str]:
     """Rule name -> the record's key under that rule ('rule:part|part'), for the stored rules."""
     keys = {}

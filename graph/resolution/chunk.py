@@ -15,7 +15,7 @@ from itertools import count
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier, KINDS, Record
-from graph.resolution.blocking import BLOCK_DEGREE_CAP
+from graph.resolution.blocking import is_hub
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import (TIME_BOUND, Decision, Link, Person, Thresholds, decide, given_family_key,
                                       record_facts)
@@ -160,7 +160,7 @@ class ChunkResolver:
         return facts
 
     def _hub(self, block: str) -> bool:
-        return self.db_degree.get(block, 0) + self.chunk_in_block[block] > BLOCK_DEGREE_CAP
+        return is_hub(self.db_degree.get(block, 0) + self.chunk_in_block[block])
 
     def _scored(self, a: Known, b: Known) -> bool:
         """Whether a pair is compared at all: a shared blocking key that is no hub, or identifier."""

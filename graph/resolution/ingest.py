@@ -16,7 +16,7 @@ from graph.matching import Model, match_input
 from graph.matching.blocking import rule_of
 from graph.matching.model_file import active_model
 from graph.model import Identifier, Record
-from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys
+from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys, is_hub
 from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds, given_family_key
@@ -176,7 +176,7 @@ def _probe_blocks(tx, items: list[Item], exclude: list[str], person_ids: set[str
         for row in _run(tx, queries_ingest.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude,
                         limit=BLOCK_DEGREE_CAP + 1):
             degree[row["key"]] = len(row["personIds"])
-            if len(row["personIds"]) <= BLOCK_DEGREE_CAP:
+            if not is_hub(len(row["personIds"])):
                 person_ids.update(row["personIds"])
     return degree
 
