@@ -11,7 +11,7 @@ from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceU
                               SessionExpired, TransientError)
 
 from graph.config import Settings
-from graph.store.embedded import EmbeddedServer, USER
+from graph.store.embedded import USER, EmbeddedServer
 
 log = logging.getLogger(__name__)
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
