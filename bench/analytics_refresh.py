@@ -9,7 +9,7 @@ ingest): one record per person, e-mails (corporate or free-mail), mobiles, homes
 and families (with a landline, some with a previous resident who moved out), companies with
 subsidiaries and decision makers, and a social graph of handles with FOLLOWS and MENTIONS edges
 (preferential attachment, so a few handles gather most followers). Then it runs the refresh
-(`graph.refresh.refresh`, the code `idgraph analytics refresh` runs) `--runs` times and prints the
+(`graph.relationships.refresh.refresh`, the code `idgraph analytics refresh` runs) `--runs` times and prints the
 seconds of each phase (median over runs), the load time, and peak memory: this process's peak
 RSS and the database server's (the JVM child). Last line: one JSON object with every figure.
 Everything is stopped at the end, also on Ctrl-C.
@@ -41,9 +41,10 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
 
 from bench.private_server import peak_rss_mb  # noqa: E402
-from graph import config, refresh  # noqa: E402
-from graph.domains import is_corporate_domain  # noqa: E402
-from graph.store import queries_bulk as qb  # noqa: E402
+from graph import config  # noqa: E402
+from graph.intake.domains import is_corporate_domain  # noqa: E402
+from graph.relationships import refresh  # noqa: E402
+from graph.store import queries_bulk  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402
 from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
@@ -174,11 +175,13 @@ def _social(rng: random.Random, out: Generated, n: int) -> Generated:
 # --- loading ----------------------------------------------------------------------------------
 
 def load(store, data: Generated, batch: int) -> dict:
-    steps = [(qb.PERSONS, data.persons, "persons + records"), (qb.COMPANIES, data.companies, "companies"),
-             (qb.SUBSIDIARIES, data.subsidiaries, "subsidiaries"), (qb.JOBS, data.jobs, "jobs")]
-    steps += [(qb.IDENTIFIERS[kind], list(nodes.values()), f"{kind} nodes") for kind, nodes in data.identifiers.items()]
-    steps += [(qb.LINKS[kind], rows, f"{kind} links") for kind, rows in data.links.items()]
-    steps += [(qb.EDGES[kind], rows, f"{kind} edges") for kind, rows in data.edges.items()]
+    steps = [(queries_bulk.PERSONS, data.persons, "persons + records"),
+             (queries_bulk.COMPANIES, data.companies, "companies"),
+             (queries_bulk.SUBSIDIARIES, data.subsidiaries, "subsidiaries"), (queries_bulk.JOBS, data.jobs, "jobs")]
+    steps += [(queries_bulk.IDENTIFIERS[kind], list(nodes.values()), f"{kind} nodes")
+              for kind, nodes in data.identifiers.items()]
+    steps += [(queries_bulk.LINKS[kind], rows, f"{kind} links") for kind, rows in data.links.items()]
+    steps += [(queries_bulk.EDGES[kind], rows, f"{kind} edges") for kind, rows in data.edges.items()]
     started, columns = time.monotonic(), (TextColumn("[bold]{task.description}"), BarColumn(),
                                           MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:
@@ -189,8 +192,8 @@ def load(store, data: Generated, batch: int) -> dict:
                 store.write(lambda tx, s=statement, c=chunk: tx.run(s, rows=c).consume())
                 bar.advance(task, len(chunk))
     return {"seconds": round(time.monotonic() - started, 1),
-            "nodes": store.query(qb.NODE_COUNT)[0]["n"],
-            "relationships": store.query(qb.RELATIONSHIP_COUNT)[0]["n"]}
+            "nodes": store.query(queries_bulk.NODE_COUNT)[0]["n"],
+            "relationships": store.query(queries_bulk.RELATIONSHIP_COUNT)[0]["n"]}
 
 
 # --- the refresh, timed per phase ---------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 idgraph's side goes through the store, as ingestion would: a private embedded server (temp
 folder, free loopback ports) is started once; each run clears it, sends the FEBRL rows as API
-records through `parse_record` and `graph.ingest.ingest` in batches, and reads the resulting
+records through `parse_record` and `graph.resolution.ingest.ingest` in batches, and reads the resulting
 persons back as the clusters. Its records per second are therefore ingestion's throughput,
 resolution included. As Splink fits its model on the rows it links, so does idgraph, the way an
 operator would: the data is first loaded once (untimed) and the model trained from the store as

@@ -73,8 +73,8 @@ def parse_all(items: list[dict], settings: config.Settings) -> tuple[list, Count
 
 
 def ingest_all(store: Store, settings: config.Settings, records: list, batch_size: int) -> Counter:
-    """Ingest in batches as POST /v1/records does (with the model in use, graph/model_file.py)."""
-    from graph.ingest import ingest
+    """Ingest in batches as POST /v1/records does (with the model in use, graph/matching/model_file.py)."""
+    from graph.resolution.ingest import ingest
 
     outcomes: Counter = Counter()
     for start in range(0, len(records), batch_size):
@@ -89,7 +89,7 @@ def train(server: Server, items: list[dict]) -> tuple[Path, float]:
     import time
 
     from graph.matching import fit, load_default_model
-    from graph.model_file import model_path, save_model
+    from graph.matching.model_file import model_path, save_model
     from service.model_cli import read_sample
 
     settings = server.settings()
@@ -111,7 +111,7 @@ def train(server: Server, items: list[dict]) -> tuple[Path, float]:
 
 def forget_model(server: Server) -> None:
     """Back to the shipped default for the next dataset."""
-    from graph.model_file import model_path
+    from graph.matching.model_file import model_path
 
     model_path(server.settings(), {}).unlink(missing_ok=True)
 

@@ -6,7 +6,7 @@
 Starts its own embedded server (temp dir, free loopback ports), applies the schema, ingests the
 generated demo data through the ingest path (service.loading.ingest_batches: parse_record one batch
 ahead in a process of its own as `idgraph ingest` does for large files, or with --parser thread in
-a thread as POST /v1/records does; the suppression screen; graph.ingest.ingest) in batches, clearing
+a thread as POST /v1/records does; the suppression screen; graph.resolution.ingest.ingest) in batches, clearing
 the database before each run (and the parsers' caches of names, e-mail addresses and phone numbers,
 so every run parses its records as new ones). The first --warmup-runs runs let the server's JVM
 compile its hot paths, as a long-running server has; they are printed but the median is over the
@@ -51,7 +51,9 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from graph import config, demo_data, normalize
+from graph import config
+from graph.demo import hotel_chain
+from graph.intake import normalize
 from graph.store import queries, schema
 from graph.store.driver import connect
 from graph.store.embedded import EmbeddedServer, free_port, free_ports
@@ -165,9 +167,9 @@ def _stop_unready_child(workdir: Path) -> None:
 
 def generated_records(kind: str, seed: int, people: int) -> list[dict]:
     if kind == "synthetic":
-        from graph.synthetic_records import population
+        from graph.demo.population_records import population
         return [item for item, _ in population(people, seed)]
-    return demo_data.generate(seed=seed, extra_people=people).records
+    return hotel_chain.generate(seed=seed, extra_people=people).records
 
 
 def ingest_all(store, settings, records: list[dict], batch_size: int, progress: Progress | None,
@@ -312,7 +314,7 @@ class _TimedTx:
 class QueryTimingStore:
     """A Store stand-in that times every statement and every transaction of the work it runs.
 
-    Passed to graph.ingest.ingest (which only calls .write) or to create_app (reads use .read)."""
+    Passed to graph.resolution.ingest.ingest (which only calls .write) or to create_app (reads use .read)."""
 
     def __init__(self, store):
         self._store = store
@@ -483,7 +485,7 @@ def api_headers(store) -> dict:
     """Request headers for /v1: a fresh API key with the agent role (the role of a who-is-this
     caller), when this version of idgraph has API keys."""
     try:
-        from graph import apikeys
+        from graph.access import apikeys
     except ImportError:
         return {}
     return {"Authorization": f"Bearer {apikeys.issue(store, 'agent', name='bench').key}"}
@@ -675,7 +677,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients in the second phase")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--data", choices=("demo", "synthetic"), default="demo",
-                   help="demo: the hotel chain's silos (shared identifiers); synthetic: graph.matching.synthetic's "
+                   help="demo: the hotel chain's silos (shared identifiers); synthetic: graph.demo.population's "
                         "households, mostly resolved by score")
     p.add_argument("--batch-size", type=int, default=200)
     p.add_argument("--parser", choices=("process", "thread"), default="process",

@@ -4,7 +4,7 @@
                                [--mode process|thread] [--seed 7]
 
 Starts a private embedded ArcadeDB (temp dir, free loopback ports), loads the demo data
-(graph.demo_data.generate) through the API's ingest path, serves the app with waitress on a free
+(graph.demo.hotel_chain.generate) through the API's ingest path, serves the app with waitress on a free
 loopback port (bench/ingest_whois.py's helpers: its waitress runs 8 worker threads), issues an agent
 key, and drives GET /v1/whois from --clients clients at once, each sending --requests lookups of
 existing e-mails, phones and loyalty cards back to back. Clients are separate processes by default,
@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a scr
 from bench.ingest_whois import (Interrupt, _git_state, _interrupted, _progress,  # noqa: E402
                                 _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
                                 run_lookups, summarise)
-from graph import config, demo_data  # noqa: E402
+from graph import config  # noqa: E402
+from graph.demo import hotel_chain  # noqa: E402
 from graph.store import schema  # noqa: E402
 from graph.store.driver import connect  # noqa: E402
 from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
@@ -111,7 +112,7 @@ def run_threads(api: tuple[str, dict], per_client: list[list[dict]], progress, l
 # --- the benchmark -----------------------------------------------------------------------------
 
 def load_demo(store, settings, people: int, seed: int) -> list[dict]:
-    records = demo_data.generate(seed=seed, extra_people=people).records
+    records = hotel_chain.generate(seed=seed, extra_people=people).records
     with _progress() as progress:
         ingest_all(store, settings, records, 200, progress, "loading the demo data")
     return records

@@ -27,11 +27,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bench.private_server import private_server
-from graph import demo_data, privacy, suppression
-from graph.ingest import ingest
-from graph.refresh import refresh
-from graph.store import queries_privacy as qp
-from graph.views import person_view
+from graph.demo import hotel_chain
+from graph.privacy import rights, suppression
+from graph.reads.views import person_view
+from graph.relationships.refresh import refresh
+from graph.resolution.ingest import ingest
+from graph.store import queries_privacy
 from service.parsing import parse_record
 
 console = Console(stderr=True)
@@ -50,7 +51,7 @@ def _timed(fn, *args) -> float:
 
 
 def _privacy_reads(tx, person_id: str) -> None:
-    tx.run(qp.PERSON_PRIVACY_FACTS, personId=person_id).consume()
+    tx.run(queries_privacy.PERSON_PRIVACY_FACTS, personId=person_id).consume()
 
 
 def load(store, settings, records: list[dict], progress: Progress) -> None:
@@ -66,7 +67,7 @@ def time_reads(store, person_ids: list[str], runs: int, progress: Progress) -> d
     reads = {"view.service": lambda pid: store.read(person_view, pid, None, "service"),
              "view.marketing": lambda pid: store.read(person_view, pid, None, "marketing"),
              "privacy read only": lambda pid: store.read(_privacy_reads, pid),
-             "export": lambda pid: store.read(privacy.export, pid)}
+             "export": lambda pid: store.read(rights.export, pid)}
     out = {}
     for name, read in reads.items():
         task = progress.add_task(name, total=runs * len(person_ids))
@@ -95,7 +96,7 @@ def main(argv=None) -> int:
         settings = server.settings()
         store = server.connect()
         stack.callback(store.close)
-        records = demo_data.generate(seed=args.seed, extra_people=args.people).records
+        records = hotel_chain.generate(seed=args.seed, extra_people=args.people).records
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
             load(store, settings, records, progress)
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
             task = progress.add_task("erase", total=len(victims))
             erase_times = []
             for pid in victims:
-                erase_times.append(_timed(privacy.erase, store, settings, pid, "bench", "privacy"))
+                erase_times.append(_timed(rights.erase, store, settings, pid, "bench", "privacy"))
                 progress.advance(task)
         result["erase"] = _ms(erase_times)
         batch = [parse_record(n, item, settings)[0] for n, item in enumerate(records[:200])]

@@ -2,9 +2,9 @@
 
     python bench/resolve_all.py [--records 50000] [--seed 1] [--splink] [--keep-dir]
 
-Starts a private embedded ArcadeDB, loads graph.matching.synthetic's population (as API records,
+Starts a private embedded ArcadeDB, loads graph.demo.population's population (as API records,
 normalised like ingestion, each record its own Person, identifier links written) with UNWIND
-batches, then times graph.resolve_all.resolve_all: read every record in pages, score candidate
+batches, then times graph.resolution.resolve_all.resolve_all: read every record in pages, score candidate
 pairs, cluster, write what changed. Prints seconds per phase and the pairwise precision, recall
 and F1 against the generator's truth. --splink also runs Splink 5 (DuckDB, bench/febrl.py's
 settings and training) on the same records in a fresh process and prints its time and scores.
@@ -28,14 +28,14 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.private_server import private_server  # noqa: E402
-from graph import match_input  # noqa: E402
-from graph.ingest import new_person_id, record_props, write_identifiers  # noqa: E402
-from graph.linkage import block_keys  # noqa: E402
-from graph.matching.synthetic import generate_population  # noqa: E402
-from graph.records import build_record  # noqa: E402
-from graph.resolve_all import resolve_all  # noqa: E402
-from graph.store import queries_ingest as qi  # noqa: E402
-from graph.synthetic_records import api_record  # noqa: E402
+from graph.demo.population import generate_population  # noqa: E402
+from graph.demo.population_records import api_record  # noqa: E402
+from graph.intake.records import build_record  # noqa: E402
+from graph.matching import match_input  # noqa: E402
+from graph.resolution.blocking import block_keys  # noqa: E402
+from graph.resolution.ingest import new_person_id, record_props, write_identifiers  # noqa: E402
+from graph.resolution.resolve_all import resolve_all  # noqa: E402
+from graph.store import queries_ingest  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)
 PIECE = 2000
@@ -79,7 +79,7 @@ def load(store, settings, population: list[tuple[dict, int]]) -> None:
                       for r in records]
 
             def work(tx, rows=rows, linked=linked):
-                tx.run(qi.BENCH_LOAD_RECORDS, rows=rows).consume()
+                tx.run(queries_ingest.BENCH_LOAD_RECORDS, rows=rows).consume()
                 write_identifiers(tx, linked, set())
             store.write(work)
             bar.advance(task, len(records))

@@ -1,11 +1,11 @@
-"""`idgraph analytics refresh` and the demo's call to it: graph/refresh.py behind a rich progress bar."""
+"""`idgraph analytics refresh` and the demo's call to it: graph/relationships/refresh.py behind a rich progress bar."""
 from __future__ import annotations
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import refresh
+from graph.relationships import refresh
 
 
 class RichProgress(refresh.Progress):

@@ -5,7 +5,7 @@ import functools
 
 from flask import g, request
 
-from graph import audit
+from graph.access import audit
 from graph.model import DEFAULT_PURPOSE, PURPOSES
 from service import context
 from service.errors import unprocessable

@@ -13,7 +13,7 @@ import math
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
-from graph import apikeys
+from graph.access import apikeys
 from service import context
 from service.limits import MAX_JSON_DEPTH, TokenBuckets, json_too_deep
 

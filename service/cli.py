@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import apikeys, config
+from graph import config
+from graph.access import apikeys
 from graph.store.driver import StoreUnavailable, connect, local_server
 from graph.store.engines import ENGINES, ServerError
 from service import model_cli, resolve_cli
@@ -167,12 +168,12 @@ def serve(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> None:
     """Load a generated hotel-chain dataset (five silos), show who-is-this answers, then serve the API."""
-    from graph import demo_data
+    from graph.demo import hotel_chain
     from service.analytics_cli import run_refresh
     from service.demo import DEMO_KEY_NAME, load_relations, show_examples, show_key
     settings = config.load()
     with _local_server_for_command(settings):
-        data = demo_data.generate(seed=seed, extra_people=people)
+        data = hotel_chain.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
             summary = _load(store, settings, data.records, "demo", total=len(data.records))
@@ -189,7 +190,7 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
 
 
 def _read_rows(path: Path, source: str | None, fmt: str):
-    from graph.tabular import row_to_record
+    from graph.intake.tabular import row_to_record
     with path.open(newline="", encoding="utf-8") as handle:
         if fmt == "csv":
             for n, row in enumerate(csv.DictReader(handle), start=2):

@@ -5,7 +5,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from graph.views import NotFound, identifier_key, whois
+from graph.reads.views import NotFound, identifier_key, whois
 
 EXAMPLES = (("social", "twitter:janesmith", "@JaneSmith on twitter"),
             ("loyaltyCard", "PLT-99812", "loyalty card PLT-99812"),
@@ -38,7 +38,7 @@ def show_key(issued, host: str, port: int) -> None:
 
 def load_relations(store, data) -> dict:
     """The demo's social edges and company parents, through the API's own validation and use cases."""
-    from graph.social import build_companies, build_edges, store_companies, store_edges
+    from graph.relationships.edges import build_companies, build_edges, store_companies, store_edges
     from service.relation_schemas import CompaniesSchema, SocialEdgesSchema
     edges = SocialEdgesSchema().load({"edges": data.edges})["edges"]
     companies = build_companies(CompaniesSchema().load({"companies": data.companies})["companies"])

@@ -14,8 +14,8 @@ from flask import jsonify
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from graph.reads.views import NotFound
 from graph.store.driver import StoreUnavailable
-from graph.views import NotFound
 from service.schemas import flatten_errors
 
 log = logging.getLogger(__name__)

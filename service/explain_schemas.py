@@ -5,7 +5,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from graph import search
+from graph.reads import search
 from service.schemas import NameSchema, PastDate, PurposeQuerySchema, Strict, Text
 
 _SOURCE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")

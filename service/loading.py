@@ -19,10 +19,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-from graph import normalize, suppression
 from graph.config import Settings
-from graph.ingest import Outcome, ingest
+from graph.intake import normalize
 from graph.model import Record
+from graph.privacy import suppression
+from graph.resolution.ingest import Outcome, ingest
 from service.parsing import parse_record
 
 Parser = Callable[[int, object, Settings], tuple[Record | None, dict | None]]
@@ -81,7 +82,7 @@ def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int =
             batch = ahead.result()
             start += batch.size
             ahead = submit(start)
-            # Identifiers erased at a customer's request may not come back (graph/suppression.py).
+            # Identifiers erased at a customer's request may not come back (graph/privacy/suppression.py).
             batch.good, refused = suppression.screen(store, settings, batch.parsed)
             batch.errors = sorted(batch.errors + refused, key=lambda e: e["index"])
             batch.outcomes = ingest(store, settings, [record for _, record in batch.good])

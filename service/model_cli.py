@@ -3,7 +3,7 @@
 Training reads the records' `matchFields` in pages (short read transactions, so ingestion
 goes on meanwhile), keeps a uniform random sample of them (reservoir sampling), fits the
 model in memory and replaces the model file atomically. Ingestion, explanations and
-search pick the new file up on their next call (graph/model_file.py).
+search pick the new file up on their next call (graph/matching/model_file.py).
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import config, match_input
-from graph.matching import Model, fit
-from graph.model_file import active_model, model_path, save_model
-from graph.store import queries_explain as q
+from graph import config
+from graph.matching import Model, fit, match_input
+from graph.matching.model_file import active_model, model_path, save_model
+from graph.store import queries_explain
 from graph.store.driver import StoreUnavailable
 
 console = Console(stderr=True)
@@ -33,12 +33,12 @@ def model() -> None:
 
 def read_sample(store, size: int, page_size: int, seed: int) -> tuple[list[dict], int]:
     """A uniform random sample of at most `size` records' matchFields, and how many were read."""
-    total = store.query(q.RECORD_COUNT)[0]["n"]
+    total = store.query(queries_explain.RECORD_COUNT)[0]["n"]
     rng, sample, seen, cursor = random.Random(seed), [], 0, ""
     columns = (TextColumn("[bold]reading records"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("read", total=total)
-        while rows := store.query(q.MATCH_FIELDS_PAGE, cursor=cursor, limit=page_size):
+        while rows := store.query(queries_explain.MATCH_FIELDS_PAGE, cursor=cursor, limit=page_size):
             for row in rows:
                 _keep(sample, size, seen, rng, row["matchFields"])
                 seen += 1

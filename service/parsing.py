@@ -4,8 +4,8 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from graph.config import Settings
+from graph.intake.records import RecordError, build_record
 from graph.model import Record
-from graph.records import RecordError, build_record
 from service.schemas import RecordSchema, flatten_errors
 
 _SCHEMA = RecordSchema()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from graph.relationships import KINDS
+from graph.relationships.edges import EDGE_TYPES
+from graph.relationships.network import RELATIONSHIP_KINDS
 from service.schemas import PastDateTime, Strict, Text
 
 MAX_EDGES = 1000
@@ -16,15 +17,16 @@ class KindsField(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         kinds = tuple(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
-        unknown = [k for k in kinds if k not in KINDS]
+        unknown = [k for k in kinds if k not in RELATIONSHIP_KINDS]
         if not kinds or unknown:
-            raise ValidationError(f"must be a comma-separated list of {', '.join(KINDS)}"
+            raise ValidationError(f"must be a comma-separated list of {', '.join(RELATIONSHIP_KINDS)}"
                                   + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
         return kinds
 
 
 class RelationshipsQuerySchema(Strict):
-    kinds = KindsField(load_default=KINDS, metadata={"description": "comma-separated: household,work,social"})
+    kinds = KindsField(load_default=RELATIONSHIP_KINDS,
+                       metadata={"description": f"comma-separated: {','.join(RELATIONSHIP_KINDS)}"})
     depth = fields.Integer(load_default=1, validate=validate.Range(1, 3))
 
 
@@ -37,7 +39,7 @@ class SocialEdgeSchema(Strict):
     platform = Text(max_length=64, required=True)
     from_ = Text(max_length=320, required=True, data_key="from")
     to = Text(max_length=320, required=True)
-    type = fields.String(required=True, validate=validate.OneOf(["follows", "mentions"]))
+    type = fields.String(required=True, validate=validate.OneOf(list(EDGE_TYPES)))
     observedAt = PastDateTime(allow_none=True)
     source = fields.String(allow_none=True, validate=SOURCE)
 

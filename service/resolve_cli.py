@@ -1,4 +1,4 @@
-"""`idgraph resolve --all`: re-resolve every stored record in batch (graph/resolve_all.py), with progress."""
+"""`idgraph resolve --all`: re-resolve every stored record in batch (graph/resolution/resolve_all.py), with progress."""
 from __future__ import annotations
 
 import time
@@ -16,7 +16,7 @@ PHASES = {"read": "reading records", "score": "scoring candidate pairs", "write"
 
 
 class _Bars:
-    """graph.resolve_all's progress callback as one rich bar per phase."""
+    """graph.resolution.resolve_all's progress callback as one rich bar per phase."""
 
     def __init__(self, bar: Progress, total_records: int):
         self.bar, self.tasks, self.total = bar, {}, total_records
@@ -28,7 +28,7 @@ class _Bars:
 
 
 def run_resolve_all(store, settings) -> dict:
-    from graph.resolve_all import resolve_all
+    from graph.resolution.resolve_all import resolve_all
     total = store.query(queries_ingest.RECORD_COUNT)[0]["n"]
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.perf_counter()

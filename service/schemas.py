@@ -5,9 +5,9 @@ import datetime as dt
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from graph.apikeys import ROLES
+from graph.access.apikeys import ROLES
+from graph.intake.normalize import CONTROL_OR_SURROGATE
 from graph.model import IDENTIFIER_TYPES, PURPOSES
-from graph.normalize import CONTROL_OR_SURROGATE
 
 MAX_BATCH = 1000
 MAX_FOLLOWERS = 10**12   # far above any real account, far below the graph's 64-bit integers

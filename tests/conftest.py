@@ -81,7 +81,7 @@ def app(settings, store):
 @pytest.fixture
 def issue_key(store):
     """Issue an API key through the real keys code: issue_key("agent") -> the key to send."""
-    from graph import apikeys
+    from graph.access import apikeys
     return lambda role="admin", name="tests": apikeys.issue(store, role, name).key
 
 

@@ -123,7 +123,3 @@ def derive(address_key: str, residents: list[Residence]) -> list[Household]:
                       [Membership(pid, *periods[pid], sorted(evidence[pid].values(), key=Evidence.label))
                        for pid in group])
             for n, group in enumerate(groups)]
-
-
-def household_of(person_id: str, households: list[Household]) -> Household | None:
-    return next((h for h in households if h.member(person_id)), None)

@@ -12,11 +12,11 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from graph.matching.keys import (
-    Record,
+    Fields,
     address_key,
     birth_date_key,
     email_keys,
-    name_key,
+    name_field_key,
     national_id_key,
     phone_keys,
     postcode_key,
@@ -30,7 +30,7 @@ MAX_BLOCK_SIZE = 200
 @dataclass(frozen=True)
 class BlockingRule:
     name: str
-    keys: Callable[[Record], tuple[Hashable, ...]]
+    keys: Callable[[Fields], tuple[Hashable, ...]]
     # comparisons whose agreement the rule selects for, so EM must not estimate them
     uses: frozenset[str]
 
@@ -39,30 +39,30 @@ def _when_all(*parts: Hashable) -> tuple[Hashable, ...]:
     return (parts,) if all(parts) else ()
 
 
-def _birth_date(record: Record) -> tuple[Hashable, ...]:
+def _birth_date(record: Fields) -> tuple[Hashable, ...]:
     key = birth_date_key(record)
     return (key,) if len(key) == 8 else ()
 
 
-def _given_initial_and_postcode(record: Record) -> tuple[Hashable, ...]:
-    return _when_all(name_key(record, "given")[:1], postcode_key(record))
+def _given_initial_and_postcode(record: Fields) -> tuple[Hashable, ...]:
+    return _when_all(name_field_key(record, "given")[:1], postcode_key(record))
 
 
-def _name_sounds(record: Record) -> tuple[Hashable, ...]:
+def _name_sounds(record: Fields) -> tuple[Hashable, ...]:
     # sorted, so that a given/family swap lands in the same block
-    sounds = sorted(phonetic(name_key(record, field)) for field in ("given", "family"))
+    sounds = sorted(phonetic(name_field_key(record, field)) for field in ("given", "family"))
     return _when_all(*sounds)
 
 
-def _family_sound_and_year(record: Record) -> tuple[Hashable, ...]:
-    return _when_all(phonetic(name_key(record, "family")), birth_date_key(record)[:4])
+def _family_sound_and_year(record: Fields) -> tuple[Hashable, ...]:
+    return _when_all(phonetic(name_field_key(record, "family")), birth_date_key(record)[:4])
 
 
-def _address(record: Record) -> tuple[Hashable, ...]:
+def _address(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(address_key(record))
 
 
-def _national_id(record: Record) -> tuple[Hashable, ...]:
+def _national_id(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(national_id_key(record))
 
 
@@ -86,10 +86,15 @@ CANDIDATE_RULES: tuple[BlockingRule, ...] = (
 EM_RULES: tuple[BlockingRule, ...] = (BIRTH_DATE, GIVEN_INITIAL_POSTCODE, NAME_SOUNDS)
 
 
-def blocking_keys(record: Record, rules: Sequence[BlockingRule] = CANDIDATE_RULES) -> list[str]:
+def blocking_keys(record: Fields, rules: Sequence[BlockingRule] = CANDIDATE_RULES) -> list[str]:
     """Every blocking key of a record as text, 'rule:part|part', sorted. A store can index
     these: records sharing any key are the candidates ``candidate_pairs`` would give."""
     return sorted({f"{rule.name}:{_text(key)}" for rule in rules for key in rule.keys(record)})
+
+
+def rule_of(key: str) -> str:
+    """The rule a text key from ``blocking_keys`` belongs to: 'nameSounds:S530|J500' -> 'nameSounds'."""
+    return key.split(":", 1)[0]
 
 
 def _text(key: Hashable) -> str:
@@ -99,7 +104,7 @@ def _text(key: Hashable) -> str:
 
 
 def rule_pairs(
-    records: Sequence[Record], rule: BlockingRule, max_block_size: int = MAX_BLOCK_SIZE
+    records: Sequence[Fields], rule: BlockingRule, max_block_size: int = MAX_BLOCK_SIZE
 ) -> set[Pair]:
     """Index pairs (i < j) sharing a key. Oversized blocks are skipped: a key shared by
     hundreds of records (a switchboard number) says nothing about identity."""
@@ -115,7 +120,7 @@ def rule_pairs(
 
 
 def candidate_pairs(
-    records: Sequence[Record], rules: Sequence[BlockingRule] = CANDIDATE_RULES
+    records: Sequence[Fields], rules: Sequence[BlockingRule] = CANDIDATE_RULES
 ) -> list[Pair]:
     """Sorted union of the pairs of every rule."""
     pairs: set[Pair] = set()

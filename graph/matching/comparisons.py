@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from graph.matching.keys import (
-    Record,
+    Fields,
     address_key,
     address_parts,
     birth_date_key,
     email_keys,
     full_address,
     gender_key,
-    name_key,
+    name_field_key,
     national_id_key,
     phone_keys,
 )
@@ -74,27 +74,27 @@ def _close(x: str, y: str) -> bool:
     return x == y or jaro_winkler(x, y) >= CLOSE_NAME
 
 
-def names_swapped(a: Record, b: Record) -> bool:
-    given_a, family_a = name_key(a, "given"), name_key(a, "family")
-    given_b, family_b = name_key(b, "given"), name_key(b, "family")
+def names_swapped(a: Fields, b: Fields) -> bool:
+    given_a, family_a = name_field_key(a, "given"), name_field_key(a, "family")
+    given_b, family_b = name_field_key(b, "given"), name_field_key(b, "family")
     if not (given_a and family_a and given_b and family_b):
         return False
     return _close(given_a, family_b) and _close(family_a, given_b)
 
 
-def _compare_names(a: Record, b: Record, field: str, nicknames: bool) -> NameLevel:
-    level = name_level(name_key(a, field), name_key(b, field), nicknames=nicknames)
+def _compare_names(a: Fields, b: Fields, field: str, nicknames: bool) -> NameLevel:
+    level = name_level(name_field_key(a, field), name_field_key(b, field), nicknames=nicknames)
     if level in (NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL):
         return level
     # a full swap outranks the fuzzy levels: it explains both name fields at once
     return NameLevel.SWAPPED if names_swapped(a, b) else level
 
 
-def compare_given(a: Record, b: Record) -> NameLevel:
+def compare_given(a: Fields, b: Fields) -> NameLevel:
     return _compare_names(a, b, "given", nicknames=True)
 
 
-def compare_family(a: Record, b: Record) -> NameLevel:
+def compare_family(a: Fields, b: Fields) -> NameLevel:
     return _compare_names(a, b, "family", nicknames=False)
 
 
@@ -129,7 +129,7 @@ def date_level(a: object, b: object) -> DateLevel:
     return DateLevel.SAME_YEAR if x[:4] == y[:4] else DateLevel.DIFFERENT
 
 
-def compare_birth_dates(a: Record, b: Record) -> DateLevel:
+def compare_birth_dates(a: Fields, b: Fields) -> DateLevel:
     return date_level(a.get("birthDate"), b.get("birthDate"))
 
 
@@ -144,7 +144,7 @@ def birth_dates_compatible(a: str | None, b: str | None) -> bool:
 # --- address -------------------------------------------------------------------------
 
 
-def compare_addresses(a: Record, b: Record) -> AddressLevel:
+def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
     parts_a, parts_b = address_parts(a), address_parts(b)
     if not any(x and y for x, y in zip(parts_a, parts_b, strict=True)):
         return AddressLevel.NULL
@@ -167,7 +167,7 @@ def _overlap(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bool:
     return any(k in keys_b for k in keys_a)
 
 
-def compare_phones(a: Record, b: Record) -> ContactLevel:
+def compare_phones(a: Fields, b: Fields) -> ContactLevel:
     keys_a, keys_b = phone_keys(a), phone_keys(b)
     if not keys_a or not keys_b:
         return ContactLevel.NULL
@@ -183,7 +183,7 @@ def _similar_local_parts(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bo
     )
 
 
-def compare_emails(a: Record, b: Record) -> ContactLevel:
+def compare_emails(a: Fields, b: Fields) -> ContactLevel:
     keys_a, keys_b = email_keys(a), email_keys(b)
     if not keys_a or not keys_b:
         return ContactLevel.NULL
@@ -194,7 +194,7 @@ def compare_emails(a: Record, b: Record) -> ContactLevel:
     return ContactLevel.DIFFERENT
 
 
-def compare_national_ids(a: Record, b: Record) -> IdentifierLevel:
+def compare_national_ids(a: Fields, b: Fields) -> IdentifierLevel:
     x, y = national_id_key(a), national_id_key(b)
     if not x or not y:
         return IdentifierLevel.NULL
@@ -203,7 +203,7 @@ def compare_national_ids(a: Record, b: Record) -> IdentifierLevel:
     return IdentifierLevel.ONE_EDIT if one_edit_apart(x, y) else IdentifierLevel.DIFFERENT
 
 
-def compare_genders(a: Record, b: Record) -> GenderLevel:
+def compare_genders(a: Fields, b: Fields) -> GenderLevel:
     x, y = gender_key(a), gender_key(b)
     if not x or not y:
         return GenderLevel.NULL
@@ -212,7 +212,7 @@ def compare_genders(a: Record, b: Record) -> GenderLevel:
 
 # --- registry ------------------------------------------------------------------------
 
-KeyFunction = Callable[[Record], tuple[Hashable, ...]]
+KeyFunction = Callable[[Fields], tuple[Hashable, ...]]
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ class Comparison:
 
     name: str
     levels: type[IntEnum]
-    compare: Callable[[Record, Record], IntEnum]
+    compare: Callable[[Fields, Fields], IntEnum]
     exact_keys: KeyFunction
     fields: tuple[str, ...]
     tf_field: str | None = None
@@ -245,8 +245,8 @@ class Comparison:
         return tuple(x for x in self.levels if x >= 0 and x not in self.unused_levels)
 
 
-def _one(function: Callable[[Record], Hashable | None]) -> KeyFunction:
-    def keys(record: Record) -> tuple[Hashable, ...]:
+def _one(function: Callable[[Fields], Hashable | None]) -> KeyFunction:
+    def keys(record: Fields) -> tuple[Hashable, ...]:
         key = function(record)
         return (key,) if key else ()
 
@@ -254,7 +254,7 @@ def _one(function: Callable[[Record], Hashable | None]) -> KeyFunction:
 
 
 def _name(field: str) -> KeyFunction:
-    return _one(lambda record: name_key(record, field))
+    return _one(lambda record: name_field_key(record, field))
 
 
 _ADDRESS_FIELDS = ("streetNumber", "street", "postcode", "locality")
@@ -276,9 +276,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                ("nationalId",)),
     Comparison("gender", GenderLevel, compare_genders, _one(gender_key), ("gender",)),
 )
-COMPARISONS_BY_NAME = {c.name: c for c in COMPARISONS}
 
 
-def compare(a: Record, b: Record) -> dict[str, IntEnum]:
+def compare(a: Fields, b: Fields) -> dict[str, IntEnum]:
     """The comparison vector of a pair: comparison name -> level."""
     return {c.name: c.compare(a, b) for c in COMPARISONS}

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
-from graph.matching.keys import FREQUENCY_KEYS, Record
+from graph.matching.keys import FREQUENCY_KEYS, Fields
 
 FrequencyLookup = Callable[[str, Hashable], float | None]
 MIN_VALUES = 100
 
 
-def frequency_key(field: str, record: Record) -> Hashable | None:
+def frequency_key(field: str, record: Fields) -> Hashable | None:
     """The key a frequency lookup receives for ``field`` of ``record``."""
     return FREQUENCY_KEYS[field](record) or None
 
@@ -29,7 +29,7 @@ class FrequencyTable:
         self._totals = {field: sum(values.values()) for field, values in self._counts.items()}
 
     @classmethod
-    def from_records(cls, records: Iterable[Record]) -> FrequencyTable:
+    def from_records(cls, records: Iterable[Fields]) -> FrequencyTable:
         counts: dict[str, Counter] = {field: Counter() for field in FREQUENCY_KEYS}
         for record in records:
             for field in FREQUENCY_KEYS:

@@ -1,6 +1,6 @@
 """Canonical keys of record fields, shared by comparisons, blocking and frequencies.
 
-Folding is light on purpose: ``graph.normalize`` does the real normalisation upstream;
+Folding is light on purpose: ``graph.intake.normalize`` does the real normalisation upstream;
 these keys only ignore what matching must never see (case, accents, punctuation,
 phone prefixes, spaces inside postcodes).
 """
@@ -12,21 +12,22 @@ from functools import lru_cache
 
 from graph.matching.text import digits, fold
 
-Record = Mapping[str, object]
+# A record's comparable facts by matching's field names (graph.matching.match_input makes them).
+Fields = Mapping[str, object]
 Address = tuple[str, str, str, str]  # number, street, postcode, locality
 
 _GENDERS = {"m": "m", "male": "m", "man": "m", "f": "f", "female": "f", "woman": "f"}
 
 
-def name_key(record: Record, field: str) -> str:
+def name_field_key(record: Fields, field: str) -> str:
     return fold(record.get(field))
 
 
-def birth_date_key(record: Record) -> str:
+def birth_date_key(record: Fields) -> str:
     return digits(record.get("birthDate"))
 
 
-def address_parts(record: Record) -> Address:
+def address_parts(record: Fields) -> Address:
     return (
         fold(record.get("streetNumber")),
         fold(record.get("street")),
@@ -40,20 +41,20 @@ def full_address(parts: Address) -> tuple[str, str, str] | None:
     return (number, street, postcode) if number and street and postcode else None
 
 
-def address_key(record: Record) -> tuple[str, str, str] | None:
+def address_key(record: Fields) -> tuple[str, str, str] | None:
     """Number, street and postcode, when all three are known."""
     return full_address(address_parts(record))
 
 
-def postcode_key(record: Record) -> str:
+def postcode_key(record: Fields) -> str:
     return address_parts(record)[2]
 
 
-def national_id_key(record: Record) -> str:
+def national_id_key(record: Fields) -> str:
     return fold(record.get("nationalId")).replace(" ", "")
 
 
-def gender_key(record: Record) -> str:
+def gender_key(record: Fields) -> str:
     value = fold(record.get("gender"))
     return _GENDERS.get(value, value)
 
@@ -81,17 +82,17 @@ def _keys(value: object, key: Callable[[object], str]) -> tuple[str, ...]:
     return (single,) if single else ()
 
 
-def phone_keys(record: Record) -> tuple[str, ...]:
+def phone_keys(record: Fields) -> tuple[str, ...]:
     return _keys(record.get("phone"), _phone_key)
 
 
-def email_keys(record: Record) -> tuple[str, ...]:
+def email_keys(record: Fields) -> tuple[str, ...]:
     return _keys(record.get("email"), _email_key)
 
 
 # fields whose value frequency adjusts the weight of an exact agreement
-FREQUENCY_KEYS: dict[str, Callable[[Record], str]] = {
-    "given": lambda record: name_key(record, "given"),
-    "family": lambda record: name_key(record, "family"),
+FREQUENCY_KEYS: dict[str, Callable[[Fields], str]] = {
+    "given": lambda record: name_field_key(record, "given"),
+    "family": lambda record: name_field_key(record, "family"),
     "postcode": postcode_key,
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from graph.matching.comparisons import COMPARISONS, Comparison, compare
 from graph.matching.frequencies import FrequencyLookup, frequency_key
-from graph.matching.keys import Record
+from graph.matching.keys import Fields
 from graph.matching.levels import level_key
 from graph.matching.relatives import Relatives, log2_sum
 
@@ -82,7 +82,7 @@ class Model:
     def with_frequencies(self, frequencies: FrequencyLookup | None) -> Model:
         return replace(self, frequencies=frequencies)
 
-    def score(self, a: Record, b: Record) -> MatchResult:
+    def score(self, a: Fields, b: Fields) -> MatchResult:
         """Match probability of two records with each comparison's weight, for
         explanations. The weights plus the prior and the household correction add up
         to ``match_weight``."""
@@ -115,7 +115,7 @@ class Model:
     def _log_cache(self) -> dict:
         return {}
 
-    def _level_logs(self, comparison: Comparison, level: IntEnum, record: Record) -> tuple[float, ...] | None:
+    def _level_logs(self, comparison: Comparison, level: IntEnum, record: Fields) -> tuple[float, ...] | None:
         """log2 of ``_probabilities``; cached per level unless term frequencies apply to it (the
         parameters never change: the model is frozen)."""
         if level == comparison.tf_level and self.frequencies is not None:
@@ -128,7 +128,7 @@ class Model:
         return self._log_cache[key]
 
     def _probabilities(
-        self, comparison: Comparison, level: IntEnum, record: Record
+        self, comparison: Comparison, level: IntEnum, record: Fields
     ) -> tuple[float, ...] | None:
         """P(level) for each class (match, strangers, each kind of relatives), or None when
         the level is no evidence."""
@@ -143,7 +143,7 @@ class Model:
         top = level == comparison.top_level
         return params.m, u, *(kind.probability(comparison.name, params.m, u, top) for kind in kinds)
 
-    def _tf_u(self, tf_field: str, record: Record, average_u: float) -> float:
+    def _tf_u(self, tf_field: str, record: Fields, average_u: float) -> float:
         key = frequency_key(tf_field, record)
         frequency = None if key is None else self.frequencies(tf_field, key)
         return average_u if frequency is None else max(frequency, 1e-9)

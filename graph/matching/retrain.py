@@ -7,9 +7,9 @@ refits on its own records with ``fit(records)``, starting from these.
 
 from __future__ import annotations
 
+from graph.demo.population import generate_population
 from graph.matching.defaults import DEFAULT_MODEL_PATH, neutral_model
 from graph.matching.model import Model
-from graph.matching.synthetic import generate_population
 from graph.matching.training import fit
 
 PEOPLE, SEED = 4000, 7

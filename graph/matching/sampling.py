@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.matching.comparisons import COMPARISONS, Comparison
-from graph.matching.keys import Record
+from graph.matching.keys import Fields
 
 Table = list[dict[int, float]]  # per comparison, in COMPARISONS order: level -> probability
 PSEUDO_PAIRS = 1000.0
@@ -29,7 +29,7 @@ class PairCounts:
 
 
 def estimate_u(
-    records: Sequence[Record], u0: Table, max_pairs: int, rng: random.Random
+    records: Sequence[Fields], u0: Table, max_pairs: int, rng: random.Random
 ) -> tuple[Table, PairCounts]:
     u, counts = [], PairCounts([], [])
     for i, comparison in enumerate(COMPARISONS):
@@ -42,13 +42,13 @@ def estimate_u(
     return u, counts
 
 
-def _exact_pairs(comparison: Comparison, records: Sequence[Record]) -> float:
+def _exact_pairs(comparison: Comparison, records: Sequence[Fields]) -> float:
     counts = Counter(key for r in records for key in comparison.exact_keys(r))
     return float(sum(n * (n - 1) // 2 for n in counts.values()))
 
 
 def _sampled_levels(
-    comparison: Comparison, records: Sequence[Record], max_pairs: int, rng: random.Random
+    comparison: Comparison, records: Sequence[Fields], max_pairs: int, rng: random.Random
 ) -> tuple[Counter, float]:
     """Level counts of the sample, and how many of all pairs have both sides present."""
     n = len(records)

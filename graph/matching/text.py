@@ -1,6 +1,6 @@
 """Light string folding and similarity helpers shared by comparisons and blocking.
 
-Inputs are expected to be already normalised by ``graph.normalize``; folding here only
+Inputs are expected to be already normalised by ``graph.intake.normalize``; folding here only
 removes the differences that matching must never see (case, accents, punctuation).
 """
 

@@ -28,7 +28,7 @@ from graph.matching.em import (
     posteriors,
 )
 from graph.matching.frequencies import FrequencyTable
-from graph.matching.keys import Record
+from graph.matching.keys import Fields
 from graph.matching.levels import level_key
 from graph.matching.model import LevelParams, Model
 from graph.matching.relatives import Relatives
@@ -40,12 +40,12 @@ PSEUDO_MATCHES = 10.0
 Priors = tuple[float, float]  # matches, relatives
 
 
-def pattern(a: Record, b: Record) -> Pattern:
+def pattern(a: Fields, b: Fields) -> Pattern:
     return tuple(int(c.compare(a, b)) for c in COMPARISONS)
 
 
 def fit(
-    records: Sequence[Record],
+    records: Sequence[Fields],
     start: Model | None = None,
     *,
     max_random_pairs: int = 50_000,

@@ -5,6 +5,11 @@ Labels are given in CREATE/MERGE, never SET on an existing node (ArcadeDB copies
 """
 from __future__ import annotations
 
+from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
+
+# Any social edge between two handles, as a relationship type pattern: 'FOLLOWS|MENTIONS'.
+_SOCIAL_EDGE = "|".join(SOCIAL_EDGE_TYPES)
+
 SCHEMA = (
     "CREATE CONSTRAINT household_id_unique IF NOT EXISTS FOR (h:Household) REQUIRE h.householdId IS UNIQUE",
     "CREATE CONSTRAINT analytics_run_id_unique IF NOT EXISTS FOR (r:AnalyticsRun) REQUIRE r.runId IS UNIQUE",
@@ -43,7 +48,7 @@ SET f.lastSeen = CASE WHEN f.lastSeen IS NULL OR e.observedAt > f.lastSeen THEN 
     f.firstSeen = CASE WHEN e.observedAt < f.firstSeen THEN e.observedAt ELSE f.firstSeen END
 RETURN sum(CASE WHEN existed THEN 0 ELSE 1 END) AS created
 """
-MERGE_EDGE = {"FOLLOWS": _EDGE.replace("{type}", "FOLLOWS"), "MENTIONS": _EDGE.replace("{type}", "MENTIONS")}
+MERGE_EDGE = {edge_type: _EDGE.replace("{type}", edge_type) for edge_type in SOCIAL_EDGE_TYPES}
 
 # --- companies --------------------------------------------------------------------------------
 
@@ -189,8 +194,8 @@ RETURN DISTINCT pid AS personId, h.key AS handle, type(e) AS type, o.key AS othe
        op.personId AS otherPerson, e.firstSeen AS firstSeen, e.lastSeen AS lastSeen, e.source AS source
 LIMIT $cap
 """
-SOCIAL_OUT = _SOCIAL.replace("{arrow}", "-[e:FOLLOWS|MENTIONS]->")
-SOCIAL_IN = _SOCIAL.replace("{arrow}", "<-[e:FOLLOWS|MENTIONS]-")
+SOCIAL_OUT = _SOCIAL.replace("{arrow}", f"-[e:{_SOCIAL_EDGE}]->")
+SOCIAL_IN = _SOCIAL.replace("{arrow}", f"<-[e:{_SOCIAL_EDGE}]-")
 
 # --- influence of one person ------------------------------------------------------------------
 
@@ -245,7 +250,7 @@ COUNT_ADDRESSES = "MATCH (a:Address) RETURN count(a) AS n"
 COUNT_COMPANIES = "MATCH (c:Company) RETURN count(c) AS n"
 COUNT_SOCIAL_HANDLES = """
 MATCH (h:SocialHandle)
-WHERE EXISTS { (h)-[:FOLLOWS|MENTIONS]-() }
+WHERE EXISTS { (h)-[:""" + _SOCIAL_EDGE + """]-() }
 RETURN count(h) AS n
 """
 
@@ -277,14 +282,14 @@ RETURN a.key AS addressKey, COUNT { (a)<-[:HAS_ADDRESS]-() } AS holdings
 
 SOCIAL_HANDLES_PAGE = """
 MATCH (h:SocialHandle)
-WHERE h.key > $cursor AND EXISTS { (h)-[:FOLLOWS|MENTIONS]-() }
+WHERE h.key > $cursor AND EXISTS { (h)-[:""" + _SOCIAL_EDGE + """]-() }
 WITH h ORDER BY h.key LIMIT $limit
 RETURN h.key AS key
 """
 
 SOCIAL_EDGES_OF = """
 UNWIND $keys AS k
-MATCH (h:Identifier {key: k})-[e:FOLLOWS|MENTIONS]-(o:SocialHandle)
+MATCH (h:Identifier {key: k})-[e:""" + _SOCIAL_EDGE + """]-(o:SocialHandle)
 RETURN DISTINCT k AS key, o.key AS other, type(e) AS type, startNode(e).key AS source
 """
 

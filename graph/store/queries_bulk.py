@@ -6,6 +6,7 @@ refresh can be measured on 100,000 persons. Never run against real data: it skip
 """
 from __future__ import annotations
 
+from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
 from graph.model import KINDS
 
 PERSONS = """
@@ -65,7 +66,7 @@ MATCH (a:Identifier {key: row.from})
 MATCH (b:Identifier {key: row.to})
 CREATE (a)-[:{type} {firstSeen: row.seen, lastSeen: row.seen, source: 'bulk load'}]->(b)
 """
-EDGES = {t: _EDGES.replace("{type}", t) for t in ("FOLLOWS", "MENTIONS")}
+EDGES = {edge_type: _EDGES.replace("{type}", edge_type) for edge_type in SOCIAL_EDGE_TYPES}
 
 NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
 RELATIONSHIP_COUNT = "MATCH ()-[r]->() RETURN count(r) AS n"

@@ -5,7 +5,7 @@ which the reader drops (ArcadeDB and Neo4j differ on collecting a CASE's nulls).
 """
 from __future__ import annotations
 
-from graph.store.queries_ingest import BLOCK_RULES
+from graph.resolution.blocking import BLOCK_PROPERTIES
 
 _SNAPSHOT = """
 OPTIONAL MATCH (r)-[l]->(i:Identifier)
@@ -63,7 +63,7 @@ RETURN DISTINCT p.personId AS personId
 
 
 def _block_candidates(prop: str) -> str:
-    # the property name comes from the constant BLOCK_RULES table, never from input
+    # the property name comes from the constant BLOCK_PROPERTIES table, never from input
     return f"""
 MATCH (r:SourceRecord {{{prop}: $key}})
 WITH r LIMIT $cap
@@ -74,7 +74,7 @@ RETURN DISTINCT p.personId AS personId
 
 # Records stored under the probe's blocking key of a rule (indexed properties, see queries_ingest),
 # e.g. 'nameSounds' finds Smyth for Smith, 'givenInitialPostcode' a new surname at the same address.
-CANDIDATES_BY_BLOCK = {rule: _block_candidates(prop) for rule, prop in BLOCK_RULES.items()}
+CANDIDATES_BY_BLOCK = {rule: _block_candidates(prop) for rule, prop in BLOCK_PROPERTIES.items()}
 
 # Address identifier values start 'COUNTRY|POSTCODE|NUMBER|street' (see normalize.NormalAddress).
 CANDIDATES_BY_ADDRESS = """
@@ -97,7 +97,7 @@ RETURN pid AS personId, p.displayName AS displayName,
                 consentGranted: r.consentGranted, consentDenied: r.consentDenied}) AS records
 """
 
-# The customers' consent changes for the candidates' records (graph/consent.py), in one read.
+# The customers' consent changes for the candidates' records (graph/privacy/consent.py), in one read.
 CANDIDATE_CONSENT_CHANGES = """
 UNWIND $personIds AS pid
 MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange)

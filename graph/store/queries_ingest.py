@@ -1,21 +1,16 @@
 """Cypher for chunked ingestion and resolution: one transaction per chunk of records, UNWIND only.
 
-Parameterised only; the few statements built from text use the constant KINDS and BLOCK_RULES
+Parameterised only; the few statements built from text use the constant KINDS and BLOCK_PROPERTIES
 tables (labels, relationship types and property names cannot be parameters).
 """
 from __future__ import annotations
 
 from graph.model import KINDS
-
-# Blocking rules stored as indexed SourceRecord properties, one per rule (graph/linkage.py).
-# Shared e-mails, phones and national ids are found through their Identifier nodes instead.
-BLOCK_RULES = {"birthDate": "bkBirthDate", "givenInitialPostcode": "bkGivenInitialPostcode",
-               "nameSounds": "bkNameSounds", "familySoundYear": "bkFamilySoundYear",
-               "address": "bkAddress"}
+from graph.resolution.blocking import BLOCK_PROPERTIES
 
 SCHEMA = tuple(
     f"CREATE INDEX source_record_{prop.lower()} IF NOT EXISTS FOR (r:SourceRecord) ON (r.{prop})"
-    for prop in BLOCK_RULES.values()
+    for prop in BLOCK_PROPERTIES.values()
 ) + tuple(
     # ArcadeDB makes a type per label combination on first use; two ingests making the first
     # Identifier:Email at once would race for it (TypeAlreadyExists), so each is made up front.
@@ -43,12 +38,12 @@ ON CREATE SET r.createdAt = datetime()
 SET r += row.props, r.updatedAt = datetime()
 """
 
-# What ingestion stores on a SourceRecord besides its key (graph/ingest.py: record_props).
+# What ingestion stores on a SourceRecord besides its key (graph/resolution/ingest.py: record_props).
 RECORD_PROPERTIES = (
     "source", "sourceId", "observedAt", "collectedFor", "fingerprint", "consentGranted", "consentDenied",
     "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",
     "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
-) + tuple(BLOCK_RULES.values())
+) + tuple(BLOCK_PROPERTIES.values())
 
 # Sent as ISO 8601 text and made datetimes by the server: the driver packs a Python datetime in
 # pure Python at ~0.12 ms a value, thirty times what isoformat() costs; the stored value is the same.
@@ -179,7 +174,11 @@ RETURN key, collect(p.personId) AS personIds
 """
 
 
-BLOCK_PROBES = {rule: _block_probe(prop) for rule, prop in BLOCK_RULES.items()}
+BLOCK_PROBES = {rule: _block_probe(prop) for rule, prop in BLOCK_PROPERTIES.items()}
+
+# A record's stored blocking keys as one list, as PERSON_RECORDS and RECORDS_PAGE return them.
+_STORED_BLOCKS = ("[x IN [" + ", ".join(f"r.{prop}" for prop in BLOCK_PROPERTIES.values())
+                  + "]\n        WHERE x IS NOT NULL] AS blocks")
 
 # Every record of the given persons, with what scoring and the merge protections read.
 PERSON_RECORDS = """
@@ -191,8 +190,7 @@ RETURN p.personId AS personId, p.createdAt AS created, p.createdSeq AS createdSe
        r.recordKey AS recordKey,
        r.givenKey AS givenKey, r.familyKey AS familyKey, r.birthDate AS birthDate,
        r.matchFields AS matchFields, nationalIds,
-       [x IN [r.bkBirthDate, r.bkGivenInitialPostcode, r.bkNameSounds, r.bkFamilySoundYear, r.bkAddress]
-        WHERE x IS NOT NULL] AS blocks
+       """ + _STORED_BLOCKS + """
 """
 
 # Identifiers two or more records of a person hold (current links): what holds the person together.
@@ -298,8 +296,7 @@ WITH r, p, collect({key: i.key, kind: i.kind, value: i.value, generic: coalesce(
 RETURN r.recordKey AS recordKey, p.personId AS personId, p.createdAt AS created,
        p.createdSeq AS createdSeq, r.givenKey AS givenKey, r.familyKey AS familyKey,
        r.birthDate AS birthDate, r.matchFields AS matchFields, links,
-       [x IN [r.bkBirthDate, r.bkGivenInitialPostcode, r.bkNameSounds, r.bkFamilySoundYear, r.bkAddress]
-        WHERE x IS NOT NULL] AS blocks
+       """ + _STORED_BLOCKS + """
 ORDER BY recordKey
 """
 

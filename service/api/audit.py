@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph.audit import events_page
+from graph.access.audit import events_page
 from service import context
 from service.auth import requires
 from service.schemas import AuditPageSchema, AuditQuerySchema

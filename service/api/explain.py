@@ -8,12 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph import audit
-from graph.explain import Thresholds
-from graph.explain_reads import why, why_not
-from graph.model_file import active_model
-from graph.records import RecordError, build_record
-from graph.search_reads import search_persons
+from graph.access import audit
+from graph.intake.records import RecordError, build_record
+from graph.matching.model_file import active_model
+from graph.reads.explain_reads import why, why_not
+from graph.reads.search_reads import search_persons
+from graph.resolution.decision import Thresholds
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires

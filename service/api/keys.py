@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from graph import apikeys
+from graph.access import apikeys
 from service import context
 from service.auth import requires
 from service.schemas import IssuedKeySchema, KeyListSchema, NewKeySchema

@@ -6,9 +6,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph import privacy
-from graph.records import RecordError, build_record
-from graph.views import identifier_key, person_view, persons_page, whois
+from graph.intake.records import RecordError, build_record
+from graph.privacy import rights
+from graph.reads.views import identifier_key, person_view, persons_page, whois
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
@@ -73,7 +73,7 @@ class PersonView(MethodView):
         Erased identifiers go on the suppression list as keyed hashes, so a later record carrying one is
         refused. Logged as an audit event with counts only. A second DELETE answers 410.
         """
-        return privacy.erase(context.store(), context.settings(), person_id,
+        return rights.erase(context.store(), context.settings(), person_id,
                              g.principal.key_id, g.principal.role)
 
 

@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph import privacy
-from graph.views import Gone
+from graph.privacy import rights
+from graph.reads.views import Gone
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited
 from service.auth import requires
@@ -38,7 +38,7 @@ class Consent(MethodView):
         and splits; a record's effective consent is its newest statement. Sending the same change
         again changes nothing (200, `created: false`).
         """
-        result = context.store().write(privacy.record_consent_change, person_id, change, g.principal.key_id)
+        result = context.store().write(rights.record_consent_change, person_id, change, g.principal.key_id)
         return result, (201 if result["created"] else 200)
 
 
@@ -53,4 +53,4 @@ class Export(MethodView):
     def get(self, args, person_id: str):
         """Everything held about a person (subject access), unfiltered by purpose: records as stored
         with provenance and consent, identifiers, inferences and the log of who looked them up."""
-        return context.store().read(privacy.export, person_id)
+        return context.store().read(rights.export, person_id)

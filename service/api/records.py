@@ -8,8 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.reads.views import record_view
 from graph.store import schema
-from graph.views import record_view
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires

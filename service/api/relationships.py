@@ -5,8 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph.influence import influence, ranking
-from graph.relationships import relationships
+from graph.relationships.influence import influence, ranking
+from graph.relationships.network import relationships
 from service import context
 from service.auth import requires
 from service.relation_schemas import (InfluenceSchema, RankingQuerySchema, RankingSchema,

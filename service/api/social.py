@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from graph.records import RecordError
-from graph.social import CycleError, build_companies, build_edges, store_companies, store_edges
+from graph.intake.records import RecordError
+from graph.relationships.edges import CycleError, build_companies, build_edges, store_companies, store_edges
 from graph.store import schema
 from service import context
 from service.auth import requires

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import apikeys
+from graph.access import apikeys
 from graph.model import PURPOSES
 from graph.store.driver import StoreUnavailable
 from tests.conftest import keyed_client
@@ -135,7 +135,7 @@ def test_a_merged_id_is_logged_under_the_person_it_now_shows(client, agent, priv
 def test_a_read_whose_event_cannot_be_written_is_refused(agent, ada, monkeypatch):
     def fail(*args, **kwargs):
         raise StoreUnavailable("audit log unreachable")
-    monkeypatch.setattr("graph.audit.record_read", fail)
+    monkeypatch.setattr("graph.access.audit.record_read", fail)
     client, _ = agent
     response = client.get(f"/v1/persons/{ada}")
     assert response.status_code == 503

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from graph import apikeys
+from graph.access import apikeys
 from tests.conftest import keyed_client
 
 ADA = {"source": "crm", "sourceId": "C-1", "name": {"full": "Ada Lovelace"},

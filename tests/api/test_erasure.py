@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from graph import apikeys, suppression
-from graph.refresh import refresh
+from graph.access import apikeys
+from graph.privacy import suppression
+from graph.relationships.refresh import refresh
 from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, LANDLINE, person_of, post,
                                       role_client)
 from tests.conftest import keyed_client

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.analytics.households import RULE
-from graph.refresh import refresh
+from graph.relationships.refresh import refresh
 from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, BYRON, EMAIL, person_of, post
 
 OBSERVED = {"crm/C-1": "2026-01-10T09:00:00+00:00", "loyalty/L-1": "2026-02-01T09:00:00+00:00"}

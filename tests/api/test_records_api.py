@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graph.demo_data import generate
+from graph.demo.hotel_chain import generate
 from graph.store.values import native
 from tests.integration.helpers import count, person_of
 

@@ -84,7 +84,7 @@ def test_a_previous_resident_is_not_a_member_after_moving_out(client, wilsons):
 
 
 def test_the_previous_resident_is_kept_with_dates_in_the_refreshed_household(client, wilsons, store):
-    from graph.refresh import refresh
+    from graph.relationships.refresh import refresh
     refresh(store)
     rows = store.query("MATCH (p:Person)-[m:MEMBER_OF]->(:Household) "
                        "RETURN p.personId AS person, m.current AS current, m.validTo AS validTo")

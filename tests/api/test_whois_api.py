@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from graph.demo_data import COLLECTED_FOR, generate
+from graph.demo.hotel_chain import COLLECTED_FOR, generate
 
 DEMO = generate()
 JANE = DEMO.records_for("jane")

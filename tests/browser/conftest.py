@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from graph import apikeys
+from graph.access import apikeys
 from tests.integration.demo_graph import load_demo
 
 CHROMIUM = "/usr/bin/chromium"

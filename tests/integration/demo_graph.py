@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from graph import demo_data
-from graph.ingest import ingest
-from graph.refresh import refresh
+from graph.demo import hotel_chain
+from graph.relationships.refresh import refresh
+from graph.resolution.ingest import ingest
 from graph.store import queries
 from service.demo import load_relations
 from service.parsing import parse_record
@@ -15,8 +15,8 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @functools.cache
-def demo() -> demo_data.DemoData:
-    return demo_data.generate()
+def demo() -> hotel_chain.DemoData:
+    return hotel_chain.generate()
 
 
 def load_demo(store, settings) -> dict:

@@ -1,8 +1,8 @@
 """Small builders for integration tests."""
 from __future__ import annotations
 
-from graph.ingest import ingest
-from graph.records import build_record
+from graph.intake.records import build_record
+from graph.resolution.ingest import ingest
 from service.schemas import RecordSchema
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from graph import ingest
+from graph.resolution import ingest
 from tests.integration.helpers import count, load, record
 
 DEADLINE = 60.0

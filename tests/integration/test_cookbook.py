@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.influence import ranking
+from graph.relationships.influence import ranking
 from tests.integration.demo_graph import demo, load_demo
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "cypher"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import apikeys
+from graph.access import apikeys
 from tests.conftest import keyed_client
 from tests.integration.demo_graph import load_demo
 from tests.unit.test_grass import GRASS, parse_grass
@@ -63,10 +63,13 @@ def test_by_reach_the_influencer_ranks_high_but_is_flagged_as_never_having_bough
 
 
 def test_value_and_reach_sit_side_by_side_and_flags_agree_with_them(analyst):
-    for p in ranking(analyst, "value")["persons"]:
+    persons = ranking(analyst, "value")["persons"]
+    flagged = [p for p in persons if "highValueLowReach" in p["flags"]]
+    assert persons and flagged      # the checks below must have something to check
+    for p in persons:
         assert {"value", "reach", "business", "priority", "flags"} <= set(p)
-        if "highValueLowReach" in p["flags"]:
-            assert p["value"]["score"] >= 70 and p["reach"]["followers"] < 500
+    for p in flagged:
+        assert p["value"]["score"] >= 70 and p["reach"]["followers"] < 500
 
 
 def test_the_limit_cuts_the_ranking(analyst):
@@ -98,9 +101,10 @@ def test_every_label_in_the_loaded_graph_has_a_style(agent, session_store):
 
 
 def test_a_refresh_reading_keys_in_many_small_pages_writes_the_same_scores(analyst, session_store, monkeypatch):
-    from graph import refresh
+    from graph.relationships import refresh
     from tests.integration.demo_graph import TODAY
     before = [(p["personId"], p["priority"]["score"]) for p in ranking(analyst, "priority")["persons"]]
+    assert len(before) > 50         # an empty ranking would compare equal to an empty one
     monkeypatch.setattr(refresh, "KEY_PAGE", 7)    # many key reads, each cut into pieces of 3
     stats = refresh.refresh(session_store, batch_size=3, today=TODAY)
     assert stats["persons"] == len(before) and stats["households"] == 1

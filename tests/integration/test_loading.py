@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from graph import demo_data
+from graph.demo import hotel_chain
 from graph.store import queries
 from service.loading import ingest_batches, parser_process
 from service.parsing import parse_record
@@ -40,7 +40,7 @@ def test_batches_come_back_in_input_order_with_their_errors_and_outcomes(store, 
 
 
 def test_small_pipelined_batches_resolve_as_one_batch_does(store, settings):
-    items = demo_data.generate(seed=3).records
+    items = hotel_chain.generate(seed=3).records
     for _ in ingest_batches(store, settings, items, batch_size=len(items)):
         pass
     whole = _partition(store)
@@ -54,7 +54,7 @@ def test_small_pipelined_batches_resolve_as_one_batch_does(store, settings):
 
 
 def test_a_parsing_process_gives_the_batches_a_thread_gives(store, settings):
-    items = _items(9, bad={1, 7}) + demo_data.generate(seed=3).records[:40]
+    items = _items(9, bad={1, 7}) + hotel_chain.generate(seed=3).records[:40]
     by_thread = [(b.size, [n for n, _ in b.good], b.errors, [o.sourceId for o in b.outcomes])
                  for b in ingest_batches(store, settings, items, batch_size=8)]
     whole = _partition(store)

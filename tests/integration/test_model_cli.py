@@ -5,15 +5,15 @@ import json
 
 import pytest
 
-from graph import demo_data
+from graph.demo import hotel_chain
 from graph.matching import Model
-from graph.model_file import MODEL_ENV, active_model
+from graph.matching.model_file import MODEL_ENV, active_model
 from tests.integration.helpers import count, load
 
 
 @pytest.fixture
 def stored(store, settings) -> int:
-    load(store, settings, *demo_data.generate(seed=3, extra_people=30).records)
+    load(store, settings, *hotel_chain.generate(seed=3, extra_people=30).records)
     return count(store, "SourceRecord")
 
 

@@ -2,9 +2,9 @@
 difficulty resolves correctly, review-band pairs get POSSIBLY_SAME, updates can split a person."""
 from __future__ import annotations
 
-from graph import demo_data
-from graph.ingest import ingest
-from graph.records import build_record
+from graph.demo import hotel_chain
+from graph.intake.records import build_record
+from graph.resolution.ingest import ingest
 from service.schemas import RecordSchema
 from tests.integration.helpers import load, person_of, record
 
@@ -148,7 +148,7 @@ def _partition(store) -> set[frozenset]:
 
 
 def test_one_chunk_resolves_exactly_as_one_record_at_a_time(store, settings):
-    data = demo_data.generate(seed=11, extra_people=40)
+    data = hotel_chain.generate(seed=11, extra_people=40)
     records = [build_record(RecordSchema().load(item), settings) for item in data.records]
     together = ingest(store, settings, records, chunk_size=len(records))
     partition = _partition(store)
@@ -177,10 +177,10 @@ def test_a_field_keyed_from_the_wrong_box_joins_when_everything_else_agrees(stor
 
 
 def test_the_store_probe_stops_at_one_past_the_cap_and_leaves_a_hub_s_persons_out(store, settings):
-    from graph import match_input
-    from graph.chunk_resolution import Item
-    from graph.ingest import _probe_blocks
-    from graph.linkage import BLOCK_DEGREE_CAP, block_keys
+    from graph.matching import match_input
+    from graph.resolution.blocking import BLOCK_DEGREE_CAP, block_keys
+    from graph.resolution.chunk import Item
+    from graph.resolution.ingest import _probe_blocks
 
     given = ("Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack")
     family = ("Ash", "Brook", "Clay", "Dale", "Fair", "Green")

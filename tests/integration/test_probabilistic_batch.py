@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from graph.resolve_all import resolve_all
-from graph.synthetic_records import population
+from graph.demo.population_records import population
+from graph.resolution.resolve_all import resolve_all
 from tests.integration.helpers import load
 
 

@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 import requests
 
-from graph import demo_data
+from graph.demo import hotel_chain
 from graph.store import schema
 from graph.store.driver import connect
 from graph.store.engines import port_open
@@ -33,7 +33,7 @@ HTTP_TIMEOUT = 120   # a hung request fails the test instead of blocking it
 
 
 def batches() -> list[list[dict]]:
-    records = demo_data.generate(seed=11, extra_people=8).records
+    records = hotel_chain.generate(seed=11, extra_people=8).records
     return [records[start:start + BATCH] for start in range(0, len(records), BATCH)]
 
 
@@ -137,7 +137,7 @@ def count_records(store) -> int:
 
 
 def _steward_key(store) -> str:
-    from graph import apikeys
+    from graph.access import apikeys
     return apikeys.issue(store, "steward", "restart").key
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 import networkx as nx
 import pytest
 
+from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
-from graph.analytics import scoring, social
-from graph.domains import email_domain, is_corporate_domain
+from graph.intake.domains import email_domain, is_corporate_domain
 
 TODAY = dt.date(2026, 11, 23)
 D = dt.date.fromisoformat
@@ -75,28 +75,28 @@ def test_landline_detection():
 # --- PageRank in pieces ------------------------------------------------------------------------
 
 def test_pagerank_per_component_scaled_matches_networkx_on_the_whole_graph():
-    edges = [social.Edge("a", "b", "FOLLOWS"), social.Edge("b", "c", "FOLLOWS"), social.Edge("c", "a", "FOLLOWS"),
-             social.Edge("d", "a", "FOLLOWS"), social.Edge("x", "y", "FOLLOWS"), social.Edge("y", "x", "FOLLOWS")]
-    whole = nx.pagerank(social.component_graph(edges), weight="weight")
-    graph = social.component_graph(edges)
+    edges = [social_rank.Edge(a, b, "FOLLOWS") for a, b in ("ab", "bc", "ca", "da", "xy", "yx")]
+    whole = nx.pagerank(social_rank.component_graph(edges), weight="weight")
+    graph = social_rank.component_graph(edges)
     pieces = {}
     for nodes in nx.weakly_connected_components(graph):
-        pieces.update(social.pagerank(graph.subgraph(nodes), graph.number_of_nodes()))
+        pieces.update(social_rank.pagerank(graph.subgraph(nodes), graph.number_of_nodes()))
     assert pieces == pytest.approx(whole, rel=1e-4)
     assert sum(pieces.values()) == pytest.approx(1.0)
 
 
 def test_mentions_weigh_less_than_follows_and_self_edges_are_ignored():
-    graph = social.component_graph([social.Edge("a", "b", "MENTIONS"), social.Edge("a", "b", "FOLLOWS"),
-                                    social.Edge("a", "a", "FOLLOWS")])
+    graph = social_rank.component_graph([social_rank.Edge("a", "b", "MENTIONS"), social_rank.Edge("a", "b", "FOLLOWS"),
+                                         social_rank.Edge("a", "a", "FOLLOWS")])
     assert graph["a"]["b"]["weight"] == 1.5 and not graph.has_edge("a", "a")
 
 
 def test_most_followed_handle_ranks_first():
-    edges = [social.Edge(f"f{n}", "star", "FOLLOWS") for n in range(5)] + [social.Edge("star", "f0", "FOLLOWS")]
-    ranks = social.pagerank(social.component_graph(edges), 6)
+    edges = ([social_rank.Edge(f"f{n}", "star", "FOLLOWS") for n in range(5)]
+             + [social_rank.Edge("star", "f0", "FOLLOWS")])
+    ranks = social_rank.pagerank(social_rank.component_graph(edges), 6)
     assert max(ranks, key=ranks.get) == "star"
-    assert social.relative(ranks["star"], 6) > 1 > social.relative(ranks["f1"], 6)
+    assert social_rank.relative(ranks["star"], 6) > 1 > social_rank.relative(ranks["f1"], 6)
 
 
 # --- scores --------------------------------------------------------------------------------------

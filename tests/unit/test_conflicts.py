@@ -1,6 +1,6 @@
 import datetime as dt
 
-from graph.conflicts import Facts, conflict, national_ids_compatible
+from graph.resolution.conflicts import Facts, conflict, national_ids_compatible
 
 
 def test_national_ids_one_keying_slip_apart_are_compatible():

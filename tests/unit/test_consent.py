@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from graph import consent
-from graph.consent import Statement
+from graph.privacy import consent
+from graph.privacy.consent import Statement
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 T1 = T0 + dt.timedelta(days=30)

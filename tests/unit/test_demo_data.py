@@ -4,8 +4,8 @@ from collections import Counter, defaultdict
 import phonenumbers
 import pytest
 
-from graph import demo_data
-from graph.demo_data import IDENTIFIER_TYPES, REFERENCE_DATE, SCENARIOS, SOURCES, generate, record_key
+from graph.demo import hotel_chain
+from graph.demo.hotel_chain import IDENTIFIER_TYPES, REFERENCE_DATE, SCENARIOS, SOURCES, generate, record_key
 
 JUNK = {"test@test.com", "none@none.com", "0000000000"}
 
@@ -256,6 +256,6 @@ def test_nickname_and_name_change_are_one_person_each(data):
 
 def test_write_ndjson_writes_one_record_per_line(data, tmp_path):
     path = tmp_path / "demo.ndjson"
-    assert demo_data.write_ndjson(data.records, path) == len(data.records)
+    assert hotel_chain.write_ndjson(data.records, path) == len(data.records)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == data.records

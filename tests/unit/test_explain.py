@@ -1,13 +1,14 @@
-"""graph.explain: shared identifiers, comparisons, blockers and summaries, without a database."""
+"""graph.reads.explain: shared identifiers, comparisons, blockers and summaries, without a database."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from graph.explain import (Holding, PersonFacts, RecordSnapshot, Thresholds, as_a_whole, blockers,
-                           shared_identifiers, why, why_not)
 from graph.matching import load_default_model
+from graph.reads.explain import (Holding, PersonFacts, RecordSnapshot, as_a_whole, blockers, shared_identifiers,
+                                 why, why_not)
+from graph.resolution.decision import Thresholds
 
 MODEL = load_default_model()
 LIMITS = Thresholds.of(MODEL)

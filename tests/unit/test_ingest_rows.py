@@ -1,12 +1,13 @@
 """The rows ingestion sends: positional lists must line up with the statements that read them."""
 from __future__ import annotations
 
-from graph import config, match_input
-from graph.chunk_resolution import Item
-from graph.ingest import _identifier_nodes, _new_record_row, record_props
-from graph.linkage import block_keys
-from graph.records import build_record
-from graph.store import queries_ingest as qi
+from graph import config
+from graph.intake.records import build_record
+from graph.matching import match_input
+from graph.resolution.blocking import block_keys
+from graph.resolution.chunk import Item
+from graph.resolution.ingest import _identifier_nodes, _new_record_row, record_props
+from graph.store import queries_ingest
 from service.schemas import RecordSchema
 
 SETTINGS = config.load({})
@@ -26,12 +27,12 @@ def test_a_new_record_row_holds_every_stored_property_in_the_statement_order():
                  identifiers=[{"type": "email", "value": "jane@example.com"}], consent={"marketing": True})
     new = item(record)
     props = record_props(record, new.fields, {key.split(":", 1)[0]: key for key in new.blocks})
-    assert set(props) == set(qi.RECORD_PROPERTIES)
+    assert set(props) == set(queries_ingest.RECORD_PROPERTIES)
     sent = dict(props, observedAt=record.observed_at.isoformat())   # text, made a datetime by the server
-    assert _new_record_row(new) == [record.key] + [sent[name] for name in qi.RECORD_PROPERTIES]
-    for n, name in enumerate(qi.RECORD_PROPERTIES, start=1):
+    assert _new_record_row(new) == [record.key] + [sent[name] for name in queries_ingest.RECORD_PROPERTIES]
+    for n, name in enumerate(queries_ingest.RECORD_PROPERTIES, start=1):
         value = f"datetime(row[{n}])" if name == "observedAt" else f"row[{n}]"
-        assert f"{name}: {value}" in qi.CREATE_RECORDS
+        assert f"{name}: {value}" in queries_ingest.CREATE_RECORDS
 
 
 def test_identifier_nodes_merge_properties_stored_records_first_then_new_ones_by_key():

@@ -1,7 +1,8 @@
 import datetime as dt
 
-from graph import config, match_input
-from graph.records import build_record
+from graph import config
+from graph.intake.records import build_record
+from graph.matching import match_input
 
 SETTINGS = config.load({})
 

@@ -4,12 +4,12 @@ from itertools import combinations
 
 import pytest
 
+from graph.demo.population import generate_population
 from graph.matching import FrequencyTable, candidate_pairs, cluster, fit
 from graph.matching.comparisons import COMPARISONS
 from graph.matching.defaults import neutral_model
 from graph.matching.em import Fixed, expectation_maximisation
 from graph.matching.sampling import estimate_u
-from graph.matching.synthetic import generate_population
 from graph.matching.training import _tables
 
 

@@ -1,4 +1,4 @@
-"""graph.model_file: which match model is in use, and atomic saves."""
+"""graph.matching.model_file: which match model is in use, and atomic saves."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +7,7 @@ import os
 
 from graph import config
 from graph.matching import DEFAULT_MODEL_PATH, load_default_model
-from graph.model_file import MODEL_ENV, MODEL_FILE, active_model, model_path, save_model
+from graph.matching.model_file import MODEL_ENV, MODEL_FILE, active_model, model_path, save_model
 
 
 def settings(tmp_path):

@@ -4,23 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.normalize import (
-    NormalAddress,
-    NormalizationError,
-    PersonName,
-    company_key,
-    name_key,
-    normalize_address,
-    normalize_code,
-    normalize_email,
-    normalize_handle,
-    normalize_name,
-    normalize_phone,
-    normalize_token,
-    parse_date,
-    parse_datetime,
-    phone_digits,
-)
+from graph.intake.normalize import (NormalAddress, NormalizationError, PersonName, company_key, name_key,
+                                    normalize_address, normalize_code, normalize_email, normalize_handle,
+                                    normalize_name, normalize_phone, normalize_token, parse_date, parse_datetime,
+                                    phone_digits)
 
 SINGLE_VALUE_FUNCTIONS = [
     normalize_email, normalize_phone, phone_digits, normalize_code, normalize_token,
@@ -74,7 +61,7 @@ def test_reasons_do_not_repeat_the_personal_data_they_reject():
 
 
 def test_module_is_pure_and_imports_neither_flask_nor_neo4j():
-    source = Path(__file__).parents[2] / "graph" / "normalize.py"
+    source = Path(__file__).parents[2] / "graph" / "intake" / "normalize.py"
     tree = ast.parse(source.read_text(encoding="utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.Import) for alias in node.names}

@@ -5,8 +5,9 @@ import dataclasses
 import hashlib
 import hmac
 
-from graph import config, suppression
-from graph.privacy import still_generic, still_refused
+from graph import config
+from graph.privacy import suppression
+from graph.privacy.rights import still_generic, still_refused
 
 
 def holder(pid: str, given: str, family: str = "smith") -> dict:

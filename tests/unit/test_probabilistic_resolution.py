@@ -6,15 +6,15 @@ from itertools import count
 
 import pytest
 
-from graph import config, match_input
-from graph.batch_resolution import BatchRecord, plan, resolve, resolve_with_review
-from graph.chunk_resolution import ChunkResolver, Item, Known, Snapshot
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Candidate, Scorer, block_keys, mean_linkage, person_matches
-from graph.matching import cluster, load_default_model
-from graph.records import build_record
-from graph.resolution import Match, Person, Thresholds, decide, record_facts
-from graph.store.queries_ingest import BLOCK_RULES
+from graph import config
+from graph.intake.records import build_record
+from graph.matching import cluster, load_default_model, match_input
+from graph.resolution.batch import BatchRecord, plan, resolve, resolve_with_review
+from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys
+from graph.resolution.chunk import ChunkResolver, Item, Known, Snapshot
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import Match, Person, Thresholds, decide, record_facts
+from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
 from service.schemas import RecordSchema
 
 MODEL = load_default_model()
@@ -45,7 +45,7 @@ def replay(*records):
 # --- linkage ----------------------------------------------------------------------------------
 
 def test_stored_rules_are_the_properties_the_store_indexes():
-    assert [rule.name for rule in STORED_RULES] == list(BLOCK_RULES)
+    assert [rule.name for rule in STORED_RULES] == list(BLOCK_PROPERTIES)
 
 
 def test_block_keys_name_their_rule():

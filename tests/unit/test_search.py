@@ -1,12 +1,12 @@
-"""graph.search: routes from a normalised probe, ranking above a floor, explanations."""
+"""graph.reads.search: routes from a normalised probe, ranking above a floor, explanations."""
 from __future__ import annotations
 
 import datetime as dt
 
 from graph import config
+from graph.intake.records import build_record
 from graph.matching import load_default_model
-from graph.records import build_record
-from graph.search import Candidate, explanation, rank, routes
+from graph.reads.search import Candidate, explanation, rank, routes
 
 MODEL = load_default_model()
 SETTINGS = config.load({})

@@ -1,5 +1,5 @@
-"""Probabilistic evidence for resolution: blocking keys a record is stored under, and how well a
-record matches a Person as a whole. Pure: no store, no web.
+"""Probabilistic evidence for resolution: how well a record matches a Person as a whole.
+Pure: no store, no web. The blocking keys a record is stored under are graph/resolution/blocking.py's.
 
 A pair of records is *scored* when they share a blocking key that is not a hub, or share an
 identifier; pairs never scored are no evidence either way (as in graph.matching.cluster). A
@@ -11,29 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from graph.matching import Model, blocking_keys
-from graph.matching.blocking import CANDIDATE_RULES
+from graph.matching import Model
 from graph.matching.clustering import capped
-from graph.resolution import Match
-
-# Rules stored on records (graph/store/queries_ingest.py: BLOCK_RULES); shared e-mails, phones and
-# national ids are found through the Identifier nodes already.
-STORED_RULES = tuple(rule for rule in CANDIDATE_RULES
-                     if rule.name in ("birthDate", "givenInitialPostcode", "nameSounds",
-                                      "familySoundYear", "address"))
-# A blocking key held by more records than this is a hub (a common name in a birth year, a
-# block of flats): it is skipped, not scanned.
-BLOCK_DEGREE_CAP = 50
-
-
-def block_keys(fields: Mapping) -> dict[str, str]:
-    """Rule name -> the record's key under that rule ('rule:part|part'), for the stored rules."""
-    keys = {}
-    for rule in STORED_RULES:
-        found = blocking_keys(fields, (rule,))
-        if found:
-            keys[rule.name] = found[0]
-    return keys
+from graph.resolution.decision import Match
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Fuzzy who-is-this: what to look up for a partial description, and how to rank who it finds. Pure.
 
 A query is normalised into a probe `Record` exactly as ingestion normalises a source record
-(graph.records), so the probe and the stored records' `matchFields` compare like two records.
+(graph.intake.records), so the probe and the stored records' `matchFields` compare like two records.
 The store finds candidate persons through the probe's `Routes`; `rank` scores the probe
 against each candidate's records, keeps each person's best record, and returns only those
 above a floor: a weak resemblance is no answer.
@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from graph import match_input
-from graph.explain import comparison
-from graph.matching import MatchResult, Model, blocking_keys
+from graph.matching import MatchResult, Model, blocking_keys, match_input
+from graph.matching.blocking import rule_of
 from graph.model import Record
+from graph.reads.explain import comparison
 
 DEFAULT_FLOOR = 0.5
 DEFAULT_LIMIT = 10
@@ -48,7 +48,7 @@ def routes(probe: Record) -> Routes:
     keys = tuple(sorted(i.key for i in probe.identifiers if i.kind in ("email", "phone")))
     family = tuple(dict.fromkeys(k for k in (probe.family_key, probe.given_key) if k))
     given = tuple(k for k in (probe.given_key,) if k)
-    blocks = tuple((key.split(":", 1)[0], key) for key in blocking_keys(probe_fields(probe)))
+    blocks = tuple((rule_of(key), key) for key in blocking_keys(probe_fields(probe)))
     return Routes(keys, family, given, probe.birth_date, _address_prefix(probe), blocks)
 
 

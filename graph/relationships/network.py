@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.analytics import households as hh
-from graph.domains import is_corporate_domain
-from graph.store import queries_analytics as qa
+from graph.intake.domains import is_corporate_domain
+from graph.reads.views import resolve_id
+from graph.store import queries_analytics
 from graph.store.values import native, plain
-from graph.views import resolve_id
 
-KINDS = ("household", "work", "social")
 PER_PERSON = 50          # at most this many relationships of one query per person asked
 MAX_NODES = 500          # stop widening past this many nodes
 
@@ -69,9 +68,9 @@ def _residences(holdings: list[dict], facts: dict[str, dict], today: dt.date) ->
 
 def households_at(tx, address_keys: list[str], today: dt.date) -> list[tuple[dict, list[hh.Household]]]:
     """(address, households) for each address, derived from its residents' current facts."""
-    rows = [dict(r) for r in tx.run(qa.RESIDENTS, addressKeys=address_keys)]
+    rows = [dict(r) for r in tx.run(queries_analytics.RESIDENTS, addressKeys=address_keys)]
     pids = sorted({h["personId"] for r in rows for h in r["holdings"] if h.get("personId")})
-    facts = {r["personId"]: dict(r) for r in tx.run(qa.HOUSEHOLD_FACTS, personIds=pids)} if pids else {}
+    facts = {r["personId"]: dict(r) for r in tx.run(queries_analytics.HOUSEHOLD_FACTS, personIds=pids)} if pids else {}
     return [(dict(r["address"] or {}, key=r["addressKey"]),
              hh.derive(r["addressKey"], _residences(r["holdings"], facts, today))) for r in rows]
 
@@ -88,7 +87,7 @@ def _evidence(member: hh.Membership) -> list[dict]:
 
 
 def _household(tx, g: Graph, pids: list[str], today: dt.date) -> None:
-    keys = sorted({r["addressKey"] for r in tx.run(qa.ADDRESSES_OF, personIds=pids)})
+    keys = sorted({r["addressKey"] for r in tx.run(queries_analytics.ADDRESSES_OF, personIds=pids)})
     grouped: set[tuple] = set()
     for address, found in households_at(tx, keys, today) if keys else []:
         for house in found:
@@ -107,7 +106,7 @@ def _household(tx, g: Graph, pids: list[str], today: dt.date) -> None:
 
 def _shared_identifiers(tx, g: Graph, pids, today, grouped) -> None:
     """Phones and devices held by other persons at the same time: merge protection kept them apart."""
-    for r in tx.run(qa.SHARED_IDENTIFIERS, personIds=pids, cap=PER_PERSON * len(pids)):
+    for r in tx.run(queries_analytics.SHARED_IDENTIFIERS, personIds=pids, cap=PER_PERSON * len(pids)):
         if (r["personId"], r["other"]) in grouped or not (_current(r["validTo"], today)
                                                            and _current(r["otherTo"], today)):
             continue
@@ -121,23 +120,23 @@ def _shared_identifiers(tx, g: Graph, pids, today, grouped) -> None:
 
 def _work(tx, g: Graph, pids: list[str]) -> None:
     companies = set()
-    for r in tx.run(qa.JOBS, personIds=pids):
+    for r in tx.run(queries_analytics.JOBS, personIds=pids):
         node = f"company:{r['companyKey']}"
         companies.add(r["companyKey"])
         g.node(node, type="company", name=r["company"], companyKey=r["companyKey"])
         g.rel("work", "WORKS_AT", r["personId"], node, title=r["title"], decisionMaker=r["decisionMaker"],
               evidence=[{"type": "record", "value": r["record"]}])
-    for r in tx.run(qa.PARENTS, companyKeys=sorted(companies)):
+    for r in tx.run(queries_analytics.PARENTS, companyKeys=sorted(companies)):
         node = f"company:{r['parentKey']}"
         g.node(node, type="company", name=r["parent"], companyKey=r["parentKey"])
         g.rel("work", "SUBSIDIARY_OF", f"company:{r['companyKey']}", node,
               evidence=[{"type": "source", "value": r["source"], "observedAt": native(r["observedAt"])}])
-    for r in tx.run(qa.SAME_EMPLOYER, personIds=pids, cap=PER_PERSON):
+    for r in tx.run(queries_analytics.SAME_EMPLOYER, personIds=pids, cap=PER_PERSON):
         for other in r["others"]:
             g.node(other, type="person")
             g.rel("work", "COLLEAGUE_OF", r["personId"], other, inferred=True, rule="same employer",
                   evidence=[{"type": "company", "value": r["companyKey"], "name": r["company"]}])
-    for r in tx.run(qa.SAME_CORPORATE_DOMAIN, personIds=pids, cap=PER_PERSON):
+    for r in tx.run(queries_analytics.SAME_CORPORATE_DOMAIN, personIds=pids, cap=PER_PERSON):
         if not is_corporate_domain(r["domain"]):
             continue
         for other in r["others"]:
@@ -147,7 +146,7 @@ def _work(tx, g: Graph, pids: list[str]) -> None:
 
 
 def _social(tx, g: Graph, pids: list[str]) -> None:
-    for statement, outgoing in ((qa.SOCIAL_OUT, True), (qa.SOCIAL_IN, False)):
+    for statement, outgoing in ((queries_analytics.SOCIAL_OUT, True), (queries_analytics.SOCIAL_IN, False)):
         for r in tx.run(statement, personIds=pids, cap=PER_PERSON * len(pids)):
             other = r["otherPerson"] or r["other"]
             if r["otherPerson"]:
@@ -164,9 +163,11 @@ def _social(tx, g: Graph, pids: list[str]) -> None:
 
 COLLECTORS = {"household": _household, "work": lambda tx, g, pids, today: _work(tx, g, pids),
               "social": lambda tx, g, pids, today: _social(tx, g, pids)}
+# The kinds a caller may ask for: one per collector.
+RELATIONSHIP_KINDS = tuple(COLLECTORS)
 
 
-def relationships(tx, person_id: str, kinds: tuple[str, ...] = KINDS, depth: int = 1,
+def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KINDS, depth: int = 1,
                   today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
     target, redirected_from = resolve_id(tx, person_id)
@@ -198,5 +199,5 @@ def relationships(tx, person_id: str, kinds: tuple[str, ...] = KINDS, depth: int
 
 def _name_persons(tx, g: Graph) -> None:
     pids = sorted(n for n, node in g.nodes.items() if node["type"] == "person")
-    for r in tx.run(qa.PERSON_NAMES, personIds=pids):
+    for r in tx.run(queries_analytics.PERSON_NAMES, personIds=pids):
         g.nodes[r["personId"]]["name"] = r["name"]

@@ -15,9 +15,9 @@ import secrets
 from pathlib import Path
 
 from graph.config import Settings
+from graph.intake.records import RecordError, build_record
 from graph.model import IDENTIFIER_TYPES, Record
-from graph.records import RecordError, build_record
-from graph.store import queries_privacy as q
+from graph.store import queries_privacy
 
 SECRET_ENV = "IDGRAPH_SUPPRESSION_SECRET"
 SECRET_FILE = "suppression.key"
@@ -55,7 +55,7 @@ def suppressed(store, settings: Settings, identifier_keys) -> set[str]:
     by_hash = {keyed_hash(key, k): k for k in set(identifier_keys)} if key else {}
     if not by_hash:
         return set()
-    rows = store.query(q.SUPPRESSED_HASHES, hashes=sorted(by_hash))
+    rows = store.query(queries_privacy.SUPPRESSED_HASHES, hashes=sorted(by_hash))
     return {by_hash[r["hash"]] for r in rows}
 
 

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, Scorer
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
-from graph.resolution import TIME_BOUND, Thresholds
+from graph.resolution.blocking import is_hub
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import TIME_BOUND, Thresholds
+from graph.resolution.linkage import Scorer
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class BatchPlan:
 def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
     pairs = set()
     for members in index.values():
-        if 1 < len(members) <= BLOCK_DEGREE_CAP:
+        if 1 < len(members) and not is_hub(len(members)):
             pairs.update(combinations(members, 2))
     return pairs
 
@@ -65,7 +66,7 @@ def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], s
             idents[ident.key].append(n)
     by_ident = set()
     for key, members in idents.items():
-        if 1 < len(members) <= BLOCK_DEGREE_CAP:
+        if 1 < len(members) and not is_hub(len(members)):
             by_ident.update((i, j) for i, j in combinations(members, 2) if _overlap(records[i], records[j], key))
     return by_ident, _pairs_by_key(blocks) - by_ident
 
@@ -94,7 +95,7 @@ def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> 
     """Two clusters may merge unless their facts, each cluster's taken together, conflict: the
     test ingestion applies between a record (or a Person) and a Person. As there, the model may
     overrule one clash only between clusters no shared identifier ties (a family phone never
-    outweighs a clash; graph.conflicts)."""
+    outweighs a clash; graph.resolution.conflicts)."""
     facts = {r.key: r.facts for r in records}
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in stitched:

@@ -5,9 +5,9 @@ import datetime as dt
 import hashlib
 import json
 
-from graph import normalize as norm
 from graph.config import Settings
-from graph.domains import email_domain, is_corporate_domain
+from graph.intake import normalize as norm
+from graph.intake.domains import email_domain, is_corporate_domain
 from graph.model import Employment, Identifier, Record
 
 

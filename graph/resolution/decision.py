@@ -2,7 +2,7 @@
 
 Deterministic stitching (shared strong identifiers) first, then probabilistic matches: a Person
 whose records match the record well enough *as a whole* (mean log2-odds over the scored pairs,
-see graph/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
+see graph/resolution/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
 Pure decision code; the store gathers the evidence and applies the decision.
 """
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.conflicts import Facts, clashes, conflict, verdict
+from graph.matching.model import Model
 from graph.matching.model import probability as from_log2_odds
-from graph.model import KINDS, Identifier, Record
+from graph.model import Identifier, KINDS, Record
+from graph.resolution.conflicts import Facts, clashes, conflict, verdict
 
 TIME_BOUND = {"phone", "address"}
 
@@ -24,7 +25,7 @@ class Link:
     """Another record's current link to one of this record's identifiers."""
     identifier: Identifier          # that record's holding, with its own validity
     person_id: str
-    name_key: str | None            # given+family key of that record, for the generic-value test
+    given_family_key: str | None    # given+family key of that record, for the generic-value test
     generic: bool = False           # the identifier was already found generic
 
 
@@ -47,10 +48,23 @@ class Match:
         return from_log2_odds(self.log2_odds)
 
 
+# Scores between the review and the match threshold are "possibly the same person"
+# (POSSIBLY_SAME), not a merge.
+REVIEW_THRESHOLD = 0.5
+
+
 @dataclass(frozen=True)
 class Thresholds:
     match: float = 0.9              # the model's own threshold
-    review: float = 0.5             # at or above: POSSIBLY_SAME
+    review: float = REVIEW_THRESHOLD  # at or above: POSSIBLY_SAME
+
+    @classmethod
+    def of(cls, model: Model, review: float = REVIEW_THRESHOLD) -> Thresholds:
+        """The model's match threshold, with the review threshold never above it (as explanations show them)."""
+        return cls(model.threshold, min(review, model.threshold))
+
+    def to_dict(self) -> dict:
+        return {"match": self.match, "review": self.review}
 
     @property
     def match_odds(self) -> float:
@@ -87,15 +101,15 @@ def record_facts(record: Record) -> Facts:
                  families={record.family_key} if record.family_key else set())
 
 
-def name_key(given: str | None, family: str | None) -> str | None:
+def given_family_key(given: str | None, family: str | None) -> str | None:
     """A record's given+family key, as the generic-value rule compares names."""
     return f"{given or ''} {family or ''}".strip() or None
 
 
 def _is_generic(record: Record, links: list[Link], threshold: int) -> bool:
-    names = {(link.person_id, link.name_key) for link in links if link.name_key}
+    names = {(link.person_id, link.given_family_key) for link in links if link.given_family_key}
     people = {pid for pid, _ in names}
-    distinct_names = {name for _, name in names} | ({name_key(record.given_key, record.family_key)} - {None})
+    distinct_names = {name for _, name in names} | ({given_family_key(record.given_key, record.family_key)} - {None})
     return len(people) > threshold and len(distinct_names) > 1
 
 

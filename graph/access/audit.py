@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from graph.store import queries_trust as q
+from graph.store import queries_access
 from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export")
@@ -23,12 +23,12 @@ def record_read(store, *, key_id: str, role: str, purpose: str, action: str, per
         raise ValueError(f"unknown audit action {action!r}")
     event = {"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose,
              "action": action, "personId": person_id}
-    store.write(lambda tx: tx.run(q.RECORD_AUDIT_EVENT, event).consume())
+    store.write(lambda tx: tx.run(queries_access.RECORD_AUDIT_EVENT, event).consume())
 
 
 def events_page(tx, person_id: str, limit: int, cursor: str = "") -> dict:
     """A person's events, newest first; pass nextCursor back as cursor for the next page."""
-    rows = tx.run(q.AUDIT_EVENTS, personId=person_id, limit=limit, cursor=cursor)
+    rows = tx.run(queries_access.AUDIT_EVENTS, personId=person_id, limit=limit, cursor=cursor)
     events = [plain(r["event"]) for r in rows]
     return {"personId": person_id, "events": events,
             "nextCursor": events[-1]["eventId"] if len(events) == limit else None}

@@ -15,18 +15,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from graph import audit, consent, suppression
+from graph.access import audit
 from graph.config import Settings
-from graph.influence import company_facts, latest_run
-from graph.refresh import rewrite_households
-from graph.relationships import relationships
-from graph.resolution import name_key
-from graph.store import queries as q
-from graph.store import queries_analytics as qa
-from graph.store import queries_privacy as qp
+from graph.privacy import consent, suppression
+from graph.reads.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
+                               roles_of)
+from graph.relationships.influence import company_facts, latest_run
+from graph.relationships.network import relationships
+from graph.relationships.refresh import rewrite_households
+from graph.resolution.decision import given_family_key
+from graph.store import queries_reads
+from graph.store import queries_analytics
+from graph.store import queries_privacy
 from graph.store.values import plain
-from graph.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
-                         roles_of)
 
 AUDIT_PAGE = 500
 
@@ -38,11 +39,11 @@ def record_consent_change(tx, person_id: str, change: dict, key_id: str) -> dict
     same statement (person, purpose, granted, at, source) is one change, linked once."""
     target, redirected_from = resolve_id(tx, person_id)
     change_id = consent.change_id(target, change["purpose"], change["granted"], change["at"], change["source"])
-    existing = tx.run(qp.CONSENT_CHANGE, changeId=change_id).single()
+    existing = tx.run(queries_privacy.CONSENT_CHANGE, changeId=change_id).single()
     created = existing is None
     if created:
-        records = [r["record"] for r in tx.run(qp.CREATE_CONSENT_CHANGE, changeId=change_id, personId=target,
-                                                 keyId=key_id, **change)]
+        records = [r["record"] for r in tx.run(queries_privacy.CREATE_CONSENT_CHANGE, changeId=change_id,
+                                               personId=target, keyId=key_id, **change)]
     else:
         records = list(existing["records"])
     out = {"changeId": change_id, "personId": target, **change, "records": sorted(records), "created": created}
@@ -56,10 +57,11 @@ def record_consent_change(tx, person_id: str, change: dict, key_id: str) -> dict
 def export(tx, person_id: str) -> dict:
     """Everything held about a person, unfiltered: the subject's own data, with provenance."""
     target, redirected_from = resolve_id(tx, person_id)
-    person = plain(tx.run(q.PERSON, personId=target).single()["person"])
-    rows = [(plain(r["record"]), plain(r["describes"])) for r in tx.run(qp.PERSON_RECORDS, personId=target)]
+    person = plain(tx.run(queries_reads.PERSON, personId=target).single()["person"])
+    rows = [(plain(r["record"]), plain(r["describes"]))
+            for r in tx.run(queries_privacy.PERSON_RECORDS, personId=target)]
     by_key = {record["recordKey"]: record for record, _ in rows}
-    links = [dict(r) for r in tx.run(q.PERSON_LINKS, personId=target)]
+    links = [dict(r) for r in tx.run(queries_reads.PERSON_LINKS, personId=target)]
     changes = consent_changes(tx, person_id=target)
     out = {"personId": target, "exportedAt": dt.datetime.now(dt.timezone.utc), "person": person,
            "records": [_exported_record(record, describes, changes.get(record["recordKey"], []))
@@ -84,11 +86,11 @@ def _exported_record(record: dict, describes: dict, changes: list[dict]) -> dict
 
 def _inferences(tx, person_id: str, person: dict) -> dict:
     merges = [{"personId": r["personId"], **plain(r["merge"]), "inferred": True}
-              for r in tx.run(q.PERSON_MERGES, personId=person_id)]
-    extra = tx.run(qp.PERSON_PRIVACY_FACTS, personId=person_id).single()
+              for r in tx.run(queries_reads.PERSON_MERGES, personId=person_id)]
+    extra = tx.run(queries_privacy.PERSON_PRIVACY_FACTS, personId=person_id).single()
     households = [dict(plain(h), inferred=True) for h in extra["households"]]
     splits = [{"personId": r["other"], "direction": r["direction"], **plain(r["link"]), "inferred": True}
-              for r in tx.run(qp.PERSON_SPLITS, personId=person_id)]
+              for r in tx.run(queries_privacy.PERSON_SPLITS, personId=person_id)]
     live = relationships(tx, person_id)
     for node in live["nodes"]:            # other people's names are theirs, not the subject's
         if node["type"] == "person" and node["id"] != person_id:
@@ -124,26 +126,26 @@ class Erasure:
 
 def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Erasure:
     target, redirected_from = resolve_id(tx, person_id)   # NotFound, or Gone if already erased
-    record_keys = list(tx.run(qp.RECORD_KEYS, personId=target).single()["keys"])
-    idents = [dict(r) for r in tx.run(qp.IDENTIFIERS_OF_RECORDS, recordKeys=record_keys)]
+    record_keys = list(tx.run(queries_privacy.RECORD_KEYS, personId=target).single()["keys"])
+    idents = [dict(r) for r in tx.run(queries_privacy.IDENTIFIERS_OF_RECORDS, recordKeys=record_keys)]
     unshared = [i for i in idents if i["others"] == 0]
-    companies = [r["companyKey"] for r in tx.run(qp.COMPANIES_OF_RECORDS, recordKeys=record_keys)]
-    merged_away = list(tx.run(qp.MERGED_AWAY, personId=target).single()["ids"])
-    inferred = dict(tx.run(qp.INFERRED_COUNTS, personId=target).single())
-    changes = tx.run(qp.DELETE_CONSENT_CHANGES, recordKeys=record_keys).single()
+    companies = [r["companyKey"] for r in tx.run(queries_privacy.COMPANIES_OF_RECORDS, recordKeys=record_keys)]
+    merged_away = list(tx.run(queries_privacy.MERGED_AWAY, personId=target).single()["ids"])
+    inferred = dict(tx.run(queries_privacy.INFERRED_COUNTS, personId=target).single())
+    changes = tx.run(queries_privacy.DELETE_CONSENT_CHANGES, recordKeys=record_keys).single()
     hashes = [{"hash": suppression.keyed_hash(hmac_key, i["key"]), "kind": i["kind"]}
               for i in unshared if i["kind"] in suppression.SUPPRESSIBLE]
-    tx.run(qp.SUPPRESS, rows=hashes).consume()
-    tx.run(qp.DELETE_RECORDS, recordKeys=record_keys).consume()
-    tx.run(qp.DELETE_IDENTIFIERS, keys=[i["key"] for i in unshared]).consume()
-    tx.run(qp.DELETE_PERSONS, personIds=merged_away).consume()
-    tx.run(qp.DROP_PERSON_RELATIONSHIPS, personId=target).consume()
-    tx.run(qp.TOMBSTONE, personId=target).consume()
+    tx.run(queries_privacy.SUPPRESS, rows=hashes).consume()
+    tx.run(queries_privacy.DELETE_RECORDS, recordKeys=record_keys).consume()
+    tx.run(queries_privacy.DELETE_IDENTIFIERS, keys=[i["key"] for i in unshared]).consume()
+    tx.run(queries_privacy.DELETE_PERSONS, personIds=merged_away).consume()
+    tx.run(queries_privacy.DROP_PERSON_RELATIONSHIPS, personId=target).consume()
+    tx.run(queries_privacy.TOMBSTONE, personId=target).consume()
     counts = {"records": len(record_keys), "identifiersErased": len(unshared),
               "identifiersKept": len(idents) - len(unshared), "suppressed": len(hashes),
               "mergedIds": len(merged_away), "consentChanges": changes["n"] if changes else 0,
               "households": inferred["households"], "possiblySame": inferred["possiblySame"]}
-    tx.run(qp.ERASURE_EVENT, eventId=event_id, personId=target, keyId=who["keyId"], role=who["role"],
+    tx.run(queries_privacy.ERASURE_EVENT, eventId=event_id, personId=target, keyId=who["keyId"], role=who["role"],
            counts={f"count{k[0].upper()}{k[1:]}": v for k, v in counts.items()}).consume()
     return Erasure(target, redirected_from, counts,
                    addresses=sorted(i["key"] for i in idents if i["kind"] == "address"),
@@ -164,8 +166,9 @@ def erase(store, settings: Settings, person_id: str, key_id: str, role: str) -> 
 # --- what erasure refreshes for others ----------------------------------------------------------
 
 def still_generic(holders: list[dict], threshold: int) -> bool:
-    """The generic-value rule of graph/resolution.py over the holders that remain."""
-    named = ((h["personId"], name_key(h.get("givenKey"), h.get("familyKey"))) for h in holders if h.get("personId"))
+    """The generic-value rule of graph/resolution/decision.py over the holders that remain."""
+    named = ((h["personId"], given_family_key(h.get("givenKey"), h.get("familyKey")))
+             for h in holders if h.get("personId"))
     names = {(pid, name) for pid, name in named if name}
     return len({pid for pid, _ in names}) > threshold and len({n for _, n in names}) > 1
 
@@ -187,25 +190,25 @@ def refresh_others(store, settings: Settings, erasure: Erasure) -> dict:
     """
     cleared_generic, cleared_refused = [], []
     if erasure.shared:
-        for row in store.query(qp.HOLDERS, keys=erasure.shared):
+        for row in store.query(queries_privacy.HOLDERS, keys=erasure.shared):
             if row["generic"] and not still_generic(row["holders"], settings.generic_threshold):
                 cleared_generic.append(row["key"])
             if row["mergeRefused"] and not still_refused(row["holders"]):
                 cleared_refused.append(row["key"])
     if cleared_generic:
-        store.write(lambda tx: tx.run(qp.CLEAR_GENERIC, keys=cleared_generic).consume())
+        store.write(lambda tx: tx.run(queries_privacy.CLEAR_GENERIC, keys=cleared_generic).consume())
     if cleared_refused:
-        store.write(lambda tx: tx.run(qp.CLEAR_MERGE_REFUSED, keys=cleared_refused).consume())
+        store.write(lambda tx: tx.run(queries_privacy.CLEAR_MERGE_REFUSED, keys=cleared_refused).consume())
     run = store.read(latest_run)
     run_id = run["runId"] if run else f"erasure-{erasure.personId}"
-    homes = [r["addressKey"] for r in store.query(qp.HOUSEHOLD_ADDRESSES, addressKeys=erasure.addresses)] \
+    homes = [r["addressKey"] for r in store.query(queries_privacy.HOUSEHOLD_ADDRESSES, addressKeys=erasure.addresses)] \
         if erasure.addresses else []
     households = rewrite_households(store, homes, run_id, dt.date.today()) if homes else 0
     if run and erasure.companies:
         facts = store.read(company_facts, erasure.companies)
         rows = [{"companyKey": k, "knownEmployees": f["knownEmployees"], "knownSpend": f["knownSpend"]}
                 for k, f in facts.items()]
-        store.write(lambda tx: tx.run(qa.WRITE_COMPANY_FACTS, rows=rows, runId=run_id).consume())
+        store.write(lambda tx: tx.run(queries_analytics.WRITE_COMPANY_FACTS, rows=rows, runId=run_id).consume())
     return {"genericCleared": len(cleared_generic), "mergeRefusedCleared": len(cleared_refused),
             "householdAddresses": len(homes), "households": households,
             "companies": len(erasure.companies) if run else 0}

@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from graph.store import queries_trust as q
+from graph.store import queries_access
 from graph.store.values import plain
 
 ROLES = ("agent", "analyst", "steward", "privacy", "admin")
@@ -58,8 +58,8 @@ def issue(store, role: str, name: str = "", replace: bool = False) -> IssuedKey:
 
 def _create(tx, row: dict, replace: bool) -> None:
     if replace:
-        tx.run(q.REVOKE_API_KEYS_NAMED, name=row["name"]).consume()
-    tx.run(q.CREATE_API_KEY, row).consume()
+        tx.run(queries_access.REVOKE_API_KEYS_NAMED, name=row["name"]).consume()
+    tx.run(queries_access.CREATE_API_KEY, row).consume()
 
 
 def authenticate(store, key: str) -> Principal | None:
@@ -74,15 +74,15 @@ def authenticate(store, key: str) -> Principal | None:
 
 
 def _stored(tx, key_id: str) -> dict | None:
-    row = tx.run(q.API_KEY, keyId=key_id).single()
+    row = tx.run(queries_access.API_KEY, keyId=key_id).single()
     return dict(row) if row else None
 
 
 def list_keys(store) -> list[dict]:
     """Every key ever issued, oldest first, without its hash."""
-    return store.read(lambda tx: [plain(r["key"]) for r in tx.run(q.API_KEYS)])
+    return store.read(lambda tx: [plain(r["key"]) for r in tx.run(queries_access.API_KEYS)])
 
 
 def revoke(store, key_id: str) -> bool:
     """Revoke a key (idempotent); False when there is no such key."""
-    return store.write(lambda tx: tx.run(q.REVOKE_API_KEY, keyId=key_id).single() is not None)
+    return store.write(lambda tx: tx.run(queries_access.REVOKE_API_KEY, keyId=key_id).single() is not None)

@@ -1,9 +1,9 @@
-"""graph.matching.synthetic's population as API records, for tests and benchmarks that ingest it."""
+"""graph.demo.population's population as API records, for tests and benchmarks that ingest it."""
 from __future__ import annotations
 
 import datetime as dt
 
-from graph.matching.synthetic import generate_population
+from graph.demo.population import generate_population
 
 
 def _valid_date(text: str | None) -> str | None:

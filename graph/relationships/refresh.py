@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
-from graph.analytics import scoring, social
-from graph.domains import email_domain, is_corporate_domain
-from graph.influence import company_facts, profile
-from graph.relationships import address_label, households_at
-from graph.store import queries_analytics as qa
+from graph.intake.domains import email_domain, is_corporate_domain
+from graph.relationships.influence import company_facts, profile
+from graph.relationships.network import address_label, households_at
+from graph.store import queries_analytics
 
 DEFAULT_BATCH = 500
 KEY_PAGE = 50_000        # keys read per query; the work is still done `batch` at a time
@@ -72,13 +72,13 @@ def refresh(store, batch_size: int = DEFAULT_BATCH, progress: Progress | None = 
     """Recompute every derived fact and score; returns the run's figures."""
     started = time.monotonic()
     run = Refresh(store, batch_size, progress or Progress(), f"A-{uuid.uuid4().hex[:12]}", today or dt.date.today())
-    run.write(qa.START_RUN)
+    run.write(queries_analytics.START_RUN)
     stats = {"emailsBackfilled": _email_domains(run), "companies": _companies(run)}
     stats.update(_social_graph(run))
     stats["households"] = _households(run)
     stats["persons"] = _persons(run, stats["socialHandles"])
     stats["seconds"] = round(time.monotonic() - started, 2)
-    run.write(qa.FINISH_RUN, stats=stats)
+    run.write(queries_analytics.FINISH_RUN, stats=stats)
     return dict(stats, runId=run.run_id)
 
 
@@ -86,8 +86,8 @@ def _email_domains(run: Refresh) -> int:
     """E-mails stored before domains were recorded get theirs (and whether it is corporate)."""
     run.progress.start("e-mail domains", None)
     done = 0
-    while rows := run.store.query(qa.EMAILS_WITHOUT_DOMAIN, limit=run.batch):
-        run.write(qa.WRITE_EMAIL_DOMAINS, rows=[
+    while rows := run.store.query(queries_analytics.EMAILS_WITHOUT_DOMAIN, limit=run.batch):
+        run.write(queries_analytics.WRITE_EMAIL_DOMAINS, rows=[
             {"key": r["key"], "domain": email_domain(r["value"] or ""),
              "corporate": is_corporate_domain(email_domain(r["value"] or ""))} for r in rows])
         done += len(rows)
@@ -96,27 +96,27 @@ def _email_domains(run: Refresh) -> int:
 
 
 def _companies(run: Refresh) -> int:
-    run.progress.start("companies", run.count(qa.COUNT_COMPANIES))
+    run.progress.start("companies", run.count(queries_analytics.COUNT_COMPANIES))
     done = 0
-    for rows in run.pages(qa.COMPANIES_PAGE, "companyKey"):
+    for rows in run.pages(queries_analytics.COMPANIES_PAGE, "companyKey"):
         facts = run.store.read(company_facts, [r["companyKey"] for r in rows])
-        run.write(qa.WRITE_COMPANY_FACTS, rows=[{"companyKey": k, "knownEmployees": f["knownEmployees"],
+        run.write(queries_analytics.WRITE_COMPANY_FACTS, rows=[{"companyKey": k, "knownEmployees": f["knownEmployees"],
                                                 "knownSpend": f["knownSpend"]} for k, f in facts.items()])
         done += len(rows)
         run.progress.advance("companies", len(rows))
     return done
 
 
-def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[social.Edge]:
+def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[social_rank.Edge]:
     """Every edge of the components holding `seeds`, read breadth-first in batches."""
     edges, frontier = set(), [s for s in seeds if s not in seen]
     seen.update(frontier)
     while frontier:
         found = []
         for i in range(0, len(frontier), run.batch):
-            for r in run.store.query(qa.SOCIAL_EDGES_OF, keys=frontier[i:i + run.batch]):
+            for r in run.store.query(queries_analytics.SOCIAL_EDGES_OF, keys=frontier[i:i + run.batch]):
                 target = r["other"] if r["source"] == r["key"] else r["key"]
-                edges.add(social.Edge(r["source"], target, r["type"]))
+                edges.add(social_rank.Edge(r["source"], target, r["type"]))
                 if r["other"] not in seen:
                     seen.add(r["other"])
                     found.append(r["other"])
@@ -125,22 +125,22 @@ def _component_edges(run: Refresh, seeds: list[str], seen: set[str]) -> list[soc
 
 
 def _social_graph(run: Refresh) -> dict:
-    total = run.count(qa.COUNT_SOCIAL_HANDLES)
+    total = run.count(queries_analytics.COUNT_SOCIAL_HANDLES)
     run.progress.start("social graph (PageRank)", total)
     seen: set[str] = set()
     components = largest = 0
-    for rows in run.pages(qa.SOCIAL_HANDLES_PAGE, "key"):
-        graph = social.component_graph(_component_edges(run, [r["key"] for r in rows], seen))
+    for rows in run.pages(queries_analytics.SOCIAL_HANDLES_PAGE, "key"):
+        graph = social_rank.component_graph(_component_edges(run, [r["key"] for r in rows], seen))
         ranks = []
         for n, nodes in enumerate(nx.weakly_connected_components(graph)):
             piece = graph.subgraph(nodes)
             component = f"{run.run_id}-{components + n}"
             ranks += [{"key": k, "pagerank": v, "component": component}
-                      for k, v in social.pagerank(piece, total).items()]
+                      for k, v in social_rank.pagerank(piece, total).items()]
             largest = max(largest, len(nodes))
         components += nx.number_weakly_connected_components(graph) if graph.number_of_nodes() else 0
         for i in range(0, len(ranks), run.batch):
-            run.write(qa.WRITE_HANDLE_RANKS, rows=ranks[i:i + run.batch])
+            run.write(queries_analytics.WRITE_HANDLE_RANKS, rows=ranks[i:i + run.batch])
         run.progress.advance("social graph (PageRank)", len(ranks))
     return {"socialHandles": total, "socialComponents": components, "largestComponent": largest}
 
@@ -158,18 +158,19 @@ def _household_rows(address: dict, found: list[hh.Household], today: dt.date) ->
 
 
 def _households(run: Refresh) -> int:
-    run.progress.start("households", run.count(qa.COUNT_ADDRESSES))
+    run.progress.start("households", run.count(queries_analytics.COUNT_ADDRESSES))
     written = 0
-    for rows in run.pages(qa.ADDRESSES_PAGE, "addressKey"):
+    for rows in run.pages(queries_analytics.ADDRESSES_PAGE, "addressKey"):
         shared = [r["addressKey"] for r in rows if r["holdings"] > 1]
         derived = run.store.read(households_at, shared, run.today) if shared else []
         houses = [row for address, found in derived for row in _household_rows(address, found, run.today)]
         page = [r["addressKey"] for r in rows]
-        run.write(qa.DROP_STALE_MEMBERSHIPS, addressKeys=page,
+        run.write(queries_analytics.DROP_STALE_MEMBERSHIPS, addressKeys=page,
                   memberships=[f"{h['householdId']}|{m['personId']}" for h in houses for m in h["members"]])
-        run.write(qa.DROP_STALE_HOUSEHOLDS, addressKeys=page, householdIds=[h["householdId"] for h in houses])
+        run.write(queries_analytics.DROP_STALE_HOUSEHOLDS, addressKeys=page,
+                  householdIds=[h["householdId"] for h in houses])
         if houses:
-            run.write(qa.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE)
+            run.write(queries_analytics.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE)
         written += len(houses)
         run.progress.advance("households", len(rows))
     return written
@@ -182,11 +183,12 @@ def rewrite_households(store, address_keys: list[str], run_id: str, today: dt.da
 
     def write(statement: str, **params) -> None:
         store.write(lambda tx: tx.run(statement, params, runId=run_id).consume())
-    write(qa.DROP_STALE_MEMBERSHIPS, addressKeys=address_keys,
+    write(queries_analytics.DROP_STALE_MEMBERSHIPS, addressKeys=address_keys,
           memberships=[f"{h['householdId']}|{m['personId']}" for h in houses for m in h["members"]])
-    write(qa.DROP_STALE_HOUSEHOLDS, addressKeys=address_keys, householdIds=[h["householdId"] for h in houses])
+    write(queries_analytics.DROP_STALE_HOUSEHOLDS, addressKeys=address_keys,
+          householdIds=[h["householdId"] for h in houses])
     if houses:
-        write(qa.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE)
+        write(queries_analytics.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE)
     return len(houses)
 
 
@@ -200,16 +202,16 @@ def _person_row(p: scoring.Profile, s: scoring.Scores, rank: float, today: dt.da
 
 
 def _persons(run: Refresh, handle_count: int) -> int:
-    run.progress.start("persons (scores)", run.count(qa.COUNT_ACTIVE_PERSONS))
+    run.progress.start("persons (scores)", run.count(queries_analytics.COUNT_ACTIVE_PERSONS))
     done = 0
-    for rows in run.pages(qa.ACTIVE_PERSONS_PAGE, "personId"):
-        profiles = run.store.query(qa.PROFILE, personIds=[r["personId"] for r in rows])
+    for rows in run.pages(queries_analytics.ACTIVE_PERSONS_PAGE, "personId"):
+        profiles = run.store.query(queries_analytics.PROFILE, personIds=[r["personId"] for r in rows])
         out = []
         for row in profiles:
             p = profile(row, {}, handle_count, run.run_id, run.today)
             rank = sum(h.get("pagerank") or 0.0 for h in row["handles"] if h.get("analyticsRun") == run.run_id)
             out.append(_person_row(p, scoring.score(p, run.today), rank, run.today))
-        run.write(qa.WRITE_PERSON_SCORES, rows=out)
+        run.write(queries_analytics.WRITE_PERSON_SCORES, rows=out)
         done += len(rows)
         run.progress.advance("persons (scores)", len(rows))
     return done

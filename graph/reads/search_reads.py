@@ -3,16 +3,17 @@
 Candidates come from indexed lookups only (identifier keys, the indexed family name, address
 keys by prefix, the blocking keys ingestion stores on records), each capped, so a common
 surname or a shared office phone costs a bounded read, never a scan. The pure ranking is
-`graph.search`.
+`graph.reads.search`.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-from graph import consent, match_input, search
-from graph.matching import Model
+from graph.matching import Model, match_input
 from graph.model import Record
-from graph.store import queries_explain as q
+from graph.privacy import consent
+from graph.reads import search
+from graph.store import queries_explain
 from graph.store.values import native, plain
 
 ROUTE_CAP = 200            # persons (records for the name route) each route may bring
@@ -25,15 +26,15 @@ def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
     capped = False
     lookups = []
     if routes.identifier_keys:
-        lookups.append(("identifier", q.CANDIDATES_BY_IDENTIFIER, {"keys": list(routes.identifier_keys)}))
+        lookups.append(("identifier", queries_explain.CANDIDATES_BY_IDENTIFIER, {"keys": list(routes.identifier_keys)}))
     if routes.family_keys:
-        lookups.append(("name", q.CANDIDATES_BY_NAME, {"familyKeys": list(routes.family_keys),
+        lookups.append(("name", queries_explain.CANDIDATES_BY_NAME, {"familyKeys": list(routes.family_keys),
                                                       "givenKeys": list(routes.given_keys),
                                                       "birthDate": routes.birth_date}))
     if routes.address_prefix:
-        lookups.append(("address", q.CANDIDATES_BY_ADDRESS, {"prefix": routes.address_prefix}))
-    lookups += [(f"blocking key {rule}", q.CANDIDATES_BY_BLOCK[rule], {"key": key})
-                for rule, key in routes.blocks if rule in q.CANDIDATES_BY_BLOCK]
+        lookups.append(("address", queries_explain.CANDIDATES_BY_ADDRESS, {"prefix": routes.address_prefix}))
+    lookups += [(f"blocking key {rule}", queries_explain.CANDIDATES_BY_BLOCK[rule], {"key": key})
+                for rule, key in routes.blocks if rule in queries_explain.CANDIDATES_BY_BLOCK]
     for route, cypher, params in lookups:
         ids = [row["personId"] for row in tx.run(cypher, cap=ROUTE_CAP, **params)]
         capped |= len(ids) >= ROUTE_CAP
@@ -43,18 +44,18 @@ def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
 
 
 def _usable(tx, person_ids: list[str], records: list[dict], purpose: str | None) -> set[str]:
-    """Keys of the records whose consent covers `purpose` (graph/consent.py)."""
+    """Keys of the records whose consent covers `purpose` (graph/privacy/consent.py)."""
     if purpose is None:
         return {r["key"] for r in records}
     changes = {row["record"]: [plain(c) for c in row["changes"]]
-               for row in tx.run(q.CANDIDATE_CONSENT_CHANGES, personIds=person_ids)}
+               for row in tx.run(queries_explain.CANDIDATE_CONSENT_CHANGES, personIds=person_ids)}
     fields = [{"recordKey": r["key"], "source": r["source"], "observedAt": native(r["observedAt"]),
                "consentGranted": r["consentGranted"], "consentDenied": r["consentDenied"]} for r in records]
     return consent.gate(fields, changes, purpose)[0]
 
 
 def _candidates(tx, person_ids: list[str], purpose: str | None) -> list[search.Candidate]:
-    rows = [dict(row) for row in tx.run(q.CANDIDATE_RECORDS, personIds=person_ids)]
+    rows = [dict(row) for row in tx.run(queries_explain.CANDIDATE_RECORDS, personIds=person_ids)]
     records = [r for row in rows for r in row["records"] if r["key"]]
     usable = _usable(tx, person_ids, records, purpose)
     return [search.Candidate(row["personId"], row["displayName"],

@@ -5,14 +5,12 @@ import datetime as dt
 
 import networkx as nx
 
-from graph import consent
-from graph.model import KINDS
-from graph.store import queries as q
-from graph.store import queries_privacy as qp
+from graph.privacy import consent
+from graph.store import queries_reads
+from graph.store import queries_privacy
 from graph.store.values import native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
-REL_KIND = {k.rel: k.name for k in KINDS.values()}
 PUBLIC_RECORD_FIELDS = ("source", "sourceId", "observedAt", "collectedFor", "consentGranted",
                         "consentDenied", "givenName", "middleName", "familyName", "fullName",
                         "birthDate", "gender", "lifetimeSpend", "nightsLastYear", "tier",
@@ -49,7 +47,7 @@ def _holder_rank(holder: dict, today: dt.date):
 
 def whois(tx, key: str, purpose: str | None = None) -> dict:
     """The person an identifier belongs to now, with others who share or held it."""
-    row = tx.run(q.IDENTIFIER_HOLDERS, key=key).single()
+    row = tx.run(queries_reads.IDENTIFIER_HOLDERS, key=key).single()
     holders = [h for h in (row["holders"] if row else []) if h["personId"]]
     if not holders:
         raise NotFound(f"no person holds {key}")
@@ -67,7 +65,7 @@ def whois(tx, key: str, purpose: str | None = None) -> dict:
 
 
 def resolve_id(tx, person_id: str) -> tuple[str, str | None]:
-    row = tx.run(q.PERSON_REDIRECT, personId=person_id).single()
+    row = tx.run(queries_reads.PERSON_REDIRECT, personId=person_id).single()
     if not row:
         raise NotFound(f"no person {person_id}")
     if row["status"] == "erased":
@@ -79,25 +77,26 @@ def resolve_id(tx, person_id: str) -> tuple[str, str | None]:
 
 def consent_changes(tx, person_id: str | None = None, record_key: str | None = None) -> dict[str, list[dict]]:
     """recordKey -> the customer's consent changes that apply to that record."""
-    rows = (tx.run(qp.PERSON_CONSENT_CHANGES, personId=person_id) if person_id
-            else tx.run(qp.RECORD_CONSENT_CHANGES, key=record_key))
+    rows = (tx.run(queries_privacy.PERSON_CONSENT_CHANGES, personId=person_id) if person_id
+            else tx.run(queries_privacy.RECORD_CONSENT_CHANGES, key=record_key))
     return {r["record"]: [plain(c) for c in r["changes"]] for r in rows}
 
 
 def person_view(tx, person_id: str, asked: str | None = None, purpose: str | None = None) -> dict:
     """A person as seen for `purpose`: facts only from records whose consent covers it (None: all)."""
     target, redirected_from = resolve_id(tx, person_id)
-    row = tx.run(q.PERSON, personId=target).single()
+    row = tx.run(queries_reads.PERSON, personId=target).single()
     person = plain(row["person"])
     records = [plain(r) for r in row["records"]]
-    links = [dict(r) for r in tx.run(q.PERSON_LINKS, personId=target)]
-    extra = tx.run(qp.PERSON_PRIVACY_FACTS, personId=target).single()
+    links = [dict(r) for r in tx.run(queries_reads.PERSON_LINKS, personId=target)]
+    extra = tx.run(queries_privacy.PERSON_PRIVACY_FACTS, personId=target).single()
     changes = _changes_by_record(extra["changes"])
     shown, withheld = consent.gate(records, changes, purpose)
     visible = [r for r in records if r["recordKey"] in shown]
     seen = [link for link in links if link["record"] in shown]
     by_key = {r["recordKey"]: r for r in records}
-    merges = [_merge(r, _identifier_keys(seen), bool(withheld)) for r in tx.run(q.PERSON_MERGES, personId=target)]
+    merges = [_merge(r, _identifier_keys(seen), bool(withheld))
+              for r in tx.run(queries_reads.PERSON_MERGES, personId=target)]
     view = {"personId": target, "status": person.get("status"), "name": _name(visible),
             **identifiers_of(seen, by_key), "attributes": _attributes(visible),
             "metrics": _metrics(visible), "roles": roles_of(seen, by_key),
@@ -331,7 +330,7 @@ def _reason(chain, asked) -> str:
 
 def record_view(tx, source: str, source_id: str, purpose: str | None = None) -> dict:
     key = f"{source}/{source_id}"
-    row = tx.run(q.RECORD, key=key).single()
+    row = tx.run(queries_reads.RECORD, key=key).single()
     if not row:
         raise NotFound(f"no record {key}")
     record = plain(row["record"])
@@ -341,7 +340,7 @@ def record_view(tx, source: str, source_id: str, purpose: str | None = None) -> 
         kept = {k: record.get(k) for k in ("recordKey", "source", "sourceId")}
         kept["provenance"] = _record(record)["provenance"]
         return {"personId": row["personId"], "record": kept, "purpose": purpose, "withheld": withheld}
-    links = [dict(r) for r in tx.run(q.RECORD_LINKS, key=key)]
+    links = [dict(r) for r in tx.run(queries_reads.RECORD_LINKS, key=key)]
     by_key = {key: record}
     view = {"personId": row["personId"], "record": dict(
         _record(record, changes.get(key, [])), **identifiers_of(links, by_key), roles=roles_of(links, by_key))}
@@ -351,7 +350,7 @@ def record_view(tx, source: str, source_id: str, purpose: str | None = None) -> 
 
 
 def persons_page(tx, limit: int, cursor: str) -> dict:
-    rows = [dict(r) for r in tx.run(q.PERSONS_PAGE, limit=limit, cursor=cursor)]
+    rows = [dict(r) for r in tx.run(queries_reads.PERSONS_PAGE, limit=limit, cursor=cursor)]
     return {"persons": [{"personId": r["personId"], "name": r["name"], "records": sorted(r["records"])}
                         for r in rows],
             "nextCursor": rows[-1]["personId"] if len(rows) == limit else None}

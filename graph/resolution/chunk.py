@@ -12,12 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import count
 
-from graph.conflicts import Facts, conflict
-from graph.linkage import BLOCK_DEGREE_CAP, Candidate, Scorer, mean_linkage, person_matches
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
-from graph.model import KINDS, Identifier, Record
-from graph.resolution import TIME_BOUND, Decision, Link, Person, Thresholds, decide, name_key, record_facts
+from graph.model import Identifier, KINDS, Record
+from graph.resolution.blocking import is_hub
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import (TIME_BOUND, Decision, Link, Person, Thresholds, decide, given_family_key,
+                                      record_facts)
+from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Known:
     fields: dict                                  # matchFields
     blocks: frozenset[str]                        # stored blocking keys
     facts: Facts
-    name_key: str | None
+    given_family_key: str | None
     holdings: dict[str, Identifier] = field(default_factory=dict)   # stitching identifiers it holds
     in_chunk: bool = False
 
@@ -133,7 +135,7 @@ class ChunkResolver:
             self._unindex(old)
             self.scorer.forget(record.key)
         known = Known(record.key, person_id, item.fields, item.blocks, record_facts(record),
-                      name_key(record.given_key, record.family_key), stitching(record), in_chunk=True)
+                      given_family_key(record.given_key, record.family_key), stitching(record), in_chunk=True)
         self.records[record.key] = known
         self._index(known)
         return known
@@ -158,7 +160,7 @@ class ChunkResolver:
         return facts
 
     def _hub(self, block: str) -> bool:
-        return self.db_degree.get(block, 0) + self.chunk_in_block[block] > BLOCK_DEGREE_CAP
+        return is_hub(self.db_degree.get(block, 0) + self.chunk_in_block[block])
 
     def _scored(self, a: Known, b: Known) -> bool:
         """Whether a pair is compared at all: a shared blocking key that is no hub, or identifier."""
@@ -173,7 +175,7 @@ class ChunkResolver:
                 links[key] = [Link(ident, "", None, True)]
                 continue
             others = [self.records[k] for k in sorted(self.holders[key]) if k != known.key]
-            links[key] = [Link(o.holdings[key], o.person_id, o.name_key) for o in others if o.person_id]
+            links[key] = [Link(o.holdings[key], o.person_id, o.given_family_key) for o in others if o.person_id]
         return links
 
     def _candidates(self, known: Known, exclude: set[str]) -> list[Candidate]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph import normalize as norm
-from graph.records import RecordError
-from graph.store import queries_analytics as qa
+from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
+from graph.intake import normalize as norm
+from graph.intake.records import RecordError
+from graph.store import queries_analytics
 
-EDGE_TYPES = {"follows": "FOLLOWS", "mentions": "MENTIONS"}
+# The API's edge type ('follows') -> the relationship type it is stored as ('FOLLOWS').
+EDGE_TYPES = {edge_type.lower(): edge_type for edge_type in SOCIAL_EDGE_TYPES}
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ def build_edges(items: list[dict]) -> list[SocialEdge]:
 def store_edges(tx, edges: list[SocialEdge]) -> dict:
     """MERGE the handles and edges; re-sending an edge only widens its firstSeen/lastSeen."""
     handles = {h.key: h for e in edges for h in (e.source, e.target)}
-    tx.run(qa.UPSERT_HANDLES, handles=[{"key": h.key, "value": f"{h.platform}:{h.handle}",
+    tx.run(queries_analytics.UPSERT_HANDLES, handles=[{"key": h.key, "value": f"{h.platform}:{h.handle}",
                                         "platform": h.platform, "handle": h.handle}
                                        for h in sorted(handles.values(), key=lambda h: h.key)]).consume()
     created = 0
-    for edge_type, statement in qa.MERGE_EDGE.items():
+    for edge_type, statement in queries_analytics.MERGE_EDGE.items():
         rows = {}
         for e in edges:
             if e.type == edge_type:
@@ -117,12 +119,12 @@ def store_companies(tx, companies: list[CompanyLink]) -> dict:
     rows = {c.company_key: {"companyKey": c.company_key, "name": c.name} for c in companies}
     rows.update({c.parent_key: {"companyKey": c.parent_key, "name": c.parent_name}
                  for c in companies if c.parent_key and c.parent_key not in rows})
-    tx.run(qa.UPSERT_COMPANIES, companies=[rows[k] for k in sorted(rows)]).consume()
+    tx.run(queries_analytics.UPSERT_COMPANIES, companies=[rows[k] for k in sorted(rows)]).consume()
     links = [{"child": c.company_key, "parent": c.parent_key, "source": c.origin, "observedAt": c.observed_at}
              for c in companies if c.parent_key]
     _refuse_cycles(tx, companies, links)
     if links:
-        tx.run(qa.LINK_PARENTS, links=links).consume()
+        tx.run(queries_analytics.LINK_PARENTS, links=links).consume()
     return {"companies": [{"companyKey": c.company_key, "name": c.name, "parentKey": c.parent_key}
                           for c in companies]}
 
@@ -137,7 +139,7 @@ def _refuse_cycles(tx, companies: list[CompanyLink], links: list[dict]) -> None:
         if key in seen and c.parent_key:
             raise CycleError(n, c.name)
     if links:
-        looped = {row["child"] for row in tx.run(qa.PARENT_CYCLES, links=links)}
+        looped = {row["child"] for row in tx.run(queries_analytics.PARENT_CYCLES, links=links)}
         for n, c in enumerate(companies):
             if c.company_key in looped:
                 raise CycleError(n, c.name)

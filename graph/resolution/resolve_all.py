@@ -1,6 +1,6 @@
 """Use case: re-resolve every stored record in batch (`idgraph resolve --all`).
 
-Reads the records in pages, clusters them with graph/batch_resolution.py, and writes only what
+Reads the records in pages, clusters them with graph/resolution/batch.py, and writes only what
 changed, in pieces of one transaction each. Meant for a quiet store: records ingested while it
 runs are resolved incrementally and may be moved by the write-back.
 """
@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph import match_input
-from graph.batch_resolution import BatchPlan, BatchRecord, plan, resolve_with_review
-from graph.conflicts import Facts
-from graph.ingest import default_model, new_person_id
-from graph.linkage import Scorer
-from graph.matching import Model
+from graph.matching import Model, match_input
 from graph.model import Identifier
-from graph.resolution import Thresholds
-from graph.store import queries_ingest as qi
+from graph.resolution.batch import BatchPlan, BatchRecord, plan, resolve_with_review
+from graph.resolution.conflicts import Facts
+from graph.resolution.decision import Thresholds
+from graph.resolution.ingest import default_model, new_person_id
+from graph.resolution.linkage import Scorer
+from graph.store import queries_ingest
 from graph.store.values import creation_stamp, native
 
 PAGE = 5000
@@ -51,7 +50,7 @@ def _batch_record(row: dict) -> BatchRecord:
 def read_records(store, progress: Progress | None = None, page: int = PAGE) -> list[BatchRecord]:
     records, cursor = [], ""
     while True:
-        rows = store.query(qi.RECORDS_PAGE, cursor=cursor, limit=page)
+        rows = store.query(queries_ingest.RECORDS_PAGE, cursor=cursor, limit=page)
         records.extend(_batch_record(row) for row in rows)
         if progress:
             progress("read", len(rows), None)
@@ -66,12 +65,16 @@ def _pieces(rows: list, size: int):
 
 
 def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece: int = 1000) -> None:
-    steps = [(qi.CREATE_PERSONS, "rows", [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]),
-             (qi.ATTACH_RECORDS, "rows", result.attach), (qi.RETIRE_PERSONS, "rows", result.retire),
-             (qi.REDIRECT_MERGED, "rows", [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]),
-             (qi.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire]),
-             (qi.SPLIT_FROM, "rows", result.splits), (qi.POSSIBLY_SAME, "rows", result.possibly_same),
-             (qi.REFRESH_PERSONS, "personIds", result.refresh)]
+    new_persons = [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]
+    redirects = [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]
+    steps = [(queries_ingest.CREATE_PERSONS, "rows", new_persons),
+             (queries_ingest.ATTACH_RECORDS, "rows", result.attach),
+             (queries_ingest.RETIRE_PERSONS, "rows", result.retire),
+             (queries_ingest.REDIRECT_MERGED, "rows", redirects),
+             (queries_ingest.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire]),
+             (queries_ingest.SPLIT_FROM, "rows", result.splits),
+             (queries_ingest.POSSIBLY_SAME, "rows", result.possibly_same),
+             (queries_ingest.REFRESH_PERSONS, "personIds", result.refresh)]
     for statement, name, rows in steps:
         for part in _pieces(rows, piece):
             store.write(lambda tx, s=statement, n=name, p=part: tx.run(s, {n: p}).consume())

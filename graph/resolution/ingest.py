@@ -3,7 +3,7 @@
 A chunk is written with a few UNWIND statements: the records and their identifier links first
 (linking takes the identifier nodes in key order, so a concurrent ingest of the same identifiers
 waits or retries instead of reading stale links), then the evidence around the chunk is read once,
-graph/chunk_resolution.py replays the chunk's records one after another in memory, and the
+graph/resolution/chunk.py replays the chunk's records one after another in memory, and the
 decisions are written back in batches. Contention retries the whole chunk.
 """
 from __future__ import annotations
@@ -11,17 +11,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from graph import match_input
-from graph.chunk_resolution import ChunkResolver, Item, Known, Plan, Snapshot, stitching
 from graph.config import Settings
-from graph.conflicts import Facts
-from graph.linkage import BLOCK_DEGREE_CAP, STORED_RULES, Scorer, block_keys
-from graph.matching import Model
+from graph.matching import Model, match_input
+from graph.matching.blocking import rule_of
+from graph.matching.model_file import active_model
 from graph.model import Identifier, Record
-from graph.model_file import active_model
-from graph.resolution import Thresholds, name_key
-from graph.store import queries_analytics as qa
-from graph.store import queries_ingest as qi
+from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys, is_hub
+from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, stitching
+from graph.resolution.conflicts import Facts
+from graph.resolution.decision import Thresholds, given_family_key
+from graph.resolution.linkage import Scorer
+from graph.store import queries_analytics, queries_ingest
 from graph.store.values import creation_stamp, native
 
 CHUNK_SIZE = 200
@@ -63,7 +63,7 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
         "matchFields": match_input.dumps(fields),
     }
     # every rule's property is written, so a key the record no longer has is removed (null)
-    props.update({prop: blocks.get(rule) for rule, prop in qi.BLOCK_RULES.items()})
+    props.update({prop: blocks.get(rule) for rule, prop in BLOCK_PROPERTIES.items()})
     return props
 
 
@@ -71,14 +71,14 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
 
 def _props(item: Item) -> dict:
     """Every property, nulls included: on a stored record they remove what it no longer says."""
-    return record_props(item.record, item.fields, {key.split(":", 1)[0]: key for key in item.blocks})
+    return record_props(item.record, item.fields, {rule_of(key): key for key in item.blocks})
 
 
 def _new_record_row(item: Item) -> list:
     props = _props(item)
-    for name in qi.TEXT_DATETIMES:
+    for name in queries_ingest.TEXT_DATETIMES:
         props[name] = props[name].isoformat()
-    return [item.record.key] + [props[name] for name in qi.RECORD_PROPERTIES]
+    return [item.record.key] + [props[name] for name in queries_ingest.RECORD_PROPERTIES]
 
 
 def _identifier_nodes(records: list[Record], existed: set[str]) -> list[list]:
@@ -96,8 +96,8 @@ def write_identifiers(tx, records: list[Record], existed: set[str]) -> None:
     """The identifier nodes of `records` and their links; only records in `existed` can have links."""
     if not any(r.identifiers for r in records):
         return
-    _run(tx, qi.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
-    for statement, old in ((qi.LINK_IDENTIFIERS, True), (qi.LINK_NEW_IDENTIFIERS, False)):
+    _run(tx, queries_ingest.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
+    for statement, old in ((queries_ingest.LINK_IDENTIFIERS, True), (queries_ingest.LINK_NEW_IDENTIFIERS, False)):
         links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to]
                         for r in records if (r.key in existed) == old for i in r.identifiers),
                        key=lambda row: (row[1], row[0]))
@@ -121,16 +121,17 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
     records = [item.record for item in items]
     new = [item for item in items if not item.existed]
     if new:
-        _run(tx, qi.CREATE_RECORDS, rows=[_new_record_row(item) for item in new])
+        _run(tx, queries_ingest.CREATE_RECORDS, rows=[_new_record_row(item) for item in new])
     if len(new) < len(items):
-        _run(tx, qi.UPSERT_RECORDS, rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
+        _run(tx, queries_ingest.UPSERT_RECORDS,
+             rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
     write_identifiers(tx, records, {item.record.key for item in items if item.existed})
     if any(r.employment for r in records):
-        _run(tx, qi.LINK_EMPLOYMENT, rows=_job_rows(records))
+        _run(tx, queries_ingest.LINK_EMPLOYMENT, rows=_job_rows(records))
     existing = [item.record for item in items if item.existed]
     if not existing:
         return {}
-    rows = _run(tx, qi.CLOSE_DROPPED_LINKS, rows=[
+    rows = _run(tx, queries_ingest.CLOSE_DROPPED_LINKS, rows=[
         {"key": r.key, "identifierKeys": [i.key for i in r.identifiers],
          "companyKeys": [j.company_key for j in r.employment]} for r in existing])
     return {row["key"]: row["closed"] for row in rows}
@@ -146,7 +147,7 @@ def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
     chunk_idents = {key: ident for item in items for key, ident in stitching(item.record).items()}
     holdings: dict[str, dict[str, Identifier]] = {}
     generic, person_ids = set(), {item.current for item in items if item.current}
-    for key, is_generic, links in _run(tx, qi.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
+    for key, is_generic, links in _run(tx, queries_ingest.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
         if is_generic:
             generic.add(key)
         ident = chunk_idents[key]
@@ -157,7 +158,7 @@ def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
     degree = _probe_blocks(tx, items, exclude, person_ids)
     split_persons = sorted({item.current for item in items if item.lost_evidence and item.current})
     if split_persons:
-        for row in _run(tx, qi.PERSON_SHARED_IDENTIFIERS, personIds=split_persons):
+        for row in _run(tx, queries_ingest.PERSON_SHARED_IDENTIFIERS, personIds=split_persons):
             for link in row["holders"]:
                 holdings.setdefault(link["recordKey"], {})[row["key"]] = \
                     _holding(row["key"], row["kind"], row["value"], link)
@@ -169,13 +170,13 @@ def _probe_blocks(tx, items: list[Item], exclude: list[str], person_ids: set[str
     """Holders of each of the chunk's blocking keys (outside the chunk), up to one past the cap."""
     degree: dict[str, int] = {}
     for rule in STORED_RULES:
-        prefix = rule.name + ":"
-        keys = sorted({b for item in items for b in item.blocks if b.startswith(prefix)})
+        keys = sorted({b for item in items for b in item.blocks if rule_of(b) == rule.name})
         if not keys:
             continue
-        for row in _run(tx, qi.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude, limit=BLOCK_DEGREE_CAP + 1):
+        for row in _run(tx, queries_ingest.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude,
+                        limit=BLOCK_DEGREE_CAP + 1):
             degree[row["key"]] = len(row["personIds"])
-            if len(row["personIds"]) <= BLOCK_DEGREE_CAP:
+            if not is_hub(len(row["personIds"])):
                 person_ids.update(row["personIds"])
     return degree
 
@@ -185,7 +186,7 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
     created: dict[str, str] = {}
     if not person_ids:
         return records, created
-    for row in _run(tx, qi.PERSON_RECORDS, personIds=person_ids):
+    for row in _run(tx, queries_ingest.PERSON_RECORDS, personIds=person_ids):
         created[row["personId"]] = creation_stamp(row["created"], row["createdSeq"])
         key = row["recordKey"]
         if key in exclude:
@@ -194,7 +195,7 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
                       {native(row["birthDate"])} if row["birthDate"] else set(),
                       set(filter(None, row["nationalIds"])), {row["familyKey"]} if row["familyKey"] else set())
         records[key] = Known(key, row["personId"], match_input.loads(row["matchFields"]),
-                             frozenset(row["blocks"]), facts, name_key(row["givenKey"], row["familyKey"]),
+                             frozenset(row["blocks"]), facts, given_family_key(row["givenKey"], row["familyKey"]),
                              holdings.get(key, {}))
     return records, created
 
@@ -203,23 +204,24 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
 
 def _apply(tx, plan: Plan) -> None:
     if plan.new_persons:
-        _run(tx, qi.CREATE_PERSONS, rows=[{"personId": pid, "seq": n} for n, pid in enumerate(plan.new_persons)])
+        _run(tx, queries_ingest.CREATE_PERSONS,
+             rows=[{"personId": pid, "seq": n} for n, pid in enumerate(plan.new_persons)])
     if plan.attach:
-        _run(tx, qi.ATTACH_RECORDS, rows=plan.attach)
+        _run(tx, queries_ingest.ATTACH_RECORDS, rows=plan.attach)
     if plan.merges:
-        _run(tx, qi.MERGE_PERSONS, rows=plan.merges)
-        _run(tx, qi.REDIRECT_MERGED, rows=plan.merges)
-        _run(tx, qi.DROP_SETTLED_POSSIBLY_SAME, personIds=sorted({m["loser"] for m in plan.merges}))
+        _run(tx, queries_ingest.MERGE_PERSONS, rows=plan.merges)
+        _run(tx, queries_ingest.REDIRECT_MERGED, rows=plan.merges)
+        _run(tx, queries_ingest.DROP_SETTLED_POSSIBLY_SAME, personIds=sorted({m["loser"] for m in plan.merges}))
     if plan.splits:
-        _run(tx, qi.SPLIT_FROM, rows=plan.splits)
+        _run(tx, queries_ingest.SPLIT_FROM, rows=plan.splits)
     if plan.possibly_same:
-        _run(tx, qi.POSSIBLY_SAME, rows=plan.possibly_same)
+        _run(tx, queries_ingest.POSSIBLY_SAME, rows=plan.possibly_same)
     if plan.generic:
-        _run(tx, qi.MARK_GENERIC, keys=plan.generic)
+        _run(tx, queries_ingest.MARK_GENERIC, keys=plan.generic)
     if plan.merge_refused:  # kept as household / shared-device evidence (graph/analytics/households.py)
-        _run(tx, qa.MARK_MERGE_REFUSED, keys=plan.merge_refused, rule="conflicting facts")
+        _run(tx, queries_analytics.MARK_MERGE_REFUSED, keys=plan.merge_refused, rule="conflicting facts")
     if plan.refresh:
-        _run(tx, qi.REFRESH_PERSONS, personIds=plan.refresh)
+        _run(tx, queries_ingest.REFRESH_PERSONS, personIds=plan.refresh)
 
 
 # --- the use case ------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def _triage(records: list[Record], states: dict) -> tuple[dict[int, Outcome], li
 
 def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | None = None) -> list[Outcome]:
     """Store and resolve records whose keys are all different, in one transaction."""
-    states = {row["key"]: row for row in _run(tx, qi.RECORD_STATES, keys=[r.key for r in records])}
+    states = {row["key"]: row for row in _run(tx, queries_ingest.RECORD_STATES, keys=[r.key for r in records])}
     done, items = _triage(records, states)
     if items:
         closed = _write_facts(tx, items)

@@ -1,18 +1,20 @@
 """Read use cases behind GET /v1/persons/{id}/why and GET /v1/why-not: the store's side.
 
 Each function runs in one read transaction, builds record snapshots and hands them to the
-pure `graph.explain`. Like every person read, an explanation answers for a declared purpose:
-records whose consent does not cover it inform nothing (graph/consent.py) and are listed in
+pure `graph.reads.explain`. Like every person read, an explanation answers for a declared purpose:
+records whose consent does not cover it inform nothing (graph/privacy/consent.py) and are listed in
 `withheld`, without their facts.
 """
 from __future__ import annotations
 
-from graph import consent, explain, match_input
-from graph.explain import Holding, PersonFacts, RecordSnapshot, Thresholds
-from graph.matching import Model
-from graph.store import queries_explain as q
+from graph.matching import Model, match_input
+from graph.privacy import consent
+from graph.reads import explain
+from graph.reads.explain import Holding, PersonFacts, RecordSnapshot
+from graph.reads.views import NotFound, consent_changes, resolve_id
+from graph.resolution.decision import Thresholds
+from graph.store import queries_explain
 from graph.store.values import native, plain
-from graph.views import NotFound, consent_changes, resolve_id
 
 MAX_PERSON_RECORDS = 500   # a person's records explained at most (by key): a bound on the work
 
@@ -30,7 +32,7 @@ def snapshot(row) -> RecordSnapshot:
 
 
 def consent_fields(row) -> dict:
-    """What graph.consent reads of a stored record."""
+    """What graph.privacy.consent reads of a stored record."""
     return {"recordKey": row["key"], "source": row["source"], "observedAt": native(row["observedAt"]),
             "consentGranted": row["consentGranted"], "consentDenied": row["consentDenied"]}
 
@@ -44,11 +46,11 @@ def gate(tx, rows: list, purpose: str | None, **owner) -> tuple[set[str], list[d
 
 
 def _person_rows(tx, person_id: str) -> list:
-    return list(tx.run(q.PERSON_SNAPSHOTS, personId=person_id, limit=MAX_PERSON_RECORDS))
+    return list(tx.run(queries_explain.PERSON_SNAPSHOTS, personId=person_id, limit=MAX_PERSON_RECORDS))
 
 
 def _record_row(tx, key: str):
-    row = tx.run(q.RECORD_SNAPSHOTS, keys=[key]).single()
+    row = tx.run(queries_explain.RECORD_SNAPSHOTS, keys=[key]).single()
     if row is None:
         raise NotFound(f"no record {key}")
     return row
@@ -57,7 +59,7 @@ def _record_row(tx, key: str):
 def why(tx, person_id: str, record_key: str, model: Model, thresholds: Thresholds,
         purpose: str | None = None) -> dict:
     target_id, redirected_from = resolve_id(tx, person_id)
-    row = tx.run(q.RECORD_SNAPSHOTS, keys=[record_key]).single()
+    row = tx.run(queries_explain.RECORD_SNAPSHOTS, keys=[record_key]).single()
     if row is None or row["personId"] != target_id:
         raise NotFound(f"record {record_key} is not one of person {target_id}'s records")
     rows = [row] + [r for r in _person_rows(tx, target_id) if r["key"] != record_key]
@@ -96,6 +98,6 @@ def why_not(tx, a_key: str, b_key: str, model: Model, thresholds: Thresholds,
     persons, possibly_same = None, None
     if a.person_id and b.person_id and a.person_id != b.person_id:
         persons = (_person_facts(tx, a.person_id, purpose), _person_facts(tx, b.person_id, purpose))
-        row = tx.run(q.POSSIBLY_SAME, a=a.person_id, b=b.person_id).single()
+        row = tx.run(queries_explain.POSSIBLY_SAME, a=a.person_id, b=b.person_id).single()
         possibly_same = row["score"] if row else None
     return explain.why_not(a, b, model, thresholds, persons, possibly_same)

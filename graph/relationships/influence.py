@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.analytics import scoring, social
-from graph.store import queries_analytics as qa
+from graph.analytics import scoring, social_rank
+from graph.reads.views import TIER_RANK, resolve_id
+from graph.store import queries_analytics
 from graph.store.values import native, plain
-from graph.views import TIER_RANK, resolve_id
 
 
 def latest_run(tx) -> dict | None:
-    row = tx.run(qa.LATEST_RUN).single()
+    row = tx.run(queries_analytics.LATEST_RUN).single()
     return plain(row["run"]) if row else None
 
 
 def company_facts(tx, company_keys: list[str]) -> dict[str, dict]:
     """Known employees (active persons with a current job there) and their known spend."""
     out = {}
-    for r in tx.run(qa.COMPANY_FACTS, companyKeys=sorted(set(company_keys))):
+    for r in tx.run(queries_analytics.COMPANY_FACTS, companyKeys=sorted(set(company_keys))):
         spend = sum(s for person in r["spends"] for s in person if s is not None)
         out[r["companyKey"]] = {"companyKey": r["companyKey"], "name": r["name"],
                                 "knownEmployees": r["knownEmployees"], "knownSpend": round(spend, 2),
@@ -51,7 +51,7 @@ def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: st
             any(j["decisionMaker"] for j in mine), next((j["title"] for j in mine if j.get("title")), None),
             facts.get("parent")))
     return scoring.Profile(row["personId"], row["name"], m["lifetimeSpend"], m["tier"], m["lastActivity"],
-                           sum(_followers(h) for h in handles), social.relative(rank, handle_count),
+                           sum(_followers(h) for h in handles), social_rank.relative(rank, handle_count),
                            tuple(comps))
 
 
@@ -63,7 +63,7 @@ def _followers(handle: dict) -> int:
 def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
     target, redirected_from = resolve_id(tx, person_id)
-    row = dict(tx.run(qa.PROFILE, personIds=[target]).single())
+    row = dict(tx.run(queries_analytics.PROFILE, personIds=[target]).single())
     run = latest_run(tx)
     companies = company_facts(tx, [j["companyKey"] for j in row["jobs"]])
     p = profile(row, companies, (run or {}).get("socialHandles", 0), (run or {}).get("runId"), today)
@@ -95,7 +95,7 @@ def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
 def ranking(tx, order: str, limit: int) -> dict:
     """Persons by the scores the latest `analytics refresh` wrote, value and reach side by side."""
     run = latest_run(tx)
-    rows = [plain(dict(r)) for r in tx.run(qa.RANKING[order], limit=limit)]
+    rows = [plain(dict(r)) for r in tx.run(queries_analytics.RANKING[order], limit=limit)]
     persons = [{"rank": n, "personId": r["personId"], "name": r["name"],
                 "value": {"score": r["valueScore"], "lifetimeSpend": r["lifetimeSpend"], "tier": r["tier"],
                           "lastActivity": r["lastActivity"]},

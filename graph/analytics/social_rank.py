@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+# The relationship types between handles, with what each is worth to PageRank: the one table of them.
 WEIGHTS = {"FOLLOWS": 1.0, "MENTIONS": 0.5}
+SOCIAL_EDGE_TYPES = tuple(WEIGHTS)
 ALPHA = 0.85
 
 

@@ -14,30 +14,12 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.conflicts import Facts, conflict
 from graph.matching import MatchResult, Model, blocking_keys
 from graph.matching.clustering import capped
 from graph.matching.model import probability
-from graph.model import KINDS, Identifier
-from graph.resolution import TIME_BOUND
-from graph.resolution import Thresholds as ResolutionThresholds
-
-# Scores between the review and the match threshold are "possibly the same person"
-# (POSSIBLY_SAME), not a merge: resolution's review threshold. The match threshold is the model's.
-REVIEW_THRESHOLD = ResolutionThresholds().review
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    match: float
-    review: float = REVIEW_THRESHOLD
-
-    @classmethod
-    def of(cls, model: Model, review: float = REVIEW_THRESHOLD) -> Thresholds:
-        return cls(model.threshold, min(review, model.threshold))
-
-    def to_dict(self) -> dict:
-        return {"match": self.match, "review": self.review}
+from graph.model import Identifier, KINDS
+from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.decision import TIME_BOUND, Thresholds
 
 
 @dataclass(frozen=True)
