@@ -34,11 +34,6 @@ ALLOWED = {
 }
 
 
-@pytest.fixture
-def anonymous(app):
-    return app.test_client()
-
-
 def call(client, endpoint: str, **headers):
     method, path, kwargs, _ = ENDPOINTS[endpoint]
     return getattr(client, method)(path, headers=headers, **kwargs)
