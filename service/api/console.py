@@ -8,6 +8,6 @@ from __future__ import annotations
 from service.api import pages
 from service.console import assets
 
-# The console's policy as it was: inline styles allowed, inline scripts never.
+# The console's policy allows inline styles (never inline scripts); /docs needs neither.
 bp = pages.page_blueprint("console", assets.STATIC_DIR, heading="The agent console is not installed",
                           inline_styles=True)

@@ -1,4 +1,4 @@
-"""A browser page such as /console: one static page, plus the npm libraries it loads by name
+"""The browser pages (/console, /docs): one static page each, plus the npm libraries it loads by name
 (service/console/assets.py), under a Content-Security-Policy that admits only this origin. While the
 libraries are missing the page is a 503 that says why; the API never depends on them."""
 from __future__ import annotations
