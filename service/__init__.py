@@ -16,7 +16,7 @@ from service import auth, errors
 from service.api import audit, health, keys, persons, privacy, records
 from service.api import relationships, social
 from service.api import explain
-from service.api import console
+from service.api import console, docs
 
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,6 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     app.config.update(
         API_TITLE="idgraph", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        OPENAPI_REDOC_PATH="/redoc", OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024, JSON_SORT_KEYS=False,
         API_SPEC_OPTIONS={"security": auth.SECURITY}, IDGRAPH_RATE_LIMIT=settings.rate_limit,
     )
@@ -61,4 +59,5 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
         api.register_blueprint(blueprint)
     api.register_blueprint(explain.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
+    app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page
     return app

@@ -137,15 +137,16 @@ def _serve(settings: config.Settings, host: str, port: int) -> None:
 
 
 def _install_console_assets() -> bool:
-    """The console's npm libraries, installed the first time; without npm only /console is unavailable."""
+    """The npm libraries of /console and /docs, installed the first time; without npm only those two
+    pages are unavailable."""
     from service.console import assets
     try:
         if not assets.installed():
-            with console.status("installing the agent console's JavaScript libraries (npm ci)..."):
+            with console.status("installing the JavaScript libraries of /console and /docs (npm ci)..."):
                 assets.ensure()
         return True
     except assets.AssetsUnavailable as exc:
-        console.print(f"[yellow]agent console unavailable:[/] {exc}")
+        console.print(f"[yellow]agent console and API docs unavailable:[/] {exc}")
         return False
 
 

@@ -1,7 +1,10 @@
-"""The console's JavaScript libraries: installed by `npm ci` from package-lock.json, never vendored.
+"""The JavaScript libraries of the agent console (/console) and the API docs (/docs, Swagger UI):
+installed by `npm ci` from package-lock.json, never vendored.
 
 `idgraph serve` and `idgraph demo` call `ensure()` before serving; the browser test's fixture does
-too. Without Node.js and npm the console answers 503 with the reason, and the API is unaffected.
+too. Without Node.js and npm both pages answer 503 with the reason, and the API is unaffected.
+Install scripts never run (--ignore-scripts): swagger-ui-dist pulls in @scarf/scarf, whose install
+script reports the installation to its vendor (package.json's scarfSettings also turns it off).
 """
 from __future__ import annotations
 
@@ -14,7 +17,10 @@ CONSOLE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = CONSOLE_DIR / "static"
 NODE_MODULES = CONSOLE_DIR / "node_modules"
 # The files the page loads, by the name it asks for: nothing else under node_modules is served.
-VENDOR = {"cytoscape.min.js": "cytoscape/dist/cytoscape.min.js"}
+VENDOR = {"cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",           # /console
+          "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",   # /docs
+          "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+          "swagger-favicon.png": "swagger-ui-dist/favicon-32x32.png"}
 NPM_CI = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
 TIMEOUT_SECONDS = 600
 
@@ -51,8 +57,8 @@ def ensure() -> bool:
     if installed():
         return False
     if shutil.which("npm") is None:
-        raise AssetsUnavailable("npm is not installed, so the console's JavaScript libraries cannot be "
-                                f"installed; install Node.js and npm, then run `npm ci` in {CONSOLE_DIR} "
+        raise AssetsUnavailable("npm is not installed, so the JavaScript libraries of /console and /docs "
+                                f"cannot be installed; install Node.js and npm, then run `npm ci` in {CONSOLE_DIR} "
                                 "(the REST API works without them)")
     try:
         done = subprocess.run(NPM_CI, cwd=CONSOLE_DIR, check=False, capture_output=True, text=True,

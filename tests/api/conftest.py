@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from service.console import assets
+
 
 @pytest.fixture(scope="module")
 def _module_app(settings, session_store):
@@ -14,3 +16,20 @@ def _module_app(settings, session_store):
 @pytest.fixture
 def app(_module_app, store):
     return _module_app
+
+
+@pytest.fixture
+def anonymous(app):
+    """No key at all."""
+    return app.test_client()
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    """/console and /docs as if their npm libraries were installed (API tests run before npm ci)."""
+    monkeypatch.setattr(assets, "installed", lambda: True)
+
+
+@pytest.fixture
+def missing(monkeypatch):
+    monkeypatch.setattr(assets, "installed", lambda: False)

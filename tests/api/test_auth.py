@@ -34,11 +34,6 @@ ALLOWED = {
 }
 
 
-@pytest.fixture
-def anonymous(app):
-    return app.test_client()
-
-
 def call(client, endpoint: str, **headers):
     method, path, kwargs, _ = ENDPOINTS[endpoint]
     return getattr(client, method)(path, headers=headers, **kwargs)
@@ -110,7 +105,7 @@ def test_authentication_comes_before_validation_and_lookup(anonymous):
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/openapi.json", "/docs"])
-def test_probes_and_docs_stay_open(anonymous, path):
+def test_probes_and_docs_stay_open(anonymous, installed, path):
     assert anonymous.get(path).status_code == 200
 
 

@@ -7,21 +7,6 @@ import pytest
 from service.console import assets
 
 
-@pytest.fixture
-def anonymous(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def installed(monkeypatch):
-    monkeypatch.setattr(assets, "installed", lambda: True)
-
-
-@pytest.fixture
-def missing(monkeypatch):
-    monkeypatch.setattr(assets, "installed", lambda: False)
-
-
 def test_the_page_needs_no_key_and_allows_only_its_own_origin(anonymous, installed):
     response = anonymous.get("/console")
     assert response.status_code == 200 and response.mimetype == "text/html"
