@@ -29,6 +29,7 @@ class Settings:
     http_port: int = 2480
     default_region: str = "GB"
     generic_threshold: int = 3
+    strict_cypher: bool = False     # server notifications about queries become Python warnings
     rate_limit: int = 600           # requests per minute per API key; 0 turns the limit off
     junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
 
@@ -68,6 +69,7 @@ def load(env: dict | None = None) -> Settings:
         http_port=int(env.get("IDGRAPH_HTTP_PORT") or HTTP_PORTS.get(engine, 2480)),
         default_region=env.get("IDGRAPH_DEFAULT_REGION", "GB"),
         generic_threshold=int(env.get("IDGRAPH_GENERIC_THRESHOLD", "3")),
+        strict_cypher=env.get("IDGRAPH_STRICT_CYPHER", "") not in ("", "0", "false"),
         rate_limit=int(env.get("IDGRAPH_RATE_LIMIT", "600")),
         junk_values=_junk_values(env),
     )

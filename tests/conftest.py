@@ -52,7 +52,7 @@ def engine(graph_server) -> str:
 
 @pytest.fixture(scope="session")
 def settings(graph_server, tmp_path_factory) -> config.Settings:
-    return dataclasses.replace(config.load({}), uri=graph_server.uri, user=graph_server.user,
+    return dataclasses.replace(config.load({}), uri=graph_server.uri, user=graph_server.user, strict_cypher=True,
                                password=graph_server.password, database=graph_server.database,
                                data_dir=tmp_path_factory.mktemp("data"))
 
@@ -105,6 +105,7 @@ def idgraph(settings, store, monkeypatch):
 
     from service.cli import main
     env = {"IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user,
-           "IDGRAPH_PASSWORD": settings.password, "IDGRAPH_DATABASE": settings.database}
+           "IDGRAPH_PASSWORD": settings.password, "IDGRAPH_DATABASE": settings.database,
+           "IDGRAPH_STRICT_CYPHER": "1"}
     monkeypatch.setattr("service.cli.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
     return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

@@ -1,12 +1,13 @@
 """The one way idgraph reaches its graph: the official neo4j driver over Bolt."""
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
 from dataclasses import dataclass
 
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver, GraphDatabase, NotificationClassification, NotificationMinimumSeverity
 from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceUnavailable,
                               SessionExpired, TransientError)
 
@@ -82,6 +83,13 @@ class Store:
             return False
         return True
 
+    @functools.cached_property
+    def engine(self) -> str:
+        """Which engine answers, for the few statements each needs in its own form: "arcadedb" or
+        "neo4j" (ArcadeDB's Bolt plugin names itself in the agent string, after a Neo4j version)."""
+        agent = self._run("READ", lambda tx: tx.run("RETURN 1").consume().server.agent)
+        return "arcadedb" if "ArcadeDB" in agent else "neo4j"
+
     def close(self) -> None:
         self.driver.close()
 
@@ -91,6 +99,16 @@ def quiet_driver_log() -> None:
     parameters, i.e. identifiers and names, and idgraph's logs carry no personal data."""
     driver_log = logging.getLogger("neo4j")
     driver_log.setLevel(max(driver_log.level, logging.INFO))
+
+
+def notification_config(strict: bool) -> dict:
+    """What the server should say about our queries. "Unrecognized" notes (a label or property no
+    node has yet) are noise on a new graph; strict mode turns the rest (deprecations, performance)
+    into Python warnings, which the test suite makes errors."""
+    config = {"notifications_disabled_classifications": [NotificationClassification.UNRECOGNIZED]}
+    if strict:
+        config["warn_notification_severity"] = NotificationMinimumSeverity.INFORMATION
+    return config
 
 
 def connect(settings: Settings, start_local: bool = True) -> Store:
@@ -106,5 +124,6 @@ def connect(settings: Settings, start_local: bool = True) -> Store:
                                    "`idgraph db start`")
         uri, auth = info.uri, (info.user, info.password)
     driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=0,
-                                  connection_acquisition_timeout=10.0, connection_timeout=5.0)
+                                  connection_acquisition_timeout=10.0, connection_timeout=5.0,
+                                  **notification_config(settings.strict_cypher))
     return Store(driver, settings.database)

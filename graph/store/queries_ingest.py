@@ -163,8 +163,7 @@ def _block_probe(prop: str) -> str:
     # at most $limit holders per key: a key with more is a hub and is skipped, not scanned
     return f"""
 UNWIND $keys AS key
-CALL {{
-  WITH key
+CALL (key) {{
   MATCH (r:SourceRecord {{{prop}: key}})
   WHERE NOT r.recordKey IN $exclude
   RETURN r LIMIT $limit

@@ -4,6 +4,7 @@ from __future__ import annotations
 from graph.model import KINDS
 from graph.store import queries_analytics, queries_ingest, queries_privacy
 
+INDEX_WAIT_SECONDS = 300
 CONSTRAINTS = (
     "CREATE CONSTRAINT person_person_id_unique IF NOT EXISTS FOR (p:Person) REQUIRE p.personId IS UNIQUE",
     "CREATE CONSTRAINT source_record_key_unique IF NOT EXISTS FOR (r:SourceRecord) REQUIRE r.recordKey IS UNIQUE",
@@ -27,6 +28,8 @@ INDEXES = (
 def apply(store) -> None:
     for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA:
         store.write(lambda tx, s=statement: tx.run(s).consume())
+    if store.engine == "neo4j":     # Neo4j builds indexes in the background; ArcadeDB has no such call
+        store.query("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)
     store.schema_ready = True
 
 

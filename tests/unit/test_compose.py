@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graph.store.engines import neo4j_server
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -56,14 +58,39 @@ def test_neo4j_healthcheck_uses_a_tool_the_image_has(services):
     assert "curl" not in command
 
 
-def test_api_waits_for_a_healthy_neo4j_over_a_routing_uri(services):
+def test_api_waits_for_a_healthy_neo4j_over_a_direct_uri(services):
     api = services["api"]
     assert api["build"] == "."
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
     env = api["environment"]
-    assert env["IDGRAPH_URI"].startswith("neo4j://neo4j:")
-    assert env["IDGRAPH_PASSWORD"] == "${NEO4J_PASSWORD}" and env["IDGRAPH_DATABASE"] == "neo4j"
+    assert env["IDGRAPH_URI"].startswith("bolt://neo4j:")     # a standalone server has no routing table
+    assert env["IDGRAPH_PASSWORD"] == "${NEO4J_PASSWORD}"
+    assert env["IDGRAPH_DATABASE"] == services["neo4j"]["environment"]["NEO4J_initial_dbms_default__database"]
     assert published(api["ports"]) == {"8000"}
+
+
+def compose_setting(name: str) -> str:
+    """neo4j.conf's name as the image's environment variable: '_' doubled, '.' as '_'."""
+    return "NEO4J_" + name.replace("_", "__").replace(".", "_")
+
+
+def test_the_image_is_the_neo4j_version_the_tests_run():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    assert compose["services"]["neo4j"]["image"] == f"neo4j:{neo4j_server.version()}-community"
+
+
+@pytest.mark.parametrize("setting", ["initial.dbms.default_database", "server.memory.pagecache.size",
+                                     "dbms.memory.transaction.total.max", "dbms.usage_report.enabled",
+                                     "db.logs.query.enabled"])
+def test_compose_sets_what_the_tested_engine_sets(services, setting, tmp_path):
+    tested = neo4j_server.Neo4jServer(tmp_path, 7687, 7474, "idgraph", cache_dir=tmp_path)
+    assert str(services["neo4j"]["environment"][compose_setting(setting)]) == tested.config()[setting]
+
+
+def test_compose_heap_is_the_tested_default(services, tmp_path):
+    tested = neo4j_server.Neo4jServer(tmp_path, 7687, 7474, "idgraph", cache_dir=tmp_path)
+    env = services["neo4j"]["environment"]
+    assert env["NEO4J_server_memory_heap_initial__size"] == env["NEO4J_server_memory_heap_max__size"] == tested.heap
 
 
 def test_api_command_matches_the_image_cmd(services):

@@ -79,7 +79,7 @@ class Neo4jServer(LocalServer):
         self.cache_dir, self.heap, self.page_cache = Path(cache_dir), heap, page_cache
         self.conf_dir = self.data_dir / "conf"
 
-    def _config(self) -> dict[str, str]:
+    def config(self) -> dict[str, str]:
         bolt, http = f"127.0.0.1:{self.bolt_port}", f"127.0.0.1:{self.http_port}"
         return {
             "server.bolt.listen_address": bolt, "server.bolt.advertised_address": bolt,
@@ -97,7 +97,7 @@ class Neo4jServer(LocalServer):
 
     def _prepare(self, password: str) -> None:
         self.conf_dir.mkdir(parents=True, exist_ok=True)
-        text = "".join(f"{key}={value}\n" for key, value in self._config().items())
+        text = "".join(f"{key}={value}\n" for key, value in self.config().items())
         (self.conf_dir / "neo4j.conf").write_text(text)
         if not (self.data_dir / "data" / "dbms" / "auth.ini").exists():
             self._set_initial_password(password)
