@@ -64,6 +64,7 @@ class Store:
                     raise
                 if attempt == ATTEMPTS - 1:
                     raise StoreUnavailable(f"gave up after {ATTEMPTS} conflicting attempts: {exc}") from exc
+                log.debug("transaction retried after contention: %s", exc.code)
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
 
     def write(self, work, *args):
