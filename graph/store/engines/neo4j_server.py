@@ -91,6 +91,8 @@ class Neo4jServer(LocalServer):
             "server.memory.pagecache.size": self.page_cache,
             "dbms.memory.transaction.total.max": "1g",
             "dbms.usage_report.enabled": "false",
+            # Browser would otherwise load trackers from the internet and ask about usage data.
+            "client.allow_telemetry": "false",
             # The query log would keep every query's parameters: identifiers and names.
             "db.logs.query.enabled": "OFF",
         }
