@@ -24,7 +24,7 @@ RETURN p.personId AS personId, collect(r.sourceId) AS ids
 def clear(server: Server) -> None:
     store = server.connect()
     try:
-        store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+        queries.clear_all(store)
     finally:
         store.close()
 

@@ -235,7 +235,7 @@ def timed_run(store, settings, records: list[dict], batch_size: int, progress: P
 
 def clear(store) -> float:
     t0 = time.perf_counter()
-    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    queries.clear_all(store)
     return time.perf_counter() - t0
 
 

@@ -68,7 +68,7 @@ def session_store(settings):
 @pytest.fixture
 def store(session_store):
     """The session's store, emptied before each test."""
-    session_store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    queries.clear_all(session_store)
     return session_store
 
 

@@ -103,10 +103,12 @@ def quiet_driver_log() -> None:
 
 
 def notification_config(strict: bool) -> dict:
-    """What the server should say about our queries. "Unrecognized" notes (a label or property no
-    node has yet) are noise on a new graph; strict mode turns the rest (deprecations, performance)
+    """What the server should say about our queries. Two kinds are noise here: "unrecognized" (a
+    label or property no node has yet, on a new graph) and "schema" (an index that IF NOT EXISTS
+    found already there, at every start). Strict mode turns the rest (deprecations, performance)
     into Python warnings, which the test suite makes errors."""
-    config = {"notifications_disabled_classifications": [NotificationClassification.UNRECOGNIZED]}
+    config = {"notifications_disabled_classifications": [NotificationClassification.UNRECOGNIZED,
+                                                         NotificationClassification.SCHEMA]}
     if strict:
         config["warn_notification_severity"] = NotificationMinimumSeverity.INFORMATION
     return config

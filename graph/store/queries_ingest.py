@@ -213,7 +213,8 @@ CREATE (p:Person {personId: row.personId, status: 'active', createdAt: datetime(
 # A record moved by a merge or split (no evidence of its own in the row) keeps the evidence it had.
 ATTACH_RECORDS = """
 UNWIND $rows AS row
-MATCH (r:SourceRecord {recordKey: row.key}), (p:Person {personId: row.personId})
+MATCH (r:SourceRecord {recordKey: row.key})
+MATCH (p:Person {personId: row.personId})
 OPTIONAL MATCH (r)-[old:DESCRIBES]->(other:Person)
 WHERE other.personId <> row.personId
 WITH r, p, row, old, old.evidence AS oldEvidence
@@ -234,7 +235,8 @@ SET i.generic = true, i.genericSince = coalesce(i.genericSince, datetime())
 # records each merge and keeps old redirects pointing at an active person.
 MERGE_PERSONS = """
 UNWIND $rows AS row
-MATCH (s:Person {personId: row.survivor}), (l:Person {personId: row.loser})
+MATCH (s:Person {personId: row.survivor})
+MATCH (l:Person {personId: row.loser})
 SET l.status = 'merged', l.mergedInto = row.final, l.mergedAt = datetime()
 MERGE (l)-[m:MERGED_INTO]->(s)
 ON CREATE SET m.at = datetime(), m.rule = row.rule, m.byRecord = row.recordKey, m.evidence = row.evidence,
@@ -258,7 +260,8 @@ DELETE s
 # Ordered pair (a < b), so re-sends and either direction find the same link.
 POSSIBLY_SAME = """
 UNWIND $rows AS row
-MATCH (a:Person {personId: row.a}), (b:Person {personId: row.b})
+MATCH (a:Person {personId: row.a})
+MATCH (b:Person {personId: row.b})
 MERGE (a)-[s:POSSIBLY_SAME]->(b)
 ON CREATE SET s.at = datetime()
 SET s.score = row.score, s.byRecord = row.recordKey, s.updatedAt = datetime()
@@ -266,7 +269,8 @@ SET s.score = row.score, s.byRecord = row.recordKey, s.updatedAt = datetime()
 
 SPLIT_FROM = """
 UNWIND $rows AS row
-MATCH (n:Person {personId: row.personId}), (o:Person {personId: row.from})
+MATCH (n:Person {personId: row.personId})
+MATCH (o:Person {personId: row.from})
 MERGE (n)-[s:SPLIT_FROM]->(o)
 ON CREATE SET s.at = datetime(), s.byRecord = row.recordKey, s.records = row.records
 """
@@ -302,7 +306,8 @@ ORDER BY recordKey
 # Persons that describe no record any more (every record moved away in a batch re-resolve).
 RETIRE_PERSONS = """
 UNWIND $rows AS row
-MATCH (l:Person {personId: row.loser}), (s:Person {personId: row.survivor})
+MATCH (l:Person {personId: row.loser})
+MATCH (s:Person {personId: row.survivor})
 WHERE NOT EXISTS { (l)<-[:DESCRIBES]-(:SourceRecord) }
 SET l.status = 'merged', l.mergedInto = row.survivor, l.mergedAt = datetime(), l.recordCount = 0
 MERGE (l)-[m:MERGED_INTO]->(s)

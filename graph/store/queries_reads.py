@@ -1,7 +1,7 @@
 """Cypher for the person reads: who is this, a person's view, a record, the person list. Parameterised only.
 
 The other topics have a module each beside this one (queries_ingest, queries_explain, queries_analytics,
-queries_privacy, queries_access, queries_bulk); queries.py holds only CLEAR_ALL.
+queries_privacy, queries_access, queries_bulk); queries.py holds only the whole-graph clear.
 """
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def test_erasure_removes_records_and_unshared_identifiers_and_keeps_shared_ones(
 
 def test_erasure_removes_derived_facts_and_refreshes_those_left(privacy, client, store, family):
     ada, byron = family
-    store.write(lambda tx: tx.run("MATCH (a:Person {personId: $a}), (b:Person {personId: $b}) "
+    store.write(lambda tx: tx.run("MATCH (a:Person {personId: $a}) MATCH (b:Person {personId: $b}) "
                                   "MERGE (a)-[s:POSSIBLY_SAME]->(b) SET s.score = 0.6", a=ada, b=byron).consume())
     phone_key = "phone:+441174960321"
     assert store.query("MATCH (i:Identifier {key: $k}) RETURN i.mergeRefused AS r", k=phone_key)[0]["r"]

@@ -104,7 +104,7 @@ def test_before_any_analytics_run_there_are_no_inferred_scores(client, ada):
 def test_a_possibly_same_link_is_shown_as_inferred_with_its_score(client, store, ada):
     byron = person_of(client, BYRON)
     store.write(lambda tx: tx.run(
-        "MATCH (a:Person {personId: $a}), (b:Person {personId: $b}) "
+        "MATCH (a:Person {personId: $a}) MATCH (b:Person {personId: $b}) "
         "MERGE (a)-[s:POSSIBLY_SAME]->(b) SET s.score = 0.62, s.byRecord = 'crm/C-2'", a=ada, b=byron).consume())
     [link] = view(client, ada)["inferred"]["possiblySame"]
     assert (link["personId"], link["score"], link["inferred"]) == (byron, 0.62, True) and link["rule"]

@@ -21,7 +21,7 @@ def demo() -> hotel_chain.DemoData:
 
 def load_demo(store, settings) -> dict:
     """Empty the graph and load the demo as `idgraph demo` does; returns the refresh figures."""
-    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    queries.clear_all(store)
     data = demo()
     ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records)])
     load_relations(store, data)

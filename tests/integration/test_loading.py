@@ -44,7 +44,7 @@ def test_small_pipelined_batches_resolve_as_one_batch_does(store, settings):
     for _ in ingest_batches(store, settings, items, batch_size=len(items)):
         pass
     whole = _partition(store)
-    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    queries.clear_all(store)
 
     for _ in ingest_batches(store, settings, items, batch_size=7):
         pass
@@ -58,7 +58,7 @@ def test_a_parsing_process_gives_the_batches_a_thread_gives(store, settings):
     by_thread = [(b.size, [n for n, _ in b.good], b.errors, [o.sourceId for o in b.outcomes])
                  for b in ingest_batches(store, settings, items, batch_size=8)]
     whole = _partition(store)
-    store.write(lambda tx: tx.run(queries.CLEAR_ALL).consume())
+    queries.clear_all(store)
 
     with parser_process() as parser:
         by_process = [(b.size, [n for n, _ in b.good], b.errors, [o.sourceId for o in b.outcomes])
