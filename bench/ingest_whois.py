@@ -47,6 +47,7 @@ from pathlib import Path
 
 import requests
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
@@ -639,7 +640,7 @@ def _print_statements(qt: dict, what: str, detail: str, extra_rows: list[tuple[s
                          ("% of wall", "right"), ("mean ms 1st/last quarter", "right")):
         pt.add_column(col, justify=justify)
     for name, q in qt["statements"].items():
-        pt.add_row(name, str(q["calls"]), f"{q['total_s']:.3f}", f"{q['mean_ms']:.3f}",
+        pt.add_row(escape(name), str(q["calls"]), f"{q['total_s']:.3f}", f"{q['mean_ms']:.3f}",
                    f"{q['share_of_wall_pct']:.1f}", f"{q['first_quarter_mean_ms']} / {q['last_quarter_mean_ms']}")
     pt.add_section()
     pt.add_row("all statements (tx.run .. result consumed)", "", f"{qt['in_statements_s']:.2f}", "",
