@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ BENCHES = {
         "ingest_whois.py",
         lambda a: ["--people", a.people, "--warmup-runs", a.warmup_runs, "--runs", a.runs, "--lookups", a.lookups],
         lambda j: {"ingest_rps": j["ingest"]["median_records_per_s"], "ingest_records": j["records"],
+                   "ingest_server_cpu_ms": _median(r["server_cpu_ms_per_record"] for r in j["ingest"]["runs"]),
                    "whois_p50_ms": j["whois"]["sequential"]["median_ms"],
                    "whois_p99_ms": j["whois"]["sequential"]["p99_ms"], "startup_s": j["env"]["server_startup_s"]}),
     "load_whois": Bench(
@@ -75,6 +77,8 @@ BENCHES = {
 # (figure, row label, which way is better); labels are formatted with the arguments
 ROWS = (
     ("ingest_rps", "ingest records/s, probabilistic on (median of {runs})", "higher"),
+    # CPU per record moves far less with the machine's load than wall-clock rates do
+    ("ingest_server_cpu_ms", "ingest server CPU ms per record (median)", "lower"),
     ("whois_p50_ms", "who-is-this p50 ms, one at a time", "lower"),
     ("whois_p99_ms", "who-is-this p99 ms, one at a time", "lower"),
     ("whois_rps", "who-is-this requests/s, {clients} client processes (median of {runs})", "higher"),
@@ -119,6 +123,11 @@ def run_bench(name: str, engine: str, args, log_dir: Path, progress: Progress, t
         console.print(f"[red]{engine} {name} exited {code} without figures; the end of {log}:\n{_tail(log)}")
         return step | {"figures": {}}
     return step | {"figures": bench.figures(result)}
+
+
+def _median(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
 
 
 def _last_line(log: Path) -> str:
