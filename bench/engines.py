@@ -4,7 +4,7 @@
                             [--lookups 300] [--clients 8] [--requests 50] [--persons 5000]
                             [--records 5000] [--log-dir DIR]
 
-The defaults take about 13 minutes for both engines on a 2-core machine (load average 7-12).
+The defaults took 13 and 19 minutes for both engines on a shared 2-core machine (load average 7-15).
 
 Each measurement is made by the bench that owns it, run once per engine as a subprocess (a fresh
 process and a fresh private server each, so no JIT, cache or memory carries over from one engine
