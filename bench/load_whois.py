@@ -1,9 +1,9 @@
 """Load test: many concurrent clients asking GET /v1/whois over loopback HTTP.
 
-    python bench/load_whois.py [--clients 16] [--requests 150] [--runs 3] [--people 200]
-                               [--mode process|thread] [--seed 7]
+    python bench/load_whois.py [--engine arcadedb|neo4j] [--clients 16] [--requests 150] [--runs 3]
+                               [--people 200] [--mode process|thread] [--seed 7]
 
-Starts a private embedded ArcadeDB (temp dir, free loopback ports), loads the demo data
+Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports), loads the demo data
 (graph.demo.hotel_chain.generate) through the API's ingest path, serves the app with waitress on a free
 loopback port (bench/ingest_whois.py's helpers: its waitress runs 8 worker threads), issues an agent
 key, and drives GET /v1/whois from --clients clients at once, each sending --requests lookups of
@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import multiprocessing
 import os
 import queue
-import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,14 +31,10 @@ import requests
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
-from bench.ingest_whois import (Interrupt, _git_state, _interrupted, _progress,  # noqa: E402
-                                _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
-                                run_lookups, summarise)
-from graph import config  # noqa: E402
+from bench.ingest_whois import (Interrupt, _git_state, _progress, _r, connect_without_limit,  # noqa: E402
+                                console, http_api, ingest_all, lookup_targets, run_lookups, summarise, with_server)
+from bench.private_server import add_engine_option  # noqa: E402
 from graph.demo import hotel_chain  # noqa: E402
-from graph.store import schema  # noqa: E402
-from graph.store.driver import connect  # noqa: E402
-from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
 
 REQUEST_TIMEOUT_S = 30
 
@@ -135,7 +128,7 @@ def median_of(runs: list[dict], key: str):
 
 
 def report(runs: list[dict], args, records: int, env: dict) -> dict:
-    table = Table(title=f"GET /v1/whois: {args.clients} concurrent {args.mode} clients x {args.requests} "
+    table = Table(title=f"{args.engine}: GET /v1/whois: {args.clients} concurrent {args.mode} clients x {args.requests} "
                         f"requests, {records} records loaded, loopback HTTP")
     for column in ("run", "throughput req/s", "p50 ms", "p99 ms", "max ms", "errors"):
         table.add_column(column, justify="right")
@@ -151,8 +144,9 @@ def report(runs: list[dict], args, records: int, env: dict) -> dict:
     console.print(f"git {env.get('git')}{' (uncommitted changes)' if env.get('git_dirty') else ''}, "
                   f"{env['cpus']} CPUs, 1-min load average at start/end {env['loadavg_1m_start_end']} "
                   "(other processes on the machine skew the figures)")
-    return {"bench": "load_whois", "records": records, "median": summary, "runs": runs, "env": env,
-            "params": {k: getattr(args, k) for k in ("clients", "requests", "runs", "people", "mode", "seed")}}
+    return {"bench": "load_whois", "engine": args.engine, "records": records, "median": summary, "runs": runs,
+            "env": env, "params": {k: getattr(args, k) for k in ("engine", "clients", "requests", "runs", "people",
+                                                                  "mode", "seed")}}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -164,6 +158,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--mode", choices=("process", "thread"), default="process", help="clients as processes or threads")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep-dir", action="store_true", help="keep the temp dir (server log) at the end")
+    add_engine_option(p)
     args = p.parse_args(argv)
     if not (1 <= args.clients <= 256 and 1 <= args.requests <= 100_000 and 1 <= args.runs <= 50
             and 0 <= args.people <= 100_000):
@@ -174,46 +169,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     load_at_start = os.getloadavg()
-    signal.signal(signal.SIGINT, Interrupt.handler)
-    signal.signal(signal.SIGTERM, Interrupt.handler)
-    workdir = Path(tempfile.mkdtemp(prefix="idgraph-load-"))
-    server = EmbeddedServer(workdir / "db", *free_ports(2), "idgraph")
-    store = None
-    try:
-        with console.status("starting the embedded graph server..."):
-            info = server.start()
-        Interrupt.check()
-        settings = dataclasses.replace(config.load({}), uri=info.uri, user="root", password=info.password,
-                                       database=info.database, data_dir=workdir / "data", rate_limit=0)
-        store = connect(settings)
-        schema.apply(store)
+
+    def body(server, closing) -> int:
+        settings, store = connect_without_limit(server, closing)
         records = load_demo(store, settings, args.people, args.seed)
         with http_api(settings, store) as api:
             runs = measure(api, records, settings, args)
-        env = {"cpus": os.cpu_count(), **_git_state(),
+        env = {"cpus": os.cpu_count(), "server_startup_s": server.startup_s, **_git_state(),
                "loadavg_1m_start_end": [_r(load_at_start[0], 2), _r(os.getloadavg()[0], 2)]}
         print(json.dumps(report(runs, args, len(records), env), separators=(",", ":")), flush=True)
         return 0 if not any(r["errors"] for r in runs) else 1
-    except BaseException as exc:
-        if not _interrupted(exc):
-            raise
-        console.print("[yellow]interrupted; stopping the embedded server...")
-        return 130
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if store is not None:
-            with contextlib.suppress(Exception):
-                store.close()
-        with console.status("stopping the embedded graph server..."):
-            if not server.stop():
-                _stop_unready_child(workdir)
-        if args.keep_dir:
-            console.print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    return with_server(args, "idgraph-load-", body)
 
 
 if __name__ == "__main__":

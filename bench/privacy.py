@@ -1,8 +1,8 @@
 """Benchmark: what purpose filtering, provenance, subject access and erasure cost.
 
-    python -m bench.privacy [--people 300] [--sample 100] [--runs 3] [--erasures 30] [--seed 7]
+    python -m bench.privacy [--engine arcadedb|neo4j] [--people 300] [--sample 100] [--runs 3] [--erasures 30] [--seed 7]
 
-Starts a private embedded ArcadeDB (temp dir, free loopback ports), loads the demo data through
+Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports), loads the demo data through
 the API's path (parse_record + ingest), runs the analytics refresh (households, scores), then
 times, in read transactions like the API's:
 - the person view for `service` (nothing withheld) and for `marketing` (records without a grant
@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bench.private_server import private_server
+from bench.private_server import add_engine_option, private_server
 from graph.demo import hotel_chain
 from graph.privacy import rights, suppression
 from graph.reads.views import person_view
@@ -89,10 +89,11 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--erasures", type=int, default=30)
     p.add_argument("--seed", type=int, default=7)
+    add_engine_option(p)
     args = p.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        with console.status("starting the embedded graph server..."):
-            server = stack.enter_context(private_server("idgraph-bench-privacy-"))
+        with console.status(f"starting a private {args.engine} server..."):
+            server = stack.enter_context(private_server("idgraph-bench-privacy-", engine=args.engine))
         settings = server.settings()
         store = server.connect()
         stack.callback(store.close)
@@ -124,7 +125,7 @@ def main(argv=None) -> int:
 
 
 def report(result: dict) -> None:
-    table = Table(title=f"privacy: {result['records']} records, {result['persons']} persons")
+    table = Table(title=f"{result['params']['engine']}: privacy: {result['records']} records, {result['persons']} persons")
     for column in ("what", "median ms", "p90 ms", "n"):
         table.add_column(column, justify="left" if column == "what" else "right")
     rows = {**result["reads"], "erase (one person)": result["erase"],

@@ -1,8 +1,8 @@
 """Benchmark: `idgraph resolve --all` on generated records, optionally against Splink on the same records.
 
-    python bench/resolve_all.py [--records 50000] [--seed 1] [--splink] [--keep-dir]
+    python bench/resolve_all.py [--engine arcadedb|neo4j] [--records 50000] [--seed 1] [--splink] [--keep-dir]
 
-Starts a private embedded ArcadeDB, loads graph.demo.population's population (as API records,
+Starts a private server of --engine (bench/private_server.py), loads graph.demo.population's population (as API records,
 normalised like ingestion, each record its own Person, identifier links written) with UNWIND
 batches, then times graph.resolution.resolve_all.resolve_all: read every record in pages, score candidate
 pairs, cluster, write what changed. Prints seconds per phase and the pairwise precision, recall
@@ -27,7 +27,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.private_server import private_server  # noqa: E402
+from bench.private_server import add_engine_option, private_server  # noqa: E402
 from graph.demo.population import generate_population  # noqa: E402
 from graph.demo.population_records import api_record  # noqa: E402
 from graph.intake.records import build_record  # noqa: E402
@@ -164,7 +164,7 @@ def run_splink(population) -> dict:
 
 
 def report(result: dict) -> None:
-    table = Table(title=f"resolve --all on {result['records']} generated records (seed {result['seed']})")
+    table = Table(title=f"{result['engine']}: resolve --all on {result['records']} generated records (seed {result['seed']})")
     for column in ("system", "seconds", "records/s", "precision", "recall", "F1", "note"):
         table.add_column(column, justify="left" if column in ("system", "note") else "right")
     ours = result["idgraph"]
@@ -187,10 +187,11 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--splink", action="store_true", help="also run Splink on the same records")
     p.add_argument("--keep-dir", action="store_true")
+    add_engine_option(p)
     args = p.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        with console.status("starting the embedded graph server..."):
-            server = stack.enter_context(private_server("idgraph-resolve-", keep=args.keep_dir))
+        with console.status(f"starting a private {args.engine} server..."):
+            server = stack.enter_context(private_server("idgraph-resolve-", args.keep_dir, args.engine))
         if args.keep_dir:
             stack.callback(console.print, f"kept {server.workdir}")
         settings = server.settings()
@@ -199,7 +200,7 @@ def main(argv=None) -> int:
         population = generate(args.records, args.seed)
         t0 = time.perf_counter()
         load(store, settings, population)
-        result = {"bench": "resolve_all", "records": len(population), "seed": args.seed,
+        result = {"bench": "resolve_all", "engine": args.engine, "records": len(population), "seed": args.seed,
                   "load_s": round(time.perf_counter() - t0, 1), "idgraph": run_resolve(store, settings, population)}
         if args.splink:
             result["splink"] = run_splink(population)
