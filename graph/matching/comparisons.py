@@ -36,8 +36,9 @@ from graph.matching.levels import (
 from graph.matching.text import (
     digits,
     fold,
+    formal_names_apart,
     jaro_winkler,
-    nickname_equivalent,
+    nickname_pair,
     one_edit_apart,
     phonetic,
 )
@@ -53,21 +54,27 @@ def _is_initial_of(x: str, y: str) -> bool:
 
 
 def name_level(x: str, y: str, *, nicknames: bool = False) -> NameLevel:
-    """Level of two folded names, short of the swap check (which needs both fields)."""
+    """Level of two folded names, short of the swap check (which needs both fields).
+
+    ``nicknames``: given names, where the nickname library also tells formal names apart."""
     if not x or not y:
         return NameLevel.NULL
     if x == y:
         return NameLevel.EXACT
-    if nicknames and nickname_equivalent(x, y):
+    if nicknames and nickname_pair(x, y):
         return NameLevel.NICKNAME
+    # before the similarity levels: 'A' and 'Al' are alike as strings, but the evidence is an initial
+    if _is_initial_of(x, y):
+        return NameLevel.INITIAL
+    # Alexander/Alexandra look alike (twins' names often do) but are two names
+    if nicknames and formal_names_apart(x, y):
+        return NameLevel.DIFFERENT
     similarity = jaro_winkler(x, y)
     if similarity >= CLOSE_NAME:
         return NameLevel.CLOSE
     if similarity >= SIMILAR_NAME:
         return NameLevel.SIMILAR
-    if phonetic(x) == phonetic(y):
-        return NameLevel.PHONETIC
-    return NameLevel.INITIAL if _is_initial_of(x, y) else NameLevel.DIFFERENT
+    return NameLevel.PHONETIC if phonetic(x) == phonetic(y) else NameLevel.DIFFERENT
 
 
 def _close(x: str, y: str) -> bool:
@@ -101,9 +108,9 @@ def compare_family(a: Fields, b: Fields) -> NameLevel:
 def given_names_compatible(a: str | None, b: str | None) -> bool:
     """Could these given names belong to one person? Missing names never conflict."""
     x, y = fold(a), fold(b)
-    if not x or not y or x == y or _is_initial_of(x, y):
+    if not x or not y or x == y or _is_initial_of(x, y) or nickname_pair(x, y):
         return True
-    return nickname_equivalent(x, y) or jaro_winkler(x, y) >= COMPATIBLE_NAME
+    return not formal_names_apart(x, y) and jaro_winkler(x, y) >= COMPATIBLE_NAME
 
 
 # --- birth dates ---------------------------------------------------------------------

@@ -3,33 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+
+from graph.matching.text import formal_names_apart, nickname_pair
 
 GIVEN_NAME_SIMILARITY = 0.88
 OVERRULE_PROBABILITY = 0.99
 
 
-@lru_cache(maxsize=1)
-def _namer() -> NickNamer:
-    return NickNamer()
-
-
-@lru_cache(maxsize=4096)
-def _name_family(name: str) -> frozenset[str]:
-    namer = _namer()
-    return frozenset({name} | namer.nicknames_of(name) | namer.canonicals_of(name))
-
-
 def given_names_compatible(a: str, b: str) -> bool:
-    """Same given name allowing nicknames (Bob/Robert), initials (J/Jane) and small typos."""
-    if a == b or (min(len(a), len(b)) == 1 and a[0] == b[0]):
+    """Same given name allowing nicknames (Bob/Robert), initials (J/Jane) and small typos; two
+    formal names as alike as twins' (Alexander/Alexandra) are two names."""
+    if a == b or (min(len(a), len(b)) == 1 and a[0] == b[0]) or nickname_pair(a, b):
         return True
-    if b in _name_family(a) or a in _name_family(b):
-        return True
-    return JaroWinkler.similarity(a, b) >= GIVEN_NAME_SIMILARITY
+    return not formal_names_apart(a, b) and JaroWinkler.similarity(a, b) >= GIVEN_NAME_SIMILARITY
 
 
 def national_ids_compatible(a: str, b: str) -> bool:

@@ -204,8 +204,11 @@ UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})
 OPTIONAL MATCH (p)<-[:DESCRIBES]-(r:SourceRecord)
 WITH p, collect(r {.lifetimeSpend, .tier, .lastActivity}) AS metrics
+OPTIONAL MATCH (p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle)
+// DISTINCT: a handle's followers and PageRank count once, however many of the records name it
+WITH p, metrics, collect(DISTINCT h) AS distinctHandles
 RETURN p.personId AS personId, p.displayName AS name, metrics,
-       [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle) |
+       [h IN distinctHandles |
         h {.key, .platform, .handle, .followers, .pagerank, .analyticsRun,
            knownFollowers: size([(h)<-[:FOLLOWS]-(f) | f])}] AS handles,
        [(p)<-[:DESCRIBES]-(:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company) |

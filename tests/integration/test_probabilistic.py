@@ -2,6 +2,8 @@
 difficulty resolves correctly, review-band pairs get POSSIBLY_SAME, updates can split a person."""
 from __future__ import annotations
 
+import pytest
+
 from graph.demo import hotel_chain
 from graph.intake.records import build_record
 from graph.resolution.ingest import ingest
@@ -82,6 +84,20 @@ def test_twins_at_one_address_with_one_birth_date_stay_apart(store, settings):
     assert emma.personId != sophie.personId
     assert {r["detail"] for r in sophie.refused} == {"different given names"}
     assert possibly_same(store) == []      # a conflicting fact is a no, not a question
+
+
+@pytest.mark.parametrize(("first", "second"), [("Alexander", "Alexandra"), ("Daniel", "Danielle"),
+                                               ("Christopher", "Christina"), ("Patrick", "Patricia"),
+                                               ("Frederick", "Frederica")])
+def test_twins_whose_names_share_a_diminutive_stay_apart(store, settings, first, second):
+    shared = [phone("01225 960 777"), {"type": "device", "value": "family-tablet-7"}]
+    one, other = load(store, settings,
+                      record("crm", "1", name=name(first, "Clarke"), birthDate="2001-05-05", addresses=[ROSE],
+                             identifiers=shared),
+                      record("crm", "2", name=name(second, "Clarke"), birthDate="2001-05-05", addresses=[ROSE],
+                             identifiers=shared))
+    assert one.personId != other.personId and active_persons(store) == 2
+    assert {r["detail"] for r in other.refused} == {"different given names"}
 
 
 def test_spouses_sharing_a_family_phone_and_home_stay_apart(store, settings):

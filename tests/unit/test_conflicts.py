@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from graph.resolution.conflicts import Facts, conflict, national_ids_compatible
 
 
@@ -41,6 +43,19 @@ def test_twins_and_a_junior_still_conflict():
         == "different given names"
     assert conflict(Facts(given={"john"}, birth_dates={dt.date(1950, 1, 2)}),
                     Facts(given={"john"}, birth_dates={dt.date(1980, 3, 4)})) == "different birth dates"
+
+
+@pytest.mark.parametrize(("a", "b"), [("alexander", "alexandra"), ("daniel", "danielle"), ("christopher", "christina"),
+                                      ("patrick", "patricia"), ("frederick", "frederica")])
+def test_twins_whose_names_share_a_diminutive_conflict(a, b):
+    born = {dt.date(2001, 5, 5)}
+    assert conflict(Facts(given={a}, birth_dates=born), Facts(given={b}, birth_dates=born)) == "different given names"
+
+
+@pytest.mark.parametrize(("a", "b"), [("robert", "bob"), ("elizabeth", "liz"), ("j", "jane"), ("jonathan", "jonathon")])
+def test_a_nickname_an_initial_or_a_typo_is_no_conflict(a, b):
+    born = {dt.date(2001, 5, 5)}
+    assert conflict(Facts(given={a}, birth_dates=born), Facts(given={b}, birth_dates=born)) is None
 
 
 def test_a_sure_model_overrules_one_clash_but_never_two_and_stitching_never():

@@ -171,3 +171,47 @@ def test_given_names_compatible(a, b, compatible):
 )
 def test_birth_dates_compatible(a, b, compatible):
     assert birth_dates_compatible(a, b) is compatible
+
+
+# Two formal names that share a diminutive (or look as alike) are two names: twins' names often do.
+FORMAL_NAMES_APART = [("Alexander", "Alexandra"), ("Daniel", "Danielle"), ("Christopher", "Christina"),
+                      ("Patrick", "Patricia"), ("Frederick", "Frederica")]
+
+
+@pytest.mark.parametrize(("a", "b"), FORMAL_NAMES_APART)
+def test_two_formal_names_sharing_a_diminutive_stay_apart(a, b):
+    assert compare_given({"given": a}, {"given": b}) == NameLevel.DIFFERENT
+    assert compare_given({"given": b}, {"given": a}) == NameLevel.DIFFERENT
+    assert not given_names_compatible(a, b)
+
+
+@pytest.mark.parametrize(("formal", "diminutive"),
+                         [("Robert", "Bob"), ("Elizabeth", "Liz"), ("Alexander", "Alex"), ("Alexandra", "Alex"),
+                          ("Patricia", "Pat"), ("Frederick", "Fred"), ("Charles", "Charlie"), ("Susan", "Susie"),
+                          ("Daniel", "Danny"), ("Christina", "Chris")])
+def test_a_formal_name_and_its_diminutive_are_nicknames(formal, diminutive):
+    assert compare_given({"given": formal}, {"given": diminutive}) == NameLevel.NICKNAME
+    assert given_names_compatible(diminutive, formal)
+
+
+def test_two_diminutives_of_one_name_are_not_a_formal_name_and_its_diminutive():
+    assert compare_given({"given": "Bill"}, {"given": "Bob"}) == NameLevel.DIFFERENT
+
+
+@pytest.mark.parametrize(("a", "b"), [("Isabel", "Isabelle"), ("Christina", "Christine"), ("Michael", "Micheal"),
+                                      ("Matthew", "Mathew")])
+def test_one_name_spelt_two_ways_keeps_its_similarity_level(a, b):
+    assert compare_given({"given": a}, {"given": b}) in (NameLevel.CLOSE, NameLevel.SIMILAR)
+    assert given_names_compatible(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("J", "John"), ("J.", "Jane"), ("A", "Al"), ("E", "Ed")])
+def test_an_initial_has_its_own_level_however_short_the_name(a, b):
+    assert compare_given({"given": a}, {"given": b}) == NameLevel.INITIAL
+
+
+@pytest.mark.parametrize(("a", "b"), [({"given": "Alexandra", "family": "Novak"}, {"given": "Novak", "family": "Alexandra"}),
+                                      ({"given": "Jonathan", "family": "Smith"}, {"given": "Smith", "family": "Jonathon"})])
+def test_given_and_family_names_swapped_have_their_own_level(a, b):
+    assert compare_given(a, b) == NameLevel.SWAPPED
+    assert compare_family(a, b) == NameLevel.SWAPPED
