@@ -4,20 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from graph.matching.text import formal_names_apart, nickname_pair
+from graph.matching.comparisons import given_names_compatible
 
-GIVEN_NAME_SIMILARITY = 0.88
 OVERRULE_PROBABILITY = 0.99
-
-
-def given_names_compatible(a: str, b: str) -> bool:
-    """Same given name allowing nicknames (Bob/Robert), initials (J/Jane) and small typos; two
-    formal names as alike as twins' (Alexander/Alexandra) are two names."""
-    if a == b or (min(len(a), len(b)) == 1 and a[0] == b[0]) or nickname_pair(a, b):
-        return True
-    return not formal_names_apart(a, b) and JaroWinkler.similarity(a, b) >= GIVEN_NAME_SIMILARITY
 
 
 def national_ids_compatible(a: str, b: str) -> bool:
