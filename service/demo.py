@@ -5,7 +5,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from graph.reads.views import NotFound, identifier_key, whois
+from graph.errors import NotFound
+from graph.reads.views import identifier_key, whois
 
 EXAMPLES = (("social", "twitter:janesmith", "@JaneSmith on twitter"),
             ("loyaltyCard", "PLT-99812", "loyalty card PLT-99812"),

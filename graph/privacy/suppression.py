@@ -15,7 +15,8 @@ import secrets
 from pathlib import Path
 
 from graph.config import Settings
-from graph.intake.records import RecordError, build_record
+from graph.errors import InvalidRecord
+from graph.intake.records import build_record
 from graph.model import IDENTIFIER_TYPES, Record
 from graph.store import queries_privacy
 
@@ -65,7 +66,7 @@ def _field_of(item: dict, identifier_key: str, settings: Settings) -> str:
         probe = {"source": "probe", "sourceId": "probe", "identifiers": [ident]}
         try:
             built = build_record(probe, settings)
-        except RecordError:
+        except InvalidRecord:
             continue
         if any(i.key == identifier_key for i in built.identifiers):
             return f"identifiers[{n}]"

@@ -5,6 +5,7 @@ import datetime as dt
 
 import networkx as nx
 
+from graph.errors import Gone, NotFound
 from graph.privacy import consent
 from graph.store import queries_reads
 from graph.store import queries_privacy
@@ -22,14 +23,6 @@ SCORE_FIELDS = ("valueScore", "reach", "reachScore", "pagerank", "networkInfluen
                 "decisionMaker", "priorityScore", "priority", "priorityReasons", "flags")
 ATTRIBUTES = ("givenName", "middleName", "familyName", "fullName", "birthDate", "gender")
 METRICS = ("lifetimeSpend", "nightsLastYear", "tier", "lastActivity")
-
-
-class NotFound(LookupError):
-    pass
-
-
-class Gone(NotFound):
-    """The person was erased: the id is a tombstone (410), not unknown (404)."""
 
 
 def identifier_key(kind: str, value: str) -> str:

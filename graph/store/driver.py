@@ -11,15 +11,12 @@ from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceU
                               SessionExpired, TransientError)
 
 from graph.config import Settings
+from graph.errors import StoreUnavailable
 from graph.store import engines
 
 log = logging.getLogger(__name__)
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
 ATTEMPTS = 10
-
-
-class StoreUnavailable(RuntimeError):
-    """The graph database cannot be reached or keeps refusing work; try again later."""
 
 
 def local_server(settings: Settings) -> engines.LocalServer:

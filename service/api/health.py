@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from graph.store import schema
-from graph.store.driver import StoreUnavailable
+from graph.errors import StoreUnavailable
 from service import context
 from service.schemas import HealthSchema, ReadySchema
 
