@@ -90,7 +90,7 @@ def train(server: Server, items: list[dict]) -> tuple[Path, float]:
 
     from graph.matching import fit, load_default_model
     from graph.matching.model_file import model_path, save_model
-    from service.model_cli import read_sample
+    from service.cli.model import read_sample
 
     settings = server.settings()
     path = model_path(settings, {})

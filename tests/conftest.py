@@ -106,5 +106,5 @@ def idgraph(settings, store, monkeypatch):
     from service.cli import main
     env = {"IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user,
            "IDGRAPH_PASSWORD": settings.password, "IDGRAPH_DATABASE": settings.database}
-    monkeypatch.setattr("service.cli.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
+    monkeypatch.setattr("service.cli.common.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
     return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

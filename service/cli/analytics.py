@@ -1,11 +1,14 @@
-"""`idgraph analytics refresh` and the demo's call to it: graph/relationships/refresh.py behind a rich progress bar."""
+"""`idgraph analytics refresh` (the demo runs it too): graph/relationships/refresh.py behind a
+progress bar per stage."""
 from __future__ import annotations
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+import click
+from rich.progress import Progress
 
+from graph import config
+from graph.errors import StoreUnavailable
 from graph.relationships import refresh
+from service.cli.common import became_unreachable, console, figures_table, open_store, progress
 
 
 class RichProgress(refresh.Progress):
@@ -19,16 +22,27 @@ class RichProgress(refresh.Progress):
         self.bar.advance(self.tasks[stage], n)
 
 
-def run_refresh(store, console: Console, batch_size: int = refresh.DEFAULT_BATCH) -> dict:
+def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH) -> dict:
     """Refresh households, PageRank and scores with a progress bar per stage; print the figures."""
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as bar:
+    with progress() as bar:
         stats = refresh.refresh(store, batch_size, RichProgress(bar))
-    table = Table(title=f"analytics refresh {stats['runId']}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for key, value in stats.items():
-        if key != "runId":
-            table.add_row(key, str(value))
-    console.print(table)
+    figures = {key: value for key, value in stats.items() if key != "runId"}
+    console.print(figures_table(f"analytics refresh {stats['runId']}", figures))
     return stats
+
+
+@click.group()
+def analytics() -> None:
+    """Derived facts and scores analysts query in Cypher (households, PageRank, value, reach, priority)."""
+
+
+@analytics.command("refresh")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(10, 20000),
+              help="Persons, addresses, companies or seed handles per piece.")
+def analytics_refresh(batch_size: int) -> None:
+    """Recompute households, PageRank and scores in pieces and write them to the graph."""
+    with open_store(config.load()) as store:
+        try:
+            run_refresh(store, batch_size)
+        except StoreUnavailable as exc:
+            raise became_unreachable(exc) from exc
