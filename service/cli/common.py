@@ -3,7 +3,6 @@ the store, progress bars and tables of figures."""
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ console = Console(stderr=True)   # stdout is for what a script may read: keys, t
 
 
 def settings_for(engine: str | None) -> config.Settings:
-    return config.load({**os.environ, "IDGRAPH_ENGINE": engine} if engine else None)
+    return config.load(engine=engine)
 
 
 def starting(settings: config.Settings) -> str:

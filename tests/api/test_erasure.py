@@ -2,6 +2,7 @@
 refreshes those left behind, suppresses the erased identifiers (keyed hashes) and logs counts only."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -19,8 +20,15 @@ SECRET = "test-suppression-secret"
 
 @pytest.fixture(autouse=True)
 def _shared_secret(monkeypatch):
-    """The API and the CLI of one graph must share the secret; tests give it through the environment."""
-    monkeypatch.setenv(suppression.SECRET_ENV, SECRET)
+    """The API and the CLI of one graph must share the secret; the CLI reads it from the environment."""
+    monkeypatch.setenv("IDGRAPH_SUPPRESSION_SECRET", SECRET)
+
+
+@pytest.fixture
+def app(settings, store):
+    """The API with the same secret in its settings."""
+    from service import create_app
+    return create_app(dataclasses.replace(settings, suppression_secret=SECRET), store)
 
 
 @pytest.fixture
