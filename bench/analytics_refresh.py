@@ -44,8 +44,10 @@ from bench.private_server import peak_rss_mb  # noqa: E402
 from graph import config  # noqa: E402
 from graph.intake.domains import is_corporate_domain  # noqa: E402
 from graph.relationships import refresh  # noqa: E402
-from graph.store import queries_bulk  # noqa: E402
-from graph.store import schema  # noqa: E402
+from graph.store import (
+    queries_bulk,  # noqa: E402
+    schema,  # noqa: E402
+)
 from graph.store.driver import connect  # noqa: E402
 from graph.store.embedded import EmbeddedServer, free_ports  # noqa: E402
 

@@ -47,8 +47,15 @@ from pathlib import Path
 
 import requests
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from graph import config
@@ -747,12 +754,11 @@ def main(argv=None) -> int:
 
         targets = lookup_targets(records, settings, args.lookups, args.seed)
         warm = lookup_targets(records, settings, args.warmup, args.seed + 1) if args.warmup else []
-        with http_api(settings, store) as api:
-            with _progress() as progress:
-                if warm:
-                    run_lookups(api, warm, 1, progress, "whois warm-up")
-                sequential = run_lookups(api, targets, 1, progress, "whois sequential")
-                concurrent = run_lookups(api, targets, args.clients, progress, f"whois {args.clients} clients")
+        with http_api(settings, store) as api, _progress() as progress:
+            if warm:
+                run_lookups(api, warm, 1, progress, "whois warm-up")
+            sequential = run_lookups(api, targets, 1, progress, "whois sequential")
+            concurrent = run_lookups(api, targets, args.clients, progress, f"whois {args.clients} clients")
         result["whois"] = {"targets": {"count": len(targets), "distinct": len({(t['type'], t['value'])
                                                                                for t in targets}),
                                        "types": dict(Counter(t["type"] for t in targets))},

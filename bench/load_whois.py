@@ -34,9 +34,20 @@ import requests
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
-from bench.ingest_whois import (Interrupt, _git_state, _interrupted, _progress,  # noqa: E402
-                                _r, _stop_unready_child, console, http_api, ingest_all, lookup_targets,
-                                run_lookups, summarise)
+from bench.ingest_whois import (  # noqa: E402
+    Interrupt,
+    _git_state,
+    _interrupted,
+    _progress,
+    _r,
+    _stop_unready_child,
+    console,
+    http_api,
+    ingest_all,
+    lookup_targets,
+    run_lookups,
+    summarise,
+)
 from graph import config  # noqa: E402
 from graph.demo import hotel_chain  # noqa: E402
 from graph.store import schema  # noqa: E402

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph import config
-from graph.store import schema
+from graph.store import engines, schema
 from graph.store.driver import Store, connect
-from graph.store import engines
 
 
 @dataclass(frozen=True)

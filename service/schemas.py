@@ -44,11 +44,11 @@ class PastDateTime(fields.AwareDateTime):
     """A time that has happened: a future observation would shadow every later update."""
 
     def __init__(self, **kwargs):
-        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+        super().__init__(default_timezone=dt.UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if moment > dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+        if moment > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             raise ValidationError("must not be in the future")
         return moment
 

@@ -104,7 +104,7 @@ def build_record(data: dict, settings: Settings) -> Record:
         raise InvalidRecord("identifiers", "a record needs a name or at least one identifier")
     return Record(
         source=data["source"], source_id=data["sourceId"],
-        observed_at=data.get("observedAt") or dt.datetime.now(dt.timezone.utc),
+        observed_at=data.get("observedAt") or dt.datetime.now(dt.UTC),
         fingerprint=fingerprint(data), collected_for=data.get("collectedFor"),
         consent=dict(data.get("consent") or {}),
         given=person and person.given, middle=person and person.middle,

@@ -17,7 +17,7 @@ import networkx as nx
 from graph.matching import MatchResult, Model, blocking_keys
 from graph.matching.clustering import capped
 from graph.matching.model import probability
-from graph.model import Identifier, KINDS
+from graph.model import KINDS, Identifier
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import TIME_BOUND, Thresholds
 

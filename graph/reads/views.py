@@ -7,8 +7,7 @@ import networkx as nx
 
 from graph.errors import Gone, NotFound
 from graph.privacy import consent
-from graph.store import queries_reads
-from graph.store import queries_privacy
+from graph.store import queries_privacy, queries_reads
 from graph.store.values import native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
@@ -35,7 +34,7 @@ def _current(link: dict, today: dt.date) -> bool:
 
 
 def _holder_rank(holder: dict, today: dt.date):
-    return (_current(holder, today), native(holder.get("observedAt")) or dt.datetime.min.replace(tzinfo=dt.timezone.utc))
+    return (_current(holder, today), native(holder.get("observedAt")) or dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
 def whois(tx, key: str, purpose: str | None = None) -> dict:
@@ -234,8 +233,8 @@ def _record(record: dict, changes: list[dict] | None = None) -> dict:
     out["recordKey"] = record["recordKey"]
     out["provenance"] = {"source": record.get("source"), "observedAt": record.get("observedAt"),
                          "collectedFor": record.get("collectedFor"),
-                         "consent": {**{p: True for p in record.get("consentGranted", [])},
-                                     **{p: False for p in record.get("consentDenied", [])}}}
+                         "consent": {**dict.fromkeys(record.get("consentGranted", []), True),
+                                     **dict.fromkeys(record.get("consentDenied", []), False)}}
     statements = consent.record_statements(record) + consent.change_statements(changes or [])
     out["effectiveConsent"] = {p: v["allowed"] for p, v in consent.summary(statements).items()}
     return out

@@ -52,7 +52,7 @@ def build_edges(items: list[dict]) -> list[SocialEdge]:
             raise InvalidRecord(f"{where}.{exc.field}", exc.reason) from None
         if source == target:
             raise InvalidRecord(f"{where}.to", "a handle cannot follow or mention itself")
-        observed = item.get("observedAt") or dt.datetime.now(dt.timezone.utc)
+        observed = item.get("observedAt") or dt.datetime.now(dt.UTC)
         edges.append(SocialEdge(source, target, EDGE_TYPES[item["type"]], observed, item.get("source")))
     return edges
 
@@ -105,7 +105,7 @@ def build_companies(items: list[dict]) -> list[CompanyLink]:
             if parent_key == key:
                 raise InvalidRecord(f"companies[{n}].parent", "a company cannot be its own parent")
         out.append(CompanyLink(key, item["name"].strip(), parent_key, (item.get("parent") or "").strip() or None,
-                               item.get("observedAt") or dt.datetime.now(dt.timezone.utc), item.get("source")))
+                               item.get("observedAt") or dt.datetime.now(dt.UTC), item.get("source")))
     return out
 
 

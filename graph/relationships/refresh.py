@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
+from graph.analytics import scoring, social_rank
 from graph.intake.domains import email_domain, is_corporate_domain
 from graph.relationships.influence import company_facts, profile
 from graph.relationships.network import address_label, households_at

@@ -50,7 +50,7 @@ class BatchPlan:
 def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
     pairs = set()
     for members in index.values():
-        if 1 < len(members) and not is_hub(len(members)):
+        if len(members) > 1 and not is_hub(len(members)):
             pairs.update(combinations(members, 2))
     return pairs
 
@@ -66,7 +66,7 @@ def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], s
             idents[ident.key].append(n)
     by_ident = set()
     for key, members in idents.items():
-        if 1 < len(members) and not is_hub(len(members)):
+        if len(members) > 1 and not is_hub(len(members)):
             by_ident.update((i, j) for i, j in combinations(members, 2) if _overlap(records[i], records[j], key))
     return by_ident, _pairs_by_key(blocks) - by_ident
 

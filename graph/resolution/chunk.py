@@ -14,11 +14,19 @@ from itertools import count
 
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
-from graph.model import Identifier, KINDS, Record
+from graph.model import KINDS, Identifier, Record
 from graph.resolution.blocking import is_hub
 from graph.resolution.conflicts import Facts, conflict
-from graph.resolution.decision import (TIME_BOUND, Decision, Link, Person, Thresholds, decide, given_family_key,
-                                      record_facts)
+from graph.resolution.decision import (
+    TIME_BOUND,
+    Decision,
+    Link,
+    Person,
+    Thresholds,
+    decide,
+    given_family_key,
+    record_facts,
+)
 from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from graph.matching.model import Model
 from graph.matching.model import probability as from_log2_odds
-from graph.model import Identifier, KINDS, Record
+from graph.model import KINDS, Identifier, Record
 from graph.resolution.conflicts import Facts, clashes, conflict, verdict
 
 TIME_BOUND = {"phone", "address"}

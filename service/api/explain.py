@@ -18,8 +18,14 @@ from graph.resolution.decision import Thresholds
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
-from service.explain_schemas import (SearchResultSchema, WhoisSearchSchema, WhyNotQuerySchema, WhyNotSchema,
-                                     WhyQuerySchema, WhySchema)
+from service.explain_schemas import (
+    SearchResultSchema,
+    WhoisSearchSchema,
+    WhyNotQuerySchema,
+    WhyNotSchema,
+    WhyQuerySchema,
+    WhySchema,
+)
 from service.schemas import PurposeQuerySchema
 
 blp = Blueprint("explain", __name__, url_prefix="/v1", description="Explanations and fuzzy who-is-this")

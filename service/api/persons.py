@@ -13,8 +13,14 @@ from graph.reads.views import identifier_key, person_view, persons_page, whois
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
-from service.schemas import (ErasureSchema, PageQuerySchema, PersonSchema, PersonsPageSchema, PurposeQuerySchema,
-                             WhoisQuerySchema)
+from service.schemas import (
+    ErasureSchema,
+    PageQuerySchema,
+    PersonSchema,
+    PersonsPageSchema,
+    PurposeQuerySchema,
+    WhoisQuerySchema,
+)
 
 blp = Blueprint("persons", __name__, url_prefix="/v1", description="Who is this")
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, CARD, EMAIL, MOBILE, TURNER_SPLIT, TURNERS, person_of, post,
-                                     role_client)
+from tests.api.privacy_people import (
+    ADA_CRM,
+    ADA_LOYALTY,
+    CARD,
+    EMAIL,
+    MOBILE,
+    TURNER_SPLIT,
+    TURNERS,
+    person_of,
+    post,
+    role_client,
+)
 
 LATER = "2026-03-01T12:00:00Z"
 

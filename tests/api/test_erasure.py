@@ -11,8 +11,7 @@ import pytest
 from graph.access import apikeys
 from graph.privacy import suppression
 from graph.relationships.refresh import refresh
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, LANDLINE, person_of, post,
-                                      role_client)
+from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, LANDLINE, person_of, post, role_client
 from tests.conftest import keyed_client
 
 SECRET = "test-suppression-secret"

@@ -4,8 +4,18 @@ from __future__ import annotations
 import pytest
 
 from graph.relationships.refresh import refresh
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, TURNER_SPLIT, TURNERS, person_of, post,
-                                     role_client)
+from tests.api.privacy_people import (
+    ADA_CRM,
+    ADA_LOYALTY,
+    BYRON,
+    CARD,
+    EMAIL,
+    TURNER_SPLIT,
+    TURNERS,
+    person_of,
+    post,
+    role_client,
+)
 
 
 @pytest.fixture

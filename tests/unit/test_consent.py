@@ -8,7 +8,7 @@ import pytest
 from graph.privacy import consent
 from graph.privacy.consent import Statement
 
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 T1 = T0 + dt.timedelta(days=30)
 
 
