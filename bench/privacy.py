@@ -102,7 +102,8 @@ def main(argv=None) -> int:
             load(store, settings, records, progress)
             with console.status("analytics refresh..."):
                 refresh(store)
-            pids = [r["personId"] for r in store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS personId")]
+            active = store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS personId")
+            pids = [r["personId"] for r in active]
             rng = random.Random(args.seed)
             sample = rng.sample(pids, min(args.sample, len(pids)))
             result = {"bench": "privacy", "records": len(records), "persons": len(pids), "params": vars(args),

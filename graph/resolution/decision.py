@@ -187,7 +187,8 @@ def _compatible_group(accepted, evidence, persons, facts, current, decision) -> 
 
 def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage, thresholds, decision) -> None:
     """Persons matched by score join the group, best first, if nothing conflicts (a lone clash the
-    model overrules aside) and they match the group as a whole; the review band, and matches the group as a whole refuses, are POSSIBLY_SAME."""
+    model overrules aside) and they match the group as a whole; the review band, and matches the
+    group as a whole refuses, are POSSIBLY_SAME."""
     combined = Facts()
     combined.absorb(facts)
     for pid in group:

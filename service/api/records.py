@@ -41,7 +41,7 @@ class Records(MethodView):
         schema.ensure(store)
         results, errors = [], []
         for batch in ingest_batches(store, settings, items):
-            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes)]
+            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes, strict=True)]
             errors += batch.errors
         body = {"results": results, "errors": errors,
                 "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}

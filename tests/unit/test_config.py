@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The local engines hand the server process its environment and the generated password (not settings).
 PASSES_THE_ENVIRONMENT_ON = {"graph/store/engines/base.py", "graph/store/engines/arcadedb.py",
                              "graph/store/engines/arcadedb_main.py"}
-SOURCES = sorted(p.relative_to(ROOT).as_posix() for folder in ("graph", "service") for p in (ROOT / folder).rglob("*.py"))
+SOURCES = sorted(p.relative_to(ROOT).as_posix()
+                 for folder in ("graph", "service") for p in (ROOT / folder).rglob("*.py"))
 
 
 def _configuration_table() -> str:
@@ -20,7 +21,8 @@ def _configuration_table() -> str:
     return text[text.index("\n## Configuration\n"):text.index("\n## Command line\n")]
 
 
-@pytest.mark.parametrize("source", [s for s in SOURCES if s != "graph/config.py" and s not in PASSES_THE_ENVIRONMENT_ON])
+@pytest.mark.parametrize("source", [s for s in SOURCES
+                                    if s != "graph/config.py" and s not in PASSES_THE_ENVIRONMENT_ON])
 def test_only_graph_config_reads_the_environment(source):
     text = (ROOT / source).read_text(encoding="utf-8")
     assert not re.search(r"\bos\.environ\b|\bgetenv\(", text), f"{source} reads the environment: use Settings"
