@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 
@@ -266,7 +267,8 @@ def _inferred(extra, person: dict, filtered: bool) -> dict:
     if filtered:
         return {"withheld": "derived from records withheld for this purpose"}
     households = [dict(plain(h), inferred=True) for h in extra["households"]]
-    out = {"households": households, "possiblySame": [possibly_same(r) for r in extra["possiblySame"]]}
+    out: dict[str, Any] = {"households": households,
+                           "possiblySame": [possibly_same(r) for r in extra["possiblySame"]]}
     if person.get("analyticsRun"):
         out["scores"] = {"inferred": True, "model": SCORE_MODEL, "analyticsRun": person["analyticsRun"],
                          "scoredOn": person.get("scoredOn"),
@@ -292,8 +294,8 @@ def why(links: list[dict], records: list[dict], asked: str | None, hidden: list[
     return chains
 
 
-def _chain_graph(links: list[dict]) -> nx.Graph:
-    graph = nx.Graph()
+def _chain_graph(links: list[dict]) -> nx.Graph[tuple[str, str]]:
+    graph: nx.Graph[tuple[str, str]] = nx.Graph()
     for row in links:
         key = row["node"].get("key")
         if key and row["link"].get("current") and not row["node"].get("generic"):

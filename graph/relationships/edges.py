@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
 from graph.errors import Conflict, InvalidRecord
@@ -65,7 +66,7 @@ def store_edges(tx, edges: list[SocialEdge]) -> dict:
                                        for h in sorted(handles.values(), key=lambda h: h.key)]).consume()
     created = 0
     for edge_type, statement in queries_analytics.MERGE_EDGE.items():
-        rows = {}
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
         for e in edges:
             if e.type == edge_type:
                 row = rows.setdefault((e.source.key, e.target.key), {
@@ -114,7 +115,8 @@ def _cycle(index: int) -> Conflict:
 
 
 def store_companies(tx, companies: list[CompanyLink]) -> dict:
-    rows = {c.company_key: {"companyKey": c.company_key, "name": c.name} for c in companies}
+    rows: dict[str, dict[str, str | None]] = {c.company_key: {"companyKey": c.company_key, "name": c.name}
+                                               for c in companies}
     rows.update({c.parent_key: {"companyKey": c.parent_key, "name": c.parent_name}
                  for c in companies if c.parent_key and c.parent_key not in rows})
     tx.run(queries_analytics.UPSERT_COMPANIES, companies=[rows[k] for k in sorted(rows)]).consume()
