@@ -249,7 +249,8 @@ def _measure(store, args, server_pid: int) -> None:
         console.print(f"[bold]refresh run {n + 1}/{args.runs}")
         runs.append(run_refresh(store, args.batch_size))
     phases = {k: round(statistics.median(r[1][k] for r in runs), 1) for k in runs[0][1]}
-    figures = {"bench": "analytics_refresh", "engine": args.engine, "persons": args.persons, "runs": args.runs, "batchSize": args.batch_size,
+    figures = {"bench": "analytics_refresh", "engine": args.engine, "persons": args.persons, "runs": args.runs,
+               "batchSize": args.batch_size,
                "generateSeconds": generated, "load": loaded, "refreshSeconds": phases,
                "refreshStats": {k: v for k, v in runs[-1][0].items() if k != "seconds"},
                "peakRssMb": {"python": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -180,7 +180,8 @@ def print_table(result: dict, args) -> None:
     console.print(f"{sizes}; {args.warmup_runs} warm-up + {args.runs} timed ingest runs, {args.lookups} lookups; "
                   f"load test {args.clients} x {args.requests} requests x {args.runs} runs")
     loads = [v for step in result["steps"] for v in step["loadavg_1m_start_end"]]
-    console.print(f"git {result['env'].get('git')}{' (uncommitted changes)' if result['env'].get('git_dirty') else ''}, "
+    dirty = " (uncommitted changes)" if result["env"].get("git_dirty") else ""
+    console.print(f"git {result['env'].get('git')}{dirty}, "
                   f"{os.cpu_count()} CPUs, 1-min load average over the steps {min(loads)}-{max(loads)}, "
                   f"{result['seconds']:.0f} s in all; each bench's output in {result['log_dir']}")
 

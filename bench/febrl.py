@@ -323,7 +323,7 @@ def main() -> None:
     add_engine_option(parser)
     options = parser.parse_args()
     ours = "idgraph (memory)" if options.in_memory else \
-        f"idgraph ({options.engine}, shipped model)" if options.shipped_model else f"idgraph ({options.engine}, trained)"
+        f"idgraph ({options.engine}, {'shipped model' if options.shipped_model else 'trained'})"
     results = {}
     with contextlib.ExitStack() as stack:
         server = None

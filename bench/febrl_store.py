@@ -90,10 +90,10 @@ def train(server: Server, items: list[dict]) -> tuple[Path, float]:
 
     from graph.matching import fit, load_default_model
     from graph.matching.model_file import model_path, save_model
-    from service.model_cli import read_sample
+    from service.cli.model import read_sample
 
     settings = server.settings()
-    path = model_path(settings, {})
+    path = model_path(settings)
     path.unlink(missing_ok=True)
     clear(server)
     store = server.connect()
@@ -113,7 +113,7 @@ def forget_model(server: Server) -> None:
     """Back to the shipped default for the next dataset."""
     from graph.matching.model_file import model_path
 
-    model_path(server.settings(), {}).unlink(missing_ok=True)
+    model_path(server.settings()).unlink(missing_ok=True)
 
 
 def read_clusters(store: Store) -> list[list[str]]:

@@ -48,8 +48,15 @@ from pathlib import Path
 import requests
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
@@ -589,7 +596,8 @@ def print_report(result: dict) -> None:
         table.add_row(label, f"{run['records_per_s']:.1f} rec/s",
                       f"{run['seconds']:.2f} s (parse {run['parse_seconds']:.2f} s in the parser, overlapped), "
                       f"CPU per record: client {run['client_cpu_ms_per_record']} ms, "
-                      f"server {run['server_cpu_ms_per_record']} ms; cleared and settled before in {run['clear_seconds']} s")
+                      f"server {run['server_cpu_ms_per_record']} ms; "
+                      f"cleared and settled before in {run['clear_seconds']} s")
     table.add_row("ingest median", f"[bold]{ing['median_records_per_s']:.1f} rec/s",
                   f"min {ing['min_records_per_s']:.1f}, max {ing['max_records_per_s']:.1f} (parse + store + resolve) "
                   f"over the {len(ing['runs'])} runs after {len(ing['warmup_runs'])} warm-up runs")
@@ -609,7 +617,8 @@ def print_report(result: dict) -> None:
     console.print(table)
     env = result["env"]
     console.print(f"git {env.get('git')}{' (uncommitted changes)' if env.get('git_dirty') else ''}, "
-                  f"neo4j Rust extension {'on' if env['neo4j_rust_ext'] else 'off'}, {env['cpus']} CPUs, 1-min load average at start/end {env['loadavg_1m_start_end']} "
+                  f"neo4j Rust extension {'on' if env['neo4j_rust_ext'] else 'off'}, {env['cpus']} CPUs, "
+                  f"1-min load average at start/end {env['loadavg_1m_start_end']} "
                   "(other processes on the machine skew the figures)")
 
     prof = result.get("profile")
@@ -620,7 +629,8 @@ def print_report(result: dict) -> None:
                               ("parse_record in the parser (overlapped)", "parse_s"),
                               ("Python in ingest_record outside statements", "python_in_work_fn_outside_statements_s"),
                               ("session + BEGIN + COMMIT + retries", "session_begin_commit_s")])
-        console.print(f"[bold]cProfile of one ingest run[/] ({prof['ingest_cprofile_wall_s']} s wall under the profiler)")
+        console.print(f"[bold]cProfile of one ingest run[/] "
+                      f"({prof['ingest_cprofile_wall_s']} s wall under the profiler)")
         console.print(prof["ingest_cprofile_text"], markup=False, highlight=False)
         _print_statements(prof["whois_query_timer"], "whois (sequential HTTP)",
                           f"{prof['whois_query_timer']['requests']} requests, "

@@ -31,8 +31,20 @@ import requests
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
-from bench.ingest_whois import (Interrupt, _git_state, _progress, _r, connect_without_limit,  # noqa: E402
-                                console, http_api, ingest_all, lookup_targets, run_lookups, summarise, with_server)
+from bench.ingest_whois import (  # noqa: E402
+    Interrupt,
+    _git_state,
+    _progress,
+    _r,
+    connect_without_limit,
+    console,
+    http_api,
+    ingest_all,
+    lookup_targets,
+    run_lookups,
+    summarise,
+    with_server,
+)
 from bench.private_server import add_engine_option  # noqa: E402
 from graph.demo import hotel_chain  # noqa: E402
 
@@ -128,7 +140,8 @@ def median_of(runs: list[dict], key: str):
 
 
 def report(runs: list[dict], args, records: int, env: dict) -> dict:
-    table = Table(title=f"{args.engine}: GET /v1/whois: {args.clients} concurrent {args.mode} clients x {args.requests} "
+    table = Table(title=f"{args.engine}: GET /v1/whois: {args.clients} concurrent {args.mode} clients "
+                        f"x {args.requests} "
                         f"requests, {records} records loaded, loopback HTTP")
     for column in ("run", "throughput req/s", "p50 ms", "p99 ms", "max ms", "errors"):
         table.add_column(column, justify="right")

@@ -1,8 +1,10 @@
 """Benchmark: what purpose filtering, provenance, subject access and erasure cost.
 
-    python -m bench.privacy [--engine arcadedb|neo4j] [--people 300] [--sample 100] [--runs 3] [--erasures 30] [--seed 7]
+    python -m bench.privacy [--engine arcadedb|neo4j] [--people 300] [--sample 100] [--runs 3] [--erasures 30]
+                            [--seed 7]
 
-Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports), loads the demo data through
+Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports), loads the demo
+data through
 the API's path (parse_record + ingest), runs the analytics refresh (households, scores), then
 times, in read transactions like the API's:
 - the person view for `service` (nothing withheld) and for `marketing` (records without a grant
@@ -103,7 +105,8 @@ def main(argv=None) -> int:
             load(store, settings, records, progress)
             with console.status("analytics refresh..."):
                 refresh(store)
-            pids = [r["personId"] for r in store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS personId")]
+            active = store.query("MATCH (p:Person {status: 'active'}) RETURN p.personId AS personId")
+            pids = [r["personId"] for r in active]
             rng = random.Random(args.seed)
             sample = rng.sample(pids, min(args.sample, len(pids)))
             result = {"bench": "privacy", "records": len(records), "persons": len(pids), "params": vars(args),
@@ -125,7 +128,8 @@ def main(argv=None) -> int:
 
 
 def report(result: dict) -> None:
-    table = Table(title=f"{result['params']['engine']}: privacy: {result['records']} records, {result['persons']} persons")
+    params = result["params"]
+    table = Table(title=f"{params['engine']}: privacy: {result['records']} records, {result['persons']} persons")
     for column in ("what", "median ms", "p90 ms", "n"):
         table.add_column(column, justify="left" if column == "what" else "right")
     rows = {**result["reads"], "erase (one person)": result["erase"],

@@ -54,7 +54,7 @@ def generate(records: int, seed: int) -> list[tuple[dict, int]]:
 
 def _as_validated(item: dict) -> dict:
     """The API record as RecordSchema would hand it on (dates parsed), without its cost."""
-    data = dict(item, observedAt=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    data = dict(item, observedAt=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     if "birthDate" in data:
         data["birthDate"] = dt.date.fromisoformat(data["birthDate"])
     data["identifiers"] = [dict(i, validFrom=None, validTo=None) for i in data.get("identifiers", [])]
@@ -164,7 +164,8 @@ def run_splink(population) -> dict:
 
 
 def report(result: dict) -> None:
-    table = Table(title=f"{result['engine']}: resolve --all on {result['records']} generated records (seed {result['seed']})")
+    table = Table(title=f"{result['engine']}: resolve --all on {result['records']} generated records "
+                        f"(seed {result['seed']})")
     for column in ("system", "seconds", "records/s", "precision", "recall", "F1", "note"):
         table.add_column(column, justify="left" if column in ("system", "note") else "right")
     ours = result["idgraph"]

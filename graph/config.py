@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class Settings:
     strict_cypher: bool = False     # server notifications about queries become Python warnings
     rate_limit: int = 600           # requests per minute per API key; 0 turns the limit off
     junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
+    model_file: Path | None = None  # the trained match model; None: <data_dir>/match_model.json
+    suppression_secret: str | None = field(default=None, repr=False)   # None: a file in data_dir
 
     @property
     def server_dir(self) -> Path:
@@ -39,7 +42,7 @@ class Settings:
         return self.data_dir if self.engine == "arcadedb" else self.data_dir / self.engine
 
 
-def _junk_values(env: dict) -> frozenset[str]:
+def _junk_values(env: Mapping[str, str]) -> frozenset[str]:
     values = set(DEFAULT_JUNK_VALUES)
     path = env.get("IDGRAPH_BLOCKLIST")
     if path:
@@ -48,13 +51,14 @@ def _junk_values(env: dict) -> frozenset[str]:
     return frozenset(values)
 
 
-def _cache_home(env) -> Path:
+def _cache_home(env: Mapping[str, str]) -> Path:
     return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
-def load(env: dict | None = None) -> Settings:
+def load(env: Mapping[str, str] | None = None, engine: str | None = None) -> Settings:
+    """Settings from `env` (default: the process environment); `engine` overrides IDGRAPH_ENGINE."""
     env = os.environ if env is None else env
-    engine = env.get("IDGRAPH_ENGINE", "arcadedb").strip().lower()
+    engine = (engine or env.get("IDGRAPH_ENGINE", "arcadedb")).strip().lower()
     return Settings(
         uri=env.get("IDGRAPH_URI") or None,
         user=env.get("IDGRAPH_USER", "neo4j"),
@@ -72,4 +76,6 @@ def load(env: dict | None = None) -> Settings:
         strict_cypher=env.get("IDGRAPH_STRICT_CYPHER", "") not in ("", "0", "false"),
         rate_limit=int(env.get("IDGRAPH_RATE_LIMIT", "600")),
         junk_values=_junk_values(env),
+        model_file=Path(env["IDGRAPH_MODEL"]) if env.get("IDGRAPH_MODEL") else None,
+        suppression_secret=env.get("IDGRAPH_SUPPRESSION_SECRET") or None,
     )

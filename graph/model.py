@@ -40,7 +40,7 @@ class Identifier:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
-    def overlaps(self, other: "Identifier") -> bool:
+    def overlaps(self, other: Identifier) -> bool:
         """Whether two holdings of this identifier can have been at the same time."""
         start = max(self.valid_from or dt.date.min, other.valid_from or dt.date.min)
         end = min(self.valid_to or dt.date.max, other.valid_to or dt.date.max)

@@ -10,14 +10,11 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from graph import config
+from graph.errors import StoreUnavailable
 from graph.store import schema
-from graph.store.driver import Store, StoreUnavailable, connect
+from graph.store.driver import Store, connect
 from service import auth, errors
-from service.api import audit, health, keys, persons, privacy, records
-from service.api import relationships, social
-from service.api import explain
-from service.api import console, docs
-
+from service.api import audit, console, docs, explain, health, keys, persons, privacy, records, relationships, social
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import functools
 from flask import g, request
 
 from graph.access import audit
+from graph.errors import Invalid
 from graph.model import DEFAULT_PURPOSE, PURPOSES
 from service import context
-from service.errors import unprocessable
 
 PURPOSE_HEADER = "X-Purpose"
 PURPOSE_HEADER_DOC = {"in": "header", "name": PURPOSE_HEADER, "required": False,
@@ -24,9 +24,9 @@ def read_purpose() -> str:
     given = {where: value.strip() for where, value in given.items() if value is not None}
     for where, value in given.items():
         if value not in PURPOSES:
-            unprocessable({where: [f"must be one of: {', '.join(PURPOSES)}"]})
+            raise Invalid({where: [f"must be one of: {', '.join(PURPOSES)}"]})
     if len(set(given.values())) > 1:
-        unprocessable({f"header.{PURPOSE_HEADER}": ["differs from the purpose query parameter"]})
+        raise Invalid({f"header.{PURPOSE_HEADER}": ["differs from the purpose query parameter"]})
     return next(iter(given.values()), DEFAULT_PURPOSE)
 
 

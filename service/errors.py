@@ -1,4 +1,5 @@
-"""One JSON error shape for every error: {code, status, message, errors?}.
+"""One JSON error shape for every error: {code, status, message, errors?}, and the one place that
+maps idgraph's errors (graph/errors.py) to HTTP.
 
 Log lines name an exception's class, driver code and code location, never its message: messages
 can echo the data (a conflicting identifier, a value that failed to parse).
@@ -11,15 +12,16 @@ import traceback
 
 from apispec import BasePlugin
 from flask import jsonify
-from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from graph.reads.views import NotFound
-from graph.store.driver import StoreUnavailable
+from graph.errors import Gone, IdgraphError, Invalid, NotFound, StoreUnavailable
 from service.schemas import flatten_errors
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
+# Most specific first: Gone is a NotFound. An IdgraphError not listed here is a bug (500).
+STATUS = ((Gone, 410), (NotFound, 404), (Invalid, 422), (StoreUnavailable, 503))
+UNAVAILABLE = "the graph database is unreachable; retry after a few seconds"
 
 
 def _payload(code: int, status: str, message: str, errors: dict | None = None):
@@ -46,17 +48,20 @@ class BodyErrorsPlugin(BasePlugin):
 def init_app(app, api) -> None:
     api.spec.plugins.append(BodyErrorsPlugin())
 
-    @app.errorhandler(StoreUnavailable)
-    def _unavailable(exc):
-        log.warning("store unavailable: %s", describe(exc))
-        response = _payload(503, "Service Unavailable",
-                            "the graph database is unreachable; retry after a few seconds")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-
-    @app.errorhandler(NotFound)
-    def _not_found(exc):
-        return _payload(404, "Not Found", str(exc))
+    @app.errorhandler(IdgraphError)
+    def _idgraph(exc):
+        code = next((code for cls, code in STATUS if isinstance(exc, cls)), None)
+        if code is None:
+            return _unexpected(exc)
+        status = http.HTTPStatus(code).phrase
+        if isinstance(exc, Invalid):
+            return _payload(code, status, _invalid(exc.errors), exc.errors)
+        if isinstance(exc, StoreUnavailable):
+            log.warning("store unavailable: %s", describe(exc))
+            response = _payload(code, status, UNAVAILABLE)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return _payload(code, status, str(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc):
@@ -69,7 +74,7 @@ def init_app(app, api) -> None:
                       for field, reasons in flatten_errors(fields).items()}
         message = data.get("message") or exc.description or exc.name
         if exc.code in (400, 422) and errors:   # name the field: werkzeug's 400 text names nothing
-            message = "the request is not valid: " + "; ".join(f"{k}: {v[0]}" for k, v in list(errors.items())[:5])
+            message = _invalid(errors)
         response = _payload(exc.code, exc.name, message, errors)
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
@@ -93,6 +98,6 @@ def describe(exc: BaseException) -> str:
     return " <- ".join(parts)
 
 
-def unprocessable(errors: dict[str, list[str]]):
-    first = next(iter(errors.items()))
-    abort(422, message=f"the request is not valid: {first[0]}: {first[1][0]}", errors=errors)
+def _invalid(errors: dict[str, list[str]]) -> str:
+    """The message of a 400 or 422: the first few fields and their first reason."""
+    return "the request is not valid: " + "; ".join(f"{k}: {v[0]}" for k, v in list(errors.items())[:5])

@@ -4,7 +4,8 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from graph.config import Settings
-from graph.intake.records import RecordError, build_record
+from graph.errors import InvalidRecord
+from graph.intake.records import build_record
 from graph.model import Record
 from service.schemas import RecordSchema, flatten_errors
 
@@ -19,5 +20,5 @@ def parse_record(index: int, item, settings: Settings) -> tuple[Record | None, d
         return build_record(_SCHEMA.load(item), settings), None
     except ValidationError as exc:
         return None, dict(error, errors=flatten_errors(exc.messages))
-    except RecordError as exc:
+    except InvalidRecord as exc:
         return None, dict(error, errors={exc.field: [exc.reason]})

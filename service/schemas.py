@@ -44,11 +44,11 @@ class PastDateTime(fields.AwareDateTime):
     """A time that has happened: a future observation would shadow every later update."""
 
     def __init__(self, **kwargs):
-        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+        super().__init__(default_timezone=dt.UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if moment > dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+        if moment > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             raise ValidationError("must not be in the future")
         return moment
 
@@ -129,6 +129,30 @@ class RecordSchema(Strict):
 class BatchSchema(Strict):
     records = fields.List(fields.Nested(RecordSchema), required=True,
                           validate=validate.Length(1, MAX_BATCH))
+
+
+SEND_RECORDS = 'send a JSON object {"records": [...]}'
+BATCH_SIZE = f"must be a list of 1 to {MAX_BATCH} records"
+
+
+class BatchEnvelopeSchema(Strict):
+    """POST /v1/records' body around its records (documented as BatchSchema). Each record is
+    validated on its own afterwards (service/parsing.py), so a bad one is refused alone."""
+    error_messages = {"type": SEND_RECORDS, "unknown": "unknown field"}
+    records = fields.List(fields.Raw(allow_none=True), required=True,
+                          validate=validate.Length(1, MAX_BATCH, error=BATCH_SIZE),
+                          error_messages={"required": SEND_RECORDS.replace("{", "{{").replace("}", "}}"),
+                                          "invalid": BATCH_SIZE, "null": BATCH_SIZE})
+
+    def handle_error(self, error: ValidationError, data, **kwargs) -> None:
+        """Name one field, as this envelope always has: no envelope at all, else the first unknown
+        field, else what is wrong with `records`."""
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        if "_schema" in messages or messages.get("records") == [SEND_RECORDS]:
+            raise ValidationError({"records": [SEND_RECORDS]})
+        unknown = sorted(field for field in messages if field != "records")
+        field = unknown[0] if unknown else "records"
+        raise ValidationError({field: messages[field]})
 
 
 class RecordResultSchema(Schema):

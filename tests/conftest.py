@@ -107,5 +107,5 @@ def idgraph(settings, store, monkeypatch):
     env = {"IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user,
            "IDGRAPH_PASSWORD": settings.password, "IDGRAPH_DATABASE": settings.database,
            "IDGRAPH_STRICT_CYPHER": "1"}
-    monkeypatch.setattr("service.cli.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
+    monkeypatch.setattr("service.cli.common.signal.signal", lambda *args: None)   # keep pytest's SIGTERM handler
     return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

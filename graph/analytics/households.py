@@ -78,7 +78,7 @@ def household_id(address_key: str, n: int = 0) -> str:
     return f"H-{digest}" + (f"-{n + 1}" if n else "")
 
 
-def _overlap(a: Residence, b: Residence) -> tuple[dt.date | None, dt.date | None] | None:
+def _overlap(a: Residence, b: Residence) -> Period | None:
     start = max(a.valid_from or dt.date.min, b.valid_from or dt.date.min)
     end = min(a.valid_to or dt.date.max, b.valid_to or dt.date.max)
     if start > end:
@@ -94,7 +94,10 @@ def shared_evidence(a: Residence, b: Residence) -> list[Evidence]:
     return found
 
 
-def _widen(period: tuple | None, start, end) -> tuple:
+Period = tuple[dt.date | None, dt.date | None]   # None: open-ended
+
+
+def _widen(period: Period | None, start: dt.date | None, end: dt.date | None) -> Period:
     if period is None:
         return start, end
     lo = None if period[0] is None or start is None else min(period[0], start)
@@ -105,14 +108,14 @@ def _widen(period: tuple | None, start, end) -> tuple:
 def derive(address_key: str, residents: list[Residence]) -> list[Household]:
     """The households at one address: groups of residents tied by evidence while living together."""
     residents = list({r.person_id: r for r in sorted(residents, key=lambda r: r.person_id)}.values())
-    graph = nx.Graph()
-    periods: dict[str, tuple] = {}
+    graph: nx.Graph[str] = nx.Graph()
+    periods: dict[str, Period] = {}
     evidence: dict[str, dict[str, Evidence]] = {}
     for i, a in enumerate(residents):
         for b in residents[i + 1:]:
             overlap = _overlap(a, b)
             found = shared_evidence(a, b) if overlap else []
-            if not found:
+            if not overlap or not found:
                 continue
             graph.add_edge(a.person_id, b.person_id)
             for pid in (a.person_id, b.person_id):

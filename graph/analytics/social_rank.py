@@ -25,8 +25,8 @@ class Edge:
     type: str     # FOLLOWS | MENTIONS
 
 
-def component_graph(edges: list[Edge]) -> nx.DiGraph:
-    graph = nx.DiGraph()
+def component_graph(edges: list[Edge]) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for edge in edges:
         if edge.source == edge.target:
             continue

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 RecordKey = tuple[str, str]  # (source, sourceId)
 
@@ -170,7 +171,7 @@ class _Builder:
 # --- the named scenarios ----------------------------------------------------------------------
 
 def _jane(b: _Builder) -> Scenario:
-    jane = dict(birth_date="1984-07-12", gender="F")
+    jane: dict[str, Any] = {"birth_date": "1984-07-12", "gender": "F"}
     phone = _phone("+44 20 7946 0958", "2015-01-01")
     b.add("jane", _record(
         "loyalty", "L-0042", "2026-03-01T10:00:00Z", _name("Jane", "Smith"), **jane,

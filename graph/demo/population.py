@@ -228,7 +228,7 @@ def _initial(rng: random.Random, p: Person) -> Person:
 def _typo(rng: random.Random, text: str) -> str:
     i = rng.randrange(len(text))
     letter = rng.choice(string.ascii_lowercase)
-    edits = (
+    edits: tuple[str, ...] = (
         text[:i] + letter + text[i + 1 :],  # substitution
         text[:i] + text[i + 1 :],  # deletion
         text[:i] + letter + text[i:],  # insertion

@@ -6,15 +6,10 @@ import hashlib
 import json
 
 from graph.config import Settings
+from graph.errors import InvalidRecord
 from graph.intake import normalize as norm
 from graph.intake.domains import email_domain, is_corporate_domain
 from graph.model import Employment, Identifier, Record
-
-
-class RecordError(ValueError):
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
 
 
 def fingerprint(data: dict) -> str:
@@ -27,7 +22,7 @@ def _where(path: str, fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except norm.NormalizationError as exc:
         field = path if exc.field in ("value", "") else f"{path}.{exc.field}"
-        raise RecordError(field, exc.reason) from None
+        raise InvalidRecord(field, exc.reason) from None
 
 
 def _is_junk(kind: str, raw: str, settings: Settings) -> bool:
@@ -53,20 +48,20 @@ def _identifier(item: dict, path: str, settings: Settings) -> Identifier | None:
     elif kind == "account":
         system = item.get("system")
         if not system:
-            raise RecordError(f"{path}.system", "an account needs the system it belongs to")
+            raise InvalidRecord(f"{path}.system", "an account needs the system it belongs to")
         props = {"system": system.strip().lower(), "accountId": _where(f"{path}.value", norm.normalize_token, raw)}
         value = f"{props['system']}:{props['accountId']}"
         props.update({k: item[k] for k in ("tier", "status") if item.get(k) is not None})
     elif kind == "social":
         if not item.get("platform"):
-            raise RecordError(f"{path}.platform", "a social handle needs its platform")
+            raise InvalidRecord(f"{path}.platform", "a social handle needs its platform")
         platform, handle = _where(path, norm.normalize_handle, item["platform"], raw)
         props = {"platform": platform, "handle": handle}
         if item.get("followers") is not None:
             props["followers"] = item["followers"]
         value = f"{platform}:{handle}"
     else:
-        raise RecordError(f"{path}.type", f"unknown identifier type {kind!r}")
+        raise InvalidRecord(f"{path}.type", f"unknown identifier type {kind!r}")
     if value.lower() in settings.junk_values:
         return None
     return Identifier(kind, value, f"{kind}:{value}", props, item.get("validFrom"), item.get("validTo"))
@@ -87,11 +82,11 @@ def _address(item: dict, path: str) -> Identifier:
 def _check_period(item: dict, path: str) -> None:
     start, end = item.get("validFrom"), item.get("validTo")
     if start and end and end < start:
-        raise RecordError(f"{path}.validTo", "validTo is before validFrom")
+        raise InvalidRecord(f"{path}.validTo", "validTo is before validFrom")
 
 
 def build_record(data: dict, settings: Settings) -> Record:
-    """Normalise a record that passed schema validation; RecordError names the failing field."""
+    """Normalise a record that passed schema validation; InvalidRecord names the failing field."""
     name = data.get("name") or {}
     person = _where("name", norm.normalize_name, name.get("given"), name.get("family"), name.get("full")) \
         if any(name.get(k) for k in ("given", "family", "full")) else None
@@ -106,10 +101,10 @@ def build_record(data: dict, settings: Settings) -> Record:
         identifiers.append(_address(item, f"addresses[{n}]"))
     employment = [_employment(item, f"employment[{n}]") for n, item in enumerate(data.get("employment", []))]
     if person is None and not identifiers and not ignored:
-        raise RecordError("identifiers", "a record needs a name or at least one identifier")
+        raise InvalidRecord("identifiers", "a record needs a name or at least one identifier")
     return Record(
         source=data["source"], source_id=data["sourceId"],
-        observed_at=data.get("observedAt") or dt.datetime.now(dt.timezone.utc),
+        observed_at=data.get("observedAt") or dt.datetime.now(dt.UTC),
         fingerprint=fingerprint(data), collected_for=data.get("collectedFor"),
         consent=dict(data.get("consent") or {}),
         given=person and person.given, middle=person and person.middle,
@@ -124,7 +119,7 @@ def _employment(item: dict, path: str) -> Employment:
     _check_period(item, path)
     key = _where(f"{path}.company", norm.company_key, item["company"])
     if not key:
-        raise RecordError(f"{path}.company", "the company name has nothing left once legal suffixes go")
+        raise InvalidRecord(f"{path}.company", "the company name has nothing left once legal suffixes go")
     return Employment(key, item["company"].strip(), item.get("title"), bool(item.get("decisionMaker")),
                       item.get("validFrom"), item.get("validTo"))
 

@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from itertools import count
+from typing import Any
 
 import networkx as nx
 
@@ -36,9 +37,9 @@ def cluster(
     conflict between them as groups), as ``cannot_link`` vetoes one pair of members.
     """
     evidence = _evidence(scored_pairs)
-    graph = nx.Graph()
+    graph: nx.Graph[Any] = nx.Graph()   # ids: Hashable and mutually orderable
     graph.add_nodes_from(ids)
-    graph.add_edges_from(pair for pair, odds in evidence.items() if odds >= _log2_odds(threshold))
+    graph.add_edges_from(tuple(pair) for pair, odds in evidence.items() if odds >= _log2_odds(threshold))
     forbidden = {frozenset(pair) for pair in cannot_link}
     clusters = []
     for component in nx.connected_components(graph):
@@ -86,7 +87,7 @@ class _Linkage:
                 if key in forbidden:
                     self.blocked.add(frozenset((i, index[b])))
 
-    def _add(self, i: int, j: int, total: float, n: int) -> None:
+    def _add(self, i: int, j: int, total: float, n: float) -> None:   # n: a count, kept beside total
         link = self.links[i].setdefault(j, [0.0, 0])
         link[0] += total
         link[1] += n

@@ -119,7 +119,7 @@ def expectation_maximisation(
 def _expected_level_counts(
     patterns: Mapping[Pattern, int], posterior: Mapping[Pattern, Posterior], skip: frozenset[int]
 ) -> tuple[Table, list[float]]:
-    counts: Table = [dict() for _ in NAMES]
+    counts: Table = [{} for _ in NAMES]
     for pattern, n in patterns.items():
         for i, level in enumerate(pattern):
             if level >= 0 and i not in skip:

@@ -53,5 +53,6 @@ class FrequencyTable:
     def __call__(self, field: str, key: Hashable) -> float | None:
         """Relative frequency, or None (use the average u) for a value never seen or a
         field seen too rarely for its frequencies to mean anything."""
-        total, count = self._totals.get(field, 0), self._counts.get(field, {}).get(key, 0)
+        total = self._totals.get(field, 0)
+        count = self._counts[field][key] if field in self._counts else 0   # a Counter: 0 for an unseen key
         return count / total if total >= MIN_VALUES and count else None

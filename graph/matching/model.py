@@ -137,16 +137,11 @@ class Model:
         if params is None:
             return None
         u = params.u
-        if level == comparison.tf_level and self.frequencies is not None:
-            u = self._tf_u(comparison.tf_field, record, u)
+        if level == comparison.tf_level and self.frequencies is not None and comparison.tf_field is not None:
+            u = _tf_u(self.frequencies, comparison.tf_field, record, u)
         kinds = self.relatives.kinds
         top = level == comparison.top_level
         return params.m, u, *(kind.probability(comparison.name, params.m, u, top) for kind in kinds)
-
-    def _tf_u(self, tf_field: str, record: Fields, average_u: float) -> float:
-        key = frequency_key(tf_field, record)
-        frequency = None if key is None else self.frequencies(tf_field, key)
-        return average_u if frequency is None else max(frequency, 1e-9)
 
     # --- persistence ---------------------------------------------------------------
 
@@ -185,3 +180,10 @@ class Model:
     @classmethod
     def load(cls, path: str | Path) -> Model:
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _tf_u(frequencies: FrequencyLookup, tf_field: str, record: Fields, average_u: float) -> float:
+    """u from how common the record's value is (term-frequency adjustment), else the average u."""
+    key = frequency_key(tf_field, record)
+    frequency = None if key is None else frequencies(tf_field, key)
+    return average_u if frequency is None else max(frequency, 1e-9)

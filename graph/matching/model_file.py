@@ -19,7 +19,6 @@ from graph.config import Settings
 from graph.matching import DEFAULT_MODEL_PATH, Model
 
 log = logging.getLogger(__name__)
-MODEL_ENV = "IDGRAPH_MODEL"
 MODEL_FILE = "match_model.json"
 
 
@@ -30,15 +29,14 @@ class ActiveModel:
     trained: bool  # False: the shipped default, because no trained file exists
 
 
-def model_path(settings: Settings, env: dict | None = None) -> Path:
+def model_path(settings: Settings) -> Path:
     """Where the trained model lives: IDGRAPH_MODEL, or the data folder."""
-    env = os.environ if env is None else env
-    return Path(env.get(MODEL_ENV) or settings.data_dir / MODEL_FILE)
+    return settings.model_file or settings.data_dir / MODEL_FILE
 
 
-def active_model(settings: Settings, env: dict | None = None) -> ActiveModel:
+def active_model(settings: Settings) -> ActiveModel:
     """The trained model if its file exists and reads, else the shipped default."""
-    path = model_path(settings, env)
+    path = model_path(settings)
     try:
         return ActiveModel(_load(path, path.stat().st_mtime_ns), path, True)
     except FileNotFoundError:

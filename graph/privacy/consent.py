@@ -23,7 +23,7 @@ from graph.model import PURPOSES
 
 NEEDS_GRANT = frozenset({"marketing", "analytics"})
 BASIS = {p: ("consent" if p in NEEDS_GRANT else "contract or legitimate interest") for p in PURPOSES}
-EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def summary(statements: list[Statement]) -> dict[str, dict]:
 def change_id(person_id: str, purpose: str, granted: bool, at: dt.datetime, source: str) -> str:
     """The same statement sent twice is one change (idempotent POST)."""
     text = "|".join((person_id, purpose, "granted" if granted else "denied",
-                     at.astimezone(dt.timezone.utc).isoformat(), source))
+                     at.astimezone(dt.UTC).isoformat(), source))
     return "C-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

@@ -18,15 +18,20 @@ from dataclasses import dataclass, field
 from graph.access import audit
 from graph.config import Settings
 from graph.privacy import consent, suppression
-from graph.reads.views import (SCORE_FIELDS, SCORE_MODEL, consent_changes, identifiers_of, possibly_same, resolve_id,
-                               roles_of)
+from graph.reads.views import (
+    SCORE_FIELDS,
+    SCORE_MODEL,
+    consent_changes,
+    identifiers_of,
+    possibly_same,
+    resolve_id,
+    roles_of,
+)
 from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
 from graph.relationships.refresh import rewrite_households
 from graph.resolution.decision import given_family_key
-from graph.store import queries_reads
-from graph.store import queries_analytics
-from graph.store import queries_privacy
+from graph.store import queries_analytics, queries_privacy, queries_reads
 from graph.store.values import plain
 
 AUDIT_PAGE = 500
@@ -63,7 +68,7 @@ def export(tx, person_id: str) -> dict:
     by_key = {record["recordKey"]: record for record, _ in rows}
     links = [dict(r) for r in tx.run(queries_reads.PERSON_LINKS, personId=target)]
     changes = consent_changes(tx, person_id=target)
-    out = {"personId": target, "exportedAt": dt.datetime.now(dt.timezone.utc), "person": person,
+    out = {"personId": target, "exportedAt": dt.datetime.now(dt.UTC), "person": person,
            "records": [_exported_record(record, describes, changes.get(record["recordKey"], []))
                        for record, describes in rows],
            **identifiers_of(links, by_key), "roles": roles_of(links, by_key),
@@ -78,8 +83,8 @@ def _exported_record(record: dict, describes: dict, changes: list[dict]) -> dict
     return {"stored": record, "joinedPerson": dict(describes, inferred=True),
             "provenance": {"source": record.get("source"), "sourceId": record.get("sourceId"),
                            "observedAt": record.get("observedAt"), "collectedFor": record.get("collectedFor")},
-            "consent": {"asCollected": {**{p: True for p in record.get("consentGranted") or []},
-                                        **{p: False for p in record.get("consentDenied") or []}},
+            "consent": {"asCollected": {**dict.fromkeys(record.get("consentGranted") or [], True),
+                                        **dict.fromkeys(record.get("consentDenied") or [], False)},
                         "changes": sorted(changes, key=lambda c: (c.get("at"), c["changeId"])),
                         "effective": consent.summary(statements)}}
 

@@ -15,11 +15,11 @@ import secrets
 from pathlib import Path
 
 from graph.config import Settings
-from graph.intake.records import RecordError, build_record
+from graph.errors import InvalidRecord
+from graph.intake.records import build_record
 from graph.model import IDENTIFIER_TYPES, Record
 from graph.store import queries_privacy
 
-SECRET_ENV = "IDGRAPH_SUPPRESSION_SECRET"
 SECRET_FILE = "suppression.key"
 # Addresses are erased but never suppressed: a home is later someone else's.
 SUPPRESSIBLE = frozenset(IDENTIFIER_TYPES)
@@ -27,13 +27,12 @@ REASON = "was erased at the customer's request and may not be stored again (supp
 
 
 def secret(settings: Settings, create: bool = True) -> bytes | None:
-    """The HMAC key: the environment's, or the data folder's (created 0600 by the first erasure).
+    """The HMAC key: IDGRAPH_SUPPRESSION_SECRET, or the data folder's (created 0600 by the first erasure).
 
     Without `create`, None when there is none yet: then nothing was ever suppressed with it.
     """
-    given = os.environ.get(SECRET_ENV)
-    if given:
-        return given.encode()
+    if settings.suppression_secret:
+        return settings.suppression_secret.encode()
     path = Path(settings.data_dir) / SECRET_FILE
     if not path.exists():
         if not create:
@@ -65,7 +64,7 @@ def _field_of(item: dict, identifier_key: str, settings: Settings) -> str:
         probe = {"source": "probe", "sourceId": "probe", "identifiers": [ident]}
         try:
             built = build_record(probe, settings)
-        except RecordError:
+        except InvalidRecord:
             continue
         if any(i.key == identifier_key for i in built.identifiers):
             return f"identifiers[{n}]"

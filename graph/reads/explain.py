@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from graph.matching import MatchResult, Model, blocking_keys
 from graph.matching.clustering import capped
 from graph.matching.model import probability
-from graph.model import Identifier, KINDS
+from graph.model import KINDS, Identifier
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import TIME_BOUND, Thresholds
 
@@ -65,7 +66,7 @@ class Shared:
     periods: tuple[dict, dict] | None = None
 
     def to_dict(self) -> dict:
-        out = {"identifier": self.key, "type": self.kind, "status": self.status}
+        out: dict[str, Any] = {"identifier": self.key, "type": self.kind, "status": self.status}
         if self.periods:
             out["periods"] = list(self.periods)
         return out
@@ -137,8 +138,8 @@ def never_compared(a: RecordSnapshot, b: RecordSnapshot, shared: Sequence[Shared
 
 # --- why: what holds a record in its person --------------------------------------------------
 
-def _identifier_graph(records: Sequence[RecordSnapshot]) -> nx.Graph:
-    graph = nx.Graph()
+def _identifier_graph(records: Sequence[RecordSnapshot]) -> nx.Graph[tuple[str, str]]:
+    graph: nx.Graph[tuple[str, str]] = nx.Graph()
     for record in records:
         graph.add_node(("record", record.key))
         for h in record.holdings:

@@ -7,11 +7,12 @@ records whose consent does not cover it inform nothing (graph/privacy/consent.py
 """
 from __future__ import annotations
 
+from graph.errors import NotFound
 from graph.matching import Model, match_input
 from graph.privacy import consent
 from graph.reads import explain
 from graph.reads.explain import Holding, PersonFacts, RecordSnapshot
-from graph.reads.views import NotFound, consent_changes, resolve_id
+from graph.reads.views import consent_changes, resolve_id
 from graph.resolution.decision import Thresholds
 from graph.store import queries_explain
 from graph.store.values import native, plain

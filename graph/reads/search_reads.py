@@ -8,6 +8,7 @@ surname or a shared office phone costs a bounded read, never a scan. The pure ra
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from graph.matching import Model, match_input
 from graph.model import Record
@@ -24,7 +25,7 @@ MAX_RECORDS_PER_PERSON = 50
 def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
     found: dict[str, set[str]] = defaultdict(set)
     capped = False
-    lookups = []
+    lookups: list[tuple[str, str, dict[str, Any]]] = []
     if routes.identifier_keys:
         lookups.append(("identifier", queries_explain.CANDIDATES_BY_IDENTIFIER, {"keys": list(routes.identifier_keys)}))
     if routes.family_keys:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import networkx as nx
 
+from graph.errors import Gone, NotFound
 from graph.privacy import consent
-from graph.store import queries_reads
-from graph.store import queries_privacy
+from graph.store import queries_privacy, queries_reads
 from graph.store.values import native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
@@ -24,14 +25,6 @@ ATTRIBUTES = ("givenName", "middleName", "familyName", "fullName", "birthDate", 
 METRICS = ("lifetimeSpend", "nightsLastYear", "tier", "lastActivity")
 
 
-class NotFound(LookupError):
-    pass
-
-
-class Gone(NotFound):
-    """The person was erased: the id is a tombstone (410), not unknown (404)."""
-
-
 def identifier_key(kind: str, value: str) -> str:
     return f"{kind}:{value}"
 
@@ -42,7 +35,7 @@ def _current(link: dict, today: dt.date) -> bool:
 
 
 def _holder_rank(holder: dict, today: dt.date):
-    return (_current(holder, today), native(holder.get("observedAt")) or dt.datetime.min.replace(tzinfo=dt.timezone.utc))
+    return (_current(holder, today), native(holder.get("observedAt")) or dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
 def whois(tx, key: str, purpose: str | None = None) -> dict:
@@ -241,8 +234,8 @@ def _record(record: dict, changes: list[dict] | None = None) -> dict:
     out["recordKey"] = record["recordKey"]
     out["provenance"] = {"source": record.get("source"), "observedAt": record.get("observedAt"),
                          "collectedFor": record.get("collectedFor"),
-                         "consent": {**{p: True for p in record.get("consentGranted", [])},
-                                     **{p: False for p in record.get("consentDenied", [])}}}
+                         "consent": {**dict.fromkeys(record.get("consentGranted", []), True),
+                                     **dict.fromkeys(record.get("consentDenied", []), False)}}
     statements = consent.record_statements(record) + consent.change_statements(changes or [])
     out["effectiveConsent"] = {p: v["allowed"] for p, v in consent.summary(statements).items()}
     return out
@@ -274,7 +267,8 @@ def _inferred(extra, person: dict, filtered: bool) -> dict:
     if filtered:
         return {"withheld": "derived from records withheld for this purpose"}
     households = [dict(plain(h), inferred=True) for h in extra["households"]]
-    out = {"households": households, "possiblySame": [possibly_same(r) for r in extra["possiblySame"]]}
+    out: dict[str, Any] = {"households": households,
+                           "possiblySame": [possibly_same(r) for r in extra["possiblySame"]]}
     if person.get("analyticsRun"):
         out["scores"] = {"inferred": True, "model": SCORE_MODEL, "analyticsRun": person["analyticsRun"],
                          "scoredOn": person.get("scoredOn"),
@@ -300,8 +294,8 @@ def why(links: list[dict], records: list[dict], asked: str | None, hidden: list[
     return chains
 
 
-def _chain_graph(links: list[dict]) -> nx.Graph:
-    graph = nx.Graph()
+def _chain_graph(links: list[dict]) -> nx.Graph[tuple[str, str]]:
+    graph: nx.Graph[tuple[str, str]] = nx.Graph()
     for row in links:
         key = row["node"].get("key")
         if key and row["link"].get("current") and not row["node"].get("generic"):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from graph.analytics.social_rank import SOCIAL_EDGE_TYPES
+from graph.errors import Conflict, InvalidRecord
 from graph.intake import normalize as norm
-from graph.intake.records import RecordError
 from graph.store import queries_analytics
 
 # The API's edge type ('follows') -> the relationship type it is stored as ('FOLLOWS').
@@ -37,22 +38,22 @@ def _handle(platform: str, value: str, path: str) -> Handle:
         return Handle(*norm.normalize_handle(platform, value))
     except norm.NormalizationError as exc:
         field = "platform" if exc.field == "platform" else path
-        raise RecordError(field, exc.reason) from None
+        raise InvalidRecord(field, exc.reason) from None
 
 
 def build_edges(items: list[dict]) -> list[SocialEdge]:
-    """Normalise validated edge items; RecordError names the failing field ('edges[2].to')."""
+    """Normalise validated edge items; InvalidRecord names the failing field ('edges[2].to')."""
     edges = []
     for n, item in enumerate(items):
         where = f"edges[{n}]"
         try:
             source = _handle(item["platform"], item["from_"] if "from_" in item else item["from"], "from")
             target = _handle(item["platform"], item["to"], "to")
-        except RecordError as exc:
-            raise RecordError(f"{where}.{exc.field}", exc.reason) from None
+        except InvalidRecord as exc:
+            raise InvalidRecord(f"{where}.{exc.field}", exc.reason) from None
         if source == target:
-            raise RecordError(f"{where}.to", "a handle cannot follow or mention itself")
-        observed = item.get("observedAt") or dt.datetime.now(dt.timezone.utc)
+            raise InvalidRecord(f"{where}.to", "a handle cannot follow or mention itself")
+        observed = item.get("observedAt") or dt.datetime.now(dt.UTC)
         edges.append(SocialEdge(source, target, EDGE_TYPES[item["type"]], observed, item.get("source")))
     return edges
 
@@ -65,7 +66,7 @@ def store_edges(tx, edges: list[SocialEdge]) -> dict:
                                        for h in sorted(handles.values(), key=lambda h: h.key)]).consume()
     created = 0
     for edge_type, statement in queries_analytics.MERGE_EDGE.items():
-        rows = {}
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
         for e in edges:
             if e.type == edge_type:
                 row = rows.setdefault((e.source.key, e.target.key), {
@@ -95,28 +96,27 @@ def build_companies(items: list[dict]) -> list[CompanyLink]:
         try:
             key = norm.company_key(item["name"])
         except norm.NormalizationError as exc:
-            raise RecordError(f"companies[{n}].name", exc.reason) from None
+            raise InvalidRecord(f"companies[{n}].name", exc.reason) from None
         parent_key = None
         if item.get("parent"):
             try:
                 parent_key = norm.company_key(item["parent"])
             except norm.NormalizationError as exc:
-                raise RecordError(f"companies[{n}].parent", exc.reason) from None
+                raise InvalidRecord(f"companies[{n}].parent", exc.reason) from None
             if parent_key == key:
-                raise RecordError(f"companies[{n}].parent", "a company cannot be its own parent")
+                raise InvalidRecord(f"companies[{n}].parent", "a company cannot be its own parent")
         out.append(CompanyLink(key, item["name"].strip(), parent_key, (item.get("parent") or "").strip() or None,
-                               item.get("observedAt") or dt.datetime.now(dt.timezone.utc), item.get("source")))
+                               item.get("observedAt") or dt.datetime.now(dt.UTC), item.get("source")))
     return out
 
 
-class CycleError(ValueError):
-    def __init__(self, index: int, company: str):
-        super().__init__(f"companies[{index}].parent: would make {company} its own ancestor")
-        self.field, self.reason = f"companies[{index}].parent", "would make the company its own ancestor"
+def _cycle(index: int) -> Conflict:
+    return Conflict(f"companies[{index}].parent", "would make the company its own ancestor")
 
 
 def store_companies(tx, companies: list[CompanyLink]) -> dict:
-    rows = {c.company_key: {"companyKey": c.company_key, "name": c.name} for c in companies}
+    rows: dict[str, dict[str, str | None]] = {c.company_key: {"companyKey": c.company_key, "name": c.name}
+                                               for c in companies}
     rows.update({c.parent_key: {"companyKey": c.parent_key, "name": c.parent_name}
                  for c in companies if c.parent_key and c.parent_key not in rows})
     tx.run(queries_analytics.UPSERT_COMPANIES, companies=[rows[k] for k in sorted(rows)]).consume()
@@ -137,9 +137,9 @@ def _refuse_cycles(tx, companies: list[CompanyLink], links: list[dict]) -> None:
             seen.add(key)
             key = parents[key]
         if key in seen and c.parent_key:
-            raise CycleError(n, c.name)
+            raise _cycle(n)
     if links:
         looped = {row["child"] for row in tx.run(queries_analytics.PARENT_CYCLES, links=links)}
         for n, c in enumerate(companies):
             if c.company_key in looped:
-                raise CycleError(n, c.name)
+                raise _cycle(n)

@@ -12,15 +12,17 @@ import datetime as dt
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
+from graph.analytics import scoring, social_rank
 from graph.intake.domains import email_domain, is_corporate_domain
 from graph.relationships.influence import company_facts, profile
 from graph.relationships.network import address_label, households_at
 from graph.store import queries_analytics
+from graph.store.driver import Store
 
 DEFAULT_BATCH = 500
 KEY_PAGE = 50_000        # keys read per query; the work is still done `batch` at a time
@@ -38,7 +40,7 @@ class Progress:
 
 @dataclass
 class Refresh:
-    store: object
+    store: Store
     batch: int
     progress: Progress
     run_id: str
@@ -73,7 +75,7 @@ def refresh(store, batch_size: int = DEFAULT_BATCH, progress: Progress | None = 
     started = time.monotonic()
     run = Refresh(store, batch_size, progress or Progress(), f"A-{uuid.uuid4().hex[:12]}", today or dt.date.today())
     run.write(queries_analytics.START_RUN)
-    stats = {"emailsBackfilled": _email_domains(run), "companies": _companies(run)}
+    stats: dict[str, Any] = {"emailsBackfilled": _email_domains(run), "companies": _companies(run)}
     stats.update(_social_graph(run))
     stats["households"] = _households(run)
     stats["persons"] = _persons(run, stats["socialHandles"])

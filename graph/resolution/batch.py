@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -48,9 +48,9 @@ class BatchPlan:
 
 
 def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     for members in index.values():
-        if 1 < len(members) and not is_hub(len(members)):
+        if len(members) > 1 and not is_hub(len(members)):
             pairs.update(combinations(members, 2))
     return pairs
 
@@ -64,9 +64,9 @@ def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], s
             blocks[block].append(n)
         for ident in record.holdings:
             idents[ident.key].append(n)
-    by_ident = set()
+    by_ident: set[tuple[int, int]] = set()
     for key, members in idents.items():
-        if 1 < len(members) and not is_hub(len(members)):
+        if len(members) > 1 and not is_hub(len(members)):
             by_ident.update((i, j) for i, j in combinations(members, 2) if _overlap(records[i], records[j], key))
     return by_ident, _pairs_by_key(blocks) - by_ident
 
@@ -154,7 +154,7 @@ def _review_band(clusters: list[set[str]], scored, thresholds: Thresholds, can_m
 
 
 def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[[], str],
-         review: list[tuple[int, int, float]] = ()) -> BatchPlan:
+         review: Sequence[tuple[int, int, float]] = ()) -> BatchPlan:
     """Person ids for the clusters: a cluster keeps an old id when it holds at least half of that
     Person's records (the largest share first); old Persons left without a cluster are retired
     into the cluster holding most of their records, and new clusters cut from an old Person
@@ -166,9 +166,9 @@ def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[
             old_members[r.person_id].add(r.key)
     shares = [(count, by_key[next(iter(old_members[pid]))].created, pid, n)
               for n, members in enumerate(clusters)
-              for pid, count in Counter(by_key[k].person_id for k in members if by_key[k].person_id).items()]
+              for pid, count in _old_persons(members, by_key).items()]
     ids: dict[int, str] = {}
-    used = set()
+    used: set[str] = set()
     for count, _, pid, n in sorted(shares, key=lambda s: (-s[0], s[1], s[2], s[3])):
         if n not in ids and pid not in used and 2 * count >= len(old_members[pid]):
             ids[n] = pid
@@ -191,19 +191,24 @@ def plan(records: list[BatchRecord], clusters: list[set[str]], new_id: Callable[
     return result
 
 
+def _old_persons(members: set[str], by_key: dict[str, BatchRecord]) -> Counter[str]:
+    """How many of a cluster's records each old Person held."""
+    return Counter(pid for k in members if (pid := by_key[k].person_id))
+
+
 def _main_origin(members: set[str], by_key: dict[str, BatchRecord]) -> str | None:
-    counts = Counter(by_key[k].person_id for k in members if by_key[k].person_id)
+    counts = _old_persons(members, by_key)
     return min(counts, key=lambda pid: (-counts[pid], pid)) if counts else None
 
 
 def _changes(records: list[BatchRecord], result: BatchPlan, old_members, kept: set[str]) -> None:
-    touched = set()
+    touched: set[str] = set()
     for r in records:
         pid = result.person_of[r.key]
         if pid != r.person_id:
             result.attach.append({"key": r.key, "personId": pid, "rule": "batch re-resolve",
                                   "evidence": None, "score": None})
-            touched |= {pid} | ({r.person_id} & kept)
+            touched |= {pid} | ({r.person_id} & kept if r.person_id else set())
     for old, members in sorted(old_members.items()):
         if old not in kept:
             survivor = Counter(result.person_of[k] for k in members).most_common(1)[0][0]

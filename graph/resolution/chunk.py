@@ -14,11 +14,19 @@ from itertools import count
 
 from graph.matching import cluster
 from graph.matching.model import probability as from_log2_odds
-from graph.model import Identifier, KINDS, Record
+from graph.model import KINDS, Identifier, Record
 from graph.resolution.blocking import is_hub
 from graph.resolution.conflicts import Facts, conflict
-from graph.resolution.decision import (TIME_BOUND, Decision, Link, Person, Thresholds, decide, given_family_key,
-                                      record_facts)
+from graph.resolution.decision import (
+    TIME_BOUND,
+    Decision,
+    Link,
+    Person,
+    Thresholds,
+    decide,
+    given_family_key,
+    record_facts,
+)
 from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
 
 
@@ -200,9 +208,8 @@ class ChunkResolver:
 
     # --- split ---------------------------------------------------------------------------------
 
-    def _split(self, known: Known) -> list[str]:
-        """Re-cluster the record's Person; the largest part keeps the id, the others get new ones."""
-        pid = known.person_id
+    def _split(self, known: Known, pid: str) -> list[str]:
+        """Re-cluster the record's Person `pid`; the largest part keeps the id, the others get new ones."""
         members = sorted(self.members[pid])
         if len(members) < 2:
             return []
@@ -253,12 +260,14 @@ class ChunkResolver:
 
     def _resolve(self, item: Item) -> Result:
         known = self._place(item, item.current)
-        split_off = self._split(known) if item.existed and item.lost_evidence and known.person_id else []
-        current = known.person_id
+        pid = known.person_id
+        split_off = self._split(known, pid) if item.existed and item.lost_evidence and pid else []
+        current = known.person_id   # the split may have moved the record to a new Person
         links = self._links(known)
         linked = {link.person_id for ls in links.values() for link in ls if link.person_id}
-        matches = person_matches(known.key, known.fields, self._candidates(known, linked | {current}), self.scorer)
-        pids = linked | {m.person_id for m in matches} | ({current} - {None})
+        held = {current} if current is not None else set()
+        matches = person_matches(known.key, known.fields, self._candidates(known, linked | held), self.scorer)
+        pids = linked | {m.person_id for m in matches} | held
         persons = {pid: Person(pid, self.created.get(pid, ""), self.facts_of(pid)) for pid in pids}
         decision = decide(item.record, links, persons, current, self.generic_threshold, matches,
                           self._linkage(known), self.thresholds)

@@ -32,7 +32,7 @@ class Facts:
     national_ids: set[str] = field(default_factory=set)
     families: set[str] = field(default_factory=set)     # family-name keys, to recognise swapped names
 
-    def absorb(self, other: "Facts") -> None:
+    def absorb(self, other: Facts) -> None:
         self.given |= other.given
         self.birth_dates |= other.birth_dates
         self.national_ids |= other.national_ids

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from graph.matching.model import Model
 from graph.matching.model import probability as from_log2_odds
-from graph.model import Identifier, KINDS, Record
+from graph.model import KINDS, Identifier, Record
 from graph.resolution.conflicts import Facts, clashes, conflict, verdict
 
 TIME_BOUND = {"phone", "address"}
@@ -135,7 +135,7 @@ def _evidence(record: Record, links: dict[str, list[Link]], threshold: int, deci
 
 
 def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Person],
-           current: str | None, threshold: int, matches: list[Match] = (),
+           current: str | None, threshold: int, matches: Sequence[Match] = (),
            linkage: Linkage | None = None, thresholds: Thresholds = Thresholds()) -> Decision:
     """Choose the Person for a record from its identifiers' other holders, then its matches.
 
@@ -172,7 +172,8 @@ def _compatible_group(accepted, evidence, persons, facts, current, decision) -> 
     """The Persons this record may bridge: strongest evidence first, each free of conflict with the rest."""
     order = sorted(accepted, key=lambda pid: (pid != current, -len(evidence.get(pid, [])),
                                               persons[pid].created, pid))
-    group, combined = [], Facts()
+    group: list[str] = []
+    combined = Facts()
     combined.absorb(facts)
     for pid in order:
         reason = conflict(combined, persons[pid].facts) if group else None
@@ -187,7 +188,8 @@ def _compatible_group(accepted, evidence, persons, facts, current, decision) -> 
 
 def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage, thresholds, decision) -> None:
     """Persons matched by score join the group, best first, if nothing conflicts (a lone clash the
-    model overrules aside) and they match the group as a whole; the review band, and matches the group as a whole refuses, are POSSIBLY_SAME."""
+    model overrules aside) and they match the group as a whole; the review band, and matches the
+    group as a whole refuses, are POSSIBLY_SAME."""
     combined = Facts()
     combined.absorb(facts)
     for pid in group:
@@ -197,6 +199,7 @@ def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage
         if match.log2_odds < thresholds.review_odds:
             continue
         found = clashes(combined, persons[pid].facts)
+        reason: str | None
         if len(found) > 1:              # never overruled: spare the linkage
             odds, reason = None, found[0]
         else:

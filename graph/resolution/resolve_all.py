@@ -48,7 +48,8 @@ def _batch_record(row: dict) -> BatchRecord:
 
 
 def read_records(store, progress: Progress | None = None, page: int = PAGE) -> list[BatchRecord]:
-    records, cursor = [], ""
+    records: list[BatchRecord] = []
+    cursor = ""
     while True:
         rows = store.query(queries_ingest.RECORDS_PAGE, cursor=cursor, limit=page)
         records.extend(_batch_record(row) for row in rows)

@@ -8,19 +8,22 @@ import time
 from dataclasses import dataclass
 
 from neo4j import Driver, GraphDatabase, NotificationClassification, NotificationMinimumSeverity
-from neo4j.exceptions import (ConstraintError, DriverError, Neo4jError, ServiceUnavailable,
-                              SessionExpired, TransientError)
+from neo4j.exceptions import (
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph.config import Settings
+from graph.errors import StoreUnavailable
 from graph.store import engines
 
 log = logging.getLogger(__name__)
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
 ATTEMPTS = 10
-
-
-class StoreUnavailable(RuntimeError):
-    """The graph database cannot be reached or keeps refusing work; try again later."""
 
 
 def local_server(settings: Settings) -> engines.LocalServer:
@@ -107,8 +110,8 @@ def notification_config(strict: bool) -> dict:
     label or property no node has yet, on a new graph) and "schema" (an index that IF NOT EXISTS
     found already there, at every start). Strict mode turns the rest (deprecations, performance)
     into Python warnings, which the test suite makes errors."""
-    config = {"notifications_disabled_classifications": [NotificationClassification.UNRECOGNIZED,
-                                                         NotificationClassification.SCHEMA]}
+    quiet = [NotificationClassification.UNRECOGNIZED, NotificationClassification.SCHEMA]
+    config: dict[str, object] = {"notifications_disabled_classifications": quiet}
     if strict:
         config["warn_notification_severity"] = NotificationMinimumSeverity.INFORMATION
     return config

@@ -12,7 +12,7 @@ def native(value):
     to_native = getattr(value, "to_native", None)
     value = to_native() if to_native else value
     if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value
 
 
@@ -24,5 +24,5 @@ def creation_stamp(created, seq) -> str:
     """Text that sorts persons oldest first: the creation time in UTC at a fixed width (a datetime's
     own text drops trailing zeros, so its length varies and it does not sort), then the order within
     the transaction that made them."""
-    when = native(created).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") if created else ""
+    when = native(created).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") if created else ""
     return f"{when}#{seq or 0:08d}"

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from graph.access import audit
-from graph.intake.records import RecordError, build_record
+from graph.errors import InvalidRecord
+from graph.intake.records import build_record
 from graph.matching.model_file import active_model
 from graph.reads.explain_reads import why, why_not
 from graph.reads.search_reads import search_persons
@@ -17,9 +18,14 @@ from graph.resolution.decision import Thresholds
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
-from service.errors import unprocessable
-from service.explain_schemas import (SearchResultSchema, WhoisSearchSchema, WhyNotQuerySchema, WhyNotSchema,
-                                     WhyQuerySchema, WhySchema)
+from service.explain_schemas import (
+    SearchResultSchema,
+    WhoisSearchSchema,
+    WhyNotQuerySchema,
+    WhyNotSchema,
+    WhyQuerySchema,
+    WhySchema,
+)
 from service.schemas import PurposeQuerySchema
 
 blp = Blueprint("explain", __name__, url_prefix="/v1", description="Explanations and fuzzy who-is-this")
@@ -93,11 +99,11 @@ def _probe(args: dict):
             "addresses": [address] if any(address.values()) else []}
     try:
         record = build_record(data, context.settings())
-    except RecordError as exc:
-        unprocessable({_query_field(exc.field, identifiers): [exc.reason]})
+    except InvalidRecord as exc:
+        raise InvalidRecord(_query_field(exc.field, identifiers), exc.reason) from None
     if not record.identifiers and not record.family_key and not record.given_key:
-        unprocessable({"_schema": ["nothing to search on: give a name, an address or postcode, a phone or an "
-                                   "e-mail that is not a blocked junk value"]})
+        raise InvalidRecord("_schema", "nothing to search on: give a name, an address or postcode, a phone or an "
+                                       "e-mail that is not a blocked junk value")
     return record
 
 

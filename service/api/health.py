@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from graph.errors import StoreUnavailable
 from graph.store import schema
-from graph.store.driver import StoreUnavailable
 from service import context
 from service.schemas import HealthSchema, ReadySchema
 

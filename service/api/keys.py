@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from graph.access import apikeys
+from graph.errors import NotFound
 from service import context
 from service.auth import requires
 from service.schemas import IssuedKeySchema, KeyListSchema, NewKeySchema
@@ -36,4 +37,4 @@ class KeyById(MethodView):
     def delete(self, key_id: str):
         """Revoke a key (idempotent): requests with it are refused from now on."""
         if not apikeys.revoke(context.store(), key_id):
-            abort(404, message=f"no API key {key_id}")
+            raise NotFound(f"no API key {key_id}")

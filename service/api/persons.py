@@ -6,15 +6,21 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph.intake.records import RecordError, build_record
+from graph.errors import InvalidRecord
+from graph.intake.records import build_record
 from graph.privacy import rights
 from graph.reads.views import identifier_key, person_view, persons_page, whois
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
-from service.errors import unprocessable
-from service.schemas import (ErasureSchema, PageQuerySchema, PersonSchema, PersonsPageSchema, PurposeQuerySchema,
-                             WhoisQuerySchema)
+from service.schemas import (
+    ErasureSchema,
+    PageQuerySchema,
+    PersonSchema,
+    PersonsPageSchema,
+    PurposeQuerySchema,
+    WhoisQuerySchema,
+)
 
 blp = Blueprint("persons", __name__, url_prefix="/v1", description="Who is this")
 
@@ -25,10 +31,10 @@ def _lookup_key(args: dict) -> str:
     probe = {"source": "query", "sourceId": "query", "identifiers": [item]}
     try:
         record = build_record(probe, context.settings())
-    except RecordError as exc:
-        unprocessable({exc.field.replace("identifiers[0].", ""): [exc.reason]})
+    except InvalidRecord as exc:   # name the query's field: `value`, not `identifiers[0].value`
+        raise InvalidRecord(exc.field.replace("identifiers[0].", ""), exc.reason) from None
     if not record.identifiers:
-        unprocessable({"value": ["is a blocked junk value that never identifies anyone"]})
+        raise InvalidRecord("value", "is a blocked junk value that never identifies anyone")
     return identifier_key(args["type"], record.identifiers[0].value)
 
 

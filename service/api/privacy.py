@@ -1,26 +1,18 @@
 """A customer's rights: consent changes and subject access (erasure is DELETE /v1/persons/{id})."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from graph.privacy import rights
-from graph.reads.views import Gone
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited
 from service.auth import requires
 from service.schemas import ConsentChangeSchema, ConsentResultSchema, ExportSchema, PurposeQuerySchema
 
 blp = Blueprint("privacy", __name__, url_prefix="/v1", description="Consent, subject access and erasure")
-
-
-@blp.app_errorhandler(Gone)
-def _gone(exc):
-    response = jsonify({"code": 410, "status": "Gone", "message": str(exc)})
-    response.status_code = 410
-    return response
 
 
 @blp.route("/persons/<string:person_id>/consent")

@@ -3,35 +3,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.errors import Invalid
 from graph.reads.views import record_view
 from graph.store import schema
 from service import context
+from service.api.bodies import load_json
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
-from service.errors import unprocessable
 from service.loading import ingest_batches
-from service.schemas import MAX_BATCH, BatchResultSchema, PurposeQuerySchema, RecordViewSchema
+from service.schemas import BatchEnvelopeSchema, BatchResultSchema, PurposeQuerySchema, RecordViewSchema
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Ingest and read source records")
 BATCH_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": "BatchSchema"}}}}
-
-
-def _batch_json() -> list:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "records" not in body:
-        unprocessable({"records": ['send a JSON object {"records": [...]}']})
-    unknown = sorted(set(body) - {"records"})
-    if unknown:
-        unprocessable({unknown[0]: ["unknown field"]})
-    items = body["records"]
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-        unprocessable({"records": [f"must be a list of 1 to {MAX_BATCH} records"]})
-    return items
 
 
 @blp.route("/records")
@@ -49,17 +36,17 @@ class Records(MethodView):
         customer's request (the suppression list) is refused, naming the field.
         """
         settings = context.settings()
-        items = _batch_json()
+        items = load_json(BatchEnvelopeSchema)["records"]
         store = context.store()
         schema.ensure(store)
         results, errors = [], []
         for batch in ingest_batches(store, settings, items):
-            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes)]
+            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes, strict=True)]
             errors += batch.errors
         body = {"results": results, "errors": errors,
                 "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}
         if errors and not results:
-            unprocessable({f"records[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
+            raise Invalid({f"records[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
         return body, (207 if errors else 200)
 
 

@@ -9,8 +9,13 @@ from graph.relationships.influence import influence, ranking
 from graph.relationships.network import relationships
 from service import context
 from service.auth import requires
-from service.relation_schemas import (InfluenceSchema, RankingQuerySchema, RankingSchema,
-                                      RelationshipsQuerySchema, RelationshipsSchema)
+from service.relation_schemas import (
+    InfluenceSchema,
+    RankingQuerySchema,
+    RankingSchema,
+    RelationshipsQuerySchema,
+    RelationshipsSchema,
+)
 
 blp = Blueprint("relationships", __name__, url_prefix="/v1", description="Relationships and influence")
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, CARD, EMAIL, MOBILE, TURNER_SPLIT, TURNERS, person_of, post,
-                                     role_client)
+from tests.api.privacy_people import (
+    ADA_CRM,
+    ADA_LOYALTY,
+    CARD,
+    EMAIL,
+    MOBILE,
+    TURNER_SPLIT,
+    TURNERS,
+    person_of,
+    post,
+    role_client,
+)
 
 LATER = "2026-03-01T12:00:00Z"
 
@@ -79,7 +89,8 @@ def test_whois_filters_by_the_declared_purpose_too(client, ada):
     v = response.get_json()
     assert response.status_code == 200 and v["personId"] == ada
     assert [w["recordKey"] for w in v["withheld"]] == ["loyalty/L-1"]
-    assert {w["record"]: w["reason"] for w in v["why"]} == {"crm/C-1": "linked through records withheld for this purpose"}
+    assert {w["record"]: w["reason"] for w in v["why"]} == \
+        {"crm/C-1": "linked through records withheld for this purpose"}
 
 
 def test_record_view_of_a_withheld_record_keeps_only_its_provenance(client, ada):
@@ -88,7 +99,8 @@ def test_record_view_of_a_withheld_record_keeps_only_its_provenance(client, ada)
     assert response.status_code == 200 and body["personId"] == ada
     assert set(body["record"]) == {"recordKey", "source", "sourceId", "provenance"}
     assert body["withheld"][0]["reason"] == "no consent for marketing was given"
-    assert MOBILE.replace(" ", "") not in response.get_data(as_text=True) and "Ada" not in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert MOBILE.replace(" ", "") not in text and "Ada" not in text
     shown = client.get("/v1/sources/loyalty/records/L-1", query_string={"purpose": "support"}).get_json()
     assert shown["record"]["fullName"] == "Ada Lovelace" and shown["withheld"] == []
 

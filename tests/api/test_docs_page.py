@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
-import pytest
-
 from service.api import docs
 from service.console import assets
 

@@ -2,6 +2,7 @@
 refreshes those left behind, suppresses the erased identifiers (keyed hashes) and logs counts only."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -10,8 +11,7 @@ import pytest
 from graph.access import apikeys
 from graph.privacy import suppression
 from graph.relationships.refresh import refresh
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, LANDLINE, person_of, post,
-                                      role_client)
+from tests.api.privacy_people import ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, LANDLINE, person_of, post, role_client
 from tests.conftest import keyed_client
 
 SECRET = "test-suppression-secret"
@@ -19,8 +19,15 @@ SECRET = "test-suppression-secret"
 
 @pytest.fixture(autouse=True)
 def _shared_secret(monkeypatch):
-    """The API and the CLI of one graph must share the secret; tests give it through the environment."""
-    monkeypatch.setenv(suppression.SECRET_ENV, SECRET)
+    """The API and the CLI of one graph must share the secret; the CLI reads it from the environment."""
+    monkeypatch.setenv("IDGRAPH_SUPPRESSION_SECRET", SECRET)
+
+
+@pytest.fixture
+def app(settings, store):
+    """The API with the same secret in its settings."""
+    from service import create_app
+    return create_app(dataclasses.replace(settings, suppression_secret=SECRET), store)
 
 
 @pytest.fixture
@@ -90,7 +97,8 @@ def test_erasure_removes_derived_facts_and_refreshes_those_left(privacy, client,
 
 def test_erasure_deletes_merged_away_ids_and_consent_changes(privacy, client, store):
     first = person_of(client, {"source": "crm", "sourceId": "C-9", "identifiers": [{"type": "email", "value": EMAIL}]})
-    second = person_of(client, {"source": "web", "sourceId": "W-9", "identifiers": [{"type": "device", "value": "dv-1"}]})
+    second = person_of(client, {"source": "web", "sourceId": "W-9",
+                                "identifiers": [{"type": "device", "value": "dv-1"}]})
     [bridge] = post(client, {"source": "app", "sourceId": "A-9", "identifiers": [
         {"type": "email", "value": EMAIL}, {"type": "device", "value": "dv-1"}]})
     survivor = bridge["personId"]

@@ -4,8 +4,18 @@ from __future__ import annotations
 import pytest
 
 from graph.relationships.refresh import refresh
-from tests.api.privacy_people import (ADA_CRM, ADA_LOYALTY, BYRON, CARD, EMAIL, TURNER_SPLIT, TURNERS, person_of, post,
-                                     role_client)
+from tests.api.privacy_people import (
+    ADA_CRM,
+    ADA_LOYALTY,
+    BYRON,
+    CARD,
+    EMAIL,
+    TURNER_SPLIT,
+    TURNERS,
+    person_of,
+    post,
+    role_client,
+)
 
 
 @pytest.fixture
@@ -53,8 +63,10 @@ def test_export_is_not_filtered_by_purpose(privacy, ada):
 
 def test_export_holds_inferences_merges_households_scores(privacy, client, store):
     first = person_of(client, {"source": "crm", "sourceId": "C-9", "name": {"full": "Ada Lovelace"},
-                               "identifiers": [{"type": "email", "value": EMAIL}], "addresses": [ADA_CRM["addresses"][0]]})
-    second = person_of(client, {"source": "web", "sourceId": "W-9", "identifiers": [{"type": "device", "value": "dv-1"}]})
+                               "identifiers": [{"type": "email", "value": EMAIL}],
+                               "addresses": [ADA_CRM["addresses"][0]]})
+    second = person_of(client, {"source": "web", "sourceId": "W-9",
+                                "identifiers": [{"type": "device", "value": "dv-1"}]})
     [bridge] = post(client, {"source": "app", "sourceId": "A-9", "identifiers": [
         {"type": "email", "value": EMAIL}, {"type": "device", "value": "dv-1"}]})
     byron = person_of(client, BYRON)
@@ -77,7 +89,8 @@ def test_export_holds_inferences_merges_households_scores(privacy, client, store
 
 def test_export_holds_the_audit_log_and_is_itself_audited(app, issue_key, privacy, ada):
     agent = role_client(app, issue_key, "agent")
-    assert agent.get("/v1/whois", query_string={"type": "email", "value": EMAIL, "purpose": "support"}).status_code == 200
+    asked = {"type": "email", "value": EMAIL, "purpose": "support"}
+    assert agent.get("/v1/whois", query_string=asked).status_code == 200
     [event] = export(privacy, ada)["audit"]
     assert (event["action"], event["role"], event["purpose"], event["personId"]) == ("whois", "agent", "support", ada)
     actions = [e["action"] for e in privacy.get("/v1/audit", query_string={"personId": ada}).get_json()["events"]]

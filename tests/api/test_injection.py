@@ -101,8 +101,8 @@ def survives(payload: str, stored: str) -> bool:
     case-fixed or reordered (names), or with its letters and digits run together (codes)."""
     def squash(text: str) -> str:
         return "".join(re.findall(r"\w+", text.casefold()))
-    return payload in stored or set(re.findall(r"\w+", payload.casefold())) <= set(re.findall(r"\w+", stored.casefold())) \
-        or squash(payload) in squash(stored)
+    words = set(re.findall(r"\w+", payload.casefold())) <= set(re.findall(r"\w+", stored.casefold()))
+    return payload in stored or words or squash(payload) in squash(stored)
 
 
 def stored_strings(store, record_key: str) -> list[str]:

@@ -55,7 +55,7 @@ def wilsons(client, store):
         person("crm", "H-2", "Sarah", "Wilson", email("s.wilson@example.org"), LANDLINE, birth="1973-09-14",
                addresses=[home()]),
         person("crm", "H-3", "Tom", "Wilson", email("tom.w@example.org"), birth="2001-05-05",
-               addresses=[home(valid_to="2021-08-31")]))))
+               addresses=[home(valid_to="2021-08-31")])), strict=True))
 
 
 def test_co_residents_sharing_a_name_and_landline_are_one_household_with_the_evidence(client, wilsons):
@@ -107,7 +107,7 @@ def acme(client, store):
                person("crm", "W-3", "Lena", "Berg", email("lena@acme-travel.example.com")),
                person("crm", "W-4", "Ann", "Free", email("ann.free@gmail.com")),
                person("crm", "W-5", "Bob", "Mail", email("bob.mail@gmail.com")))
-    return dict(zip(("jane", "omar", "lena", "ann", "bob"), ids))
+    return dict(zip(("jane", "omar", "lena", "ann", "bob"), ids, strict=True))
 
 
 def test_jobs_at_one_company_under_two_spellings_make_colleagues(client, acme):
@@ -161,7 +161,7 @@ def social(client, store):
               "source": "listening"}]
     response = client.post("/v1/social/edges", json={"edges": edges})
     assert response.status_code == 200 and response.get_json()["created"] == 3
-    return dict(zip(("ava", "ben", "cleo"), ids), edges=edges)
+    return dict(zip(("ava", "ben", "cleo"), ids, strict=True), edges=edges)
 
 
 def test_follows_between_customers_and_mentions_of_a_stranger_handle(client, social):

@@ -111,7 +111,7 @@ def test_dates_and_times_are_iso_8601(client, jane):
     view = whois(client, type="loyaltyCard", value="PLT-99812").get_json()
     loyalty = next(r for r in view["records"] if r["sourceId"] == "L-0042")
     observed = dt.datetime.fromisoformat(loyalty["provenance"]["observedAt"].replace("Z", "+00:00"))
-    assert observed == dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc)
+    assert observed == dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
     assert loyalty["birthDate"] == "1984-07-12"
     assert view["metrics"]["lastActivity"] == "2026-06-20"
     [phone] = [i for i in view["identifiers"] if i["type"] == "phone"]

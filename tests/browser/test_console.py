@@ -62,7 +62,7 @@ def test_the_card_shows_consent_per_purpose_as_each_record_stores_it(jane):
                                      "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     assert {r[0] for r in rows} == jane_records()
     header = jane.eval_on_selector_all("#card-consent thead th", "cells => cells.map(c => c.textContent)")
-    callcentre = dict(zip(header, next(r for r in rows if r[0] == "callcentre/CC-0311")))
+    callcentre = dict(zip(header, next(r for r in rows if r[0] == "callcentre/CC-0311"), strict=True))
     assert callcentre["marketing"] == "no" and callcentre["analytics"] == "yes" and callcentre["fraud"] == "–"
 
 

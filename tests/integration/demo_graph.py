@@ -8,7 +8,7 @@ from graph.demo import hotel_chain
 from graph.relationships.refresh import refresh
 from graph.resolution.ingest import ingest
 from graph.store import queries
-from service.demo import load_relations
+from service.cli.demo import load_relations
 from service.parsing import parse_record
 
 TODAY = dt.date(2026, 11, 23)

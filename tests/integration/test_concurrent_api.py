@@ -65,7 +65,8 @@ def send_silo(base: str, key: str, source: str, answers: list, errors: list) -> 
 def test_overlapping_silos_from_four_clients_end_with_one_person_per_customer(app, store, issue_key):
     answers, errors = [], []
     with serve(app) as base:
-        clients = [threading.Thread(target=send_silo, args=(base, issue_key("steward", source), source, answers, errors))
+        clients = [threading.Thread(target=send_silo,
+                                    args=(base, issue_key("steward", source), source, answers, errors))
                    for source in SILOS]
         for client in clients:
             client.start()
@@ -75,7 +76,8 @@ def test_overlapping_silos_from_four_clients_end_with_one_person_per_customer(ap
     assert errors == []
     statuses = Counter(status for _, _, status, _ in answers)
     assert statuses == {200: 2 * len(SILOS) * PEOPLE // BATCH}
-    retried = Counter(result["outcome"] for _, attempt, _, body in answers if attempt == 1 for result in body["results"])
+    retried = Counter(result["outcome"]
+                      for _, attempt, _, body in answers if attempt == 1 for result in body["results"])
     assert retried == {"unchanged": len(SILOS) * PEOPLE}
 
     assert count(store, "SourceRecord") == len(SILOS) * PEOPLE

@@ -69,7 +69,7 @@ def test_a_parsing_process_gives_the_batches_a_thread_gives(store, settings):
 
 
 def test_cli_parses_a_large_file_in_a_process_of_its_own(idgraph, store, tmp_path, monkeypatch):
-    monkeypatch.setattr("service.cli.PARSE_PROCESS_FROM", 3)
+    monkeypatch.setattr("service.cli.ingest.PARSE_PROCESS_FROM", 3)
     started = []
     monkeypatch.setattr("service.loading.ProcessPoolExecutor",
                         lambda *a, **kw: started.append(kw) or ProcessPoolExecutor(*a, **kw))

@@ -1,13 +1,14 @@
 """`idgraph model train|show` against the test server."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from graph.demo import hotel_chain
 from graph.matching import Model
-from graph.matching.model_file import MODEL_ENV, active_model
+from graph.matching.model_file import active_model
 from tests.integration.helpers import count, load
 
 
@@ -41,7 +42,8 @@ def test_train_samples_at_most_the_given_number_of_records(idgraph, stored, tmp_
 
 def test_the_trained_file_becomes_the_model_in_use(idgraph, stored, tmp_path, settings, monkeypatch):
     path = tmp_path / "trained.json"
-    monkeypatch.setenv(MODEL_ENV, str(path))
+    monkeypatch.setenv("IDGRAPH_MODEL", str(path))   # for the command
+    settings = dataclasses.replace(settings, model_file=path)
     assert active_model(settings).trained is False   # no file yet: the shipped default
     assert idgraph("model", "train").exit_code == 0
     current = active_model(settings)
@@ -61,5 +63,5 @@ def test_train_refuses_an_empty_store(idgraph, store, tmp_path):
 def test_an_unreadable_model_file_falls_back_to_the_shipped_default(settings, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"version": 99}')
-    current = active_model(settings, {MODEL_ENV: str(path)})
+    current = active_model(dataclasses.replace(settings, model_file=path))
     assert current.trained is False and current.model.trained_at is not None

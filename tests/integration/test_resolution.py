@@ -105,7 +105,8 @@ def test_nickname_is_not_a_conflict(store, settings):
 
 def test_recycled_number_with_disjoint_periods_does_not_merge(store, settings):
     out = load(store, settings,
-               record("loyalty", "1", name={"family": "Ames"}, identifiers=[phone("07700 900555", "2012-03-01", "2018-06-30")]),
+               record("loyalty", "1", name={"family": "Ames"},
+                      identifiers=[phone("07700 900555", "2012-03-01", "2018-06-30")]),
                record("webshop", "2", name={"family": "Bell"}, identifiers=[phone("07700 900555", "2020-02-01")]))
     assert out[0].personId != out[1].personId
     assert out[1].refused[0]["rule"] == "validity periods do not overlap"
@@ -113,7 +114,8 @@ def test_recycled_number_with_disjoint_periods_does_not_merge(store, settings):
 
 def test_overlapping_periods_still_merge(store, settings):
     out = load(store, settings,
-               record("loyalty", "1", name={"family": "Ames"}, identifiers=[phone("07700 900555", "2012-03-01", "2021-06-30")]),
+               record("loyalty", "1", name={"family": "Ames"},
+                      identifiers=[phone("07700 900555", "2012-03-01", "2021-06-30")]),
                record("webshop", "2", name={"family": "Ames"}, identifiers=[phone("07700 900555", "2020-02-01")]))
     assert out[0].personId == out[1].personId
 
@@ -141,7 +143,8 @@ def test_resending_is_idempotent_and_an_update_closes_dropped_links(store, setti
     changed = dict(original, observedAt="2026-02-01T00:00:00Z", identifiers=[email("a@example.com")])
     updated = load(store, settings, changed)[0]
     assert (updated.outcome, updated.personId) == ("updated", first.personId)
-    links = store.query("MATCH (:SourceRecord)-[l:HAS_PHONE]->(:Phone) RETURN l.current AS current, l.validTo AS validTo")
+    links = store.query("MATCH (:SourceRecord)-[l:HAS_PHONE]->(:Phone) "
+                        "RETURN l.current AS current, l.validTo AS validTo")
     assert links[0]["current"] is False and links[0]["validTo"] is not None
     assert count(store, "SourceRecord") == 1 and count(store, "Person") == 1
 

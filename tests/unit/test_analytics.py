@@ -6,8 +6,8 @@ import datetime as dt
 import networkx as nx
 import pytest
 
-from graph.analytics import scoring, social_rank
 from graph.analytics import households as hh
+from graph.analytics import scoring, social_rank
 from graph.intake.domains import email_domain, is_corporate_domain
 
 TODAY = dt.date(2026, 11, 23)

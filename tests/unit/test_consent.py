@@ -8,7 +8,7 @@ import pytest
 from graph.privacy import consent
 from graph.privacy.consent import Statement
 
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 T1 = T0 + dt.timedelta(days=30)
 
 
@@ -62,7 +62,8 @@ def test_the_gate_applies_a_change_only_to_the_records_it_is_linked_to():
     records = [record("crm/1", granted=["marketing"]), record("web/3", granted=["marketing"])]
     changes = {"web/3": [{"changeId": "C-9", "purpose": "marketing", "granted": False, "at": T1}]}
     shown, withheld = consent.gate(records, changes, "marketing")
-    assert shown == {"crm/1"} and withheld[0]["reason"] == "consent for marketing was denied by the customer's later change"
+    assert shown == {"crm/1"}
+    assert withheld[0]["reason"] == "consent for marketing was denied by the customer's later change"
 
 
 def test_no_purpose_withholds_nothing():

@@ -6,8 +6,16 @@ import datetime as dt
 import pytest
 
 from graph.matching import load_default_model
-from graph.reads.explain import (Holding, PersonFacts, RecordSnapshot, as_a_whole, blockers, shared_identifiers,
-                                 why, why_not)
+from graph.reads.explain import (
+    Holding,
+    PersonFacts,
+    RecordSnapshot,
+    as_a_whole,
+    blockers,
+    shared_identifiers,
+    why,
+    why_not,
+)
 from graph.resolution.decision import Thresholds
 
 MODEL = load_default_model()
@@ -78,7 +86,7 @@ def test_twins_are_kept_apart_by_conflicting_given_names():
     out = why_not(a, b, MODEL, LIMITS)
     assert out["verdict"] == "different persons" and not out["samePerson"]
     assert rules(out["blockers"])[0] == "conflicting facts"
-    assert "different given names on the two records" == out["blockers"][0]["detail"]
+    assert out["blockers"][0]["detail"] == "different given names on the two records"
 
 
 def test_person_level_conflict_when_the_records_alone_agree():

@@ -16,7 +16,8 @@ def test_fields_carry_names_contacts_and_current_home_address():
     record = _record(birthDate=dt.date(1984, 7, 12), gender="M",
                      identifiers=[{"type": "email", "value": "Bob@Example.com"},
                                   {"type": "phone", "value": "+44 20 7946 0958"}],
-                     addresses=[{"use": "home", "line1": "3 Old Road", "postcode": "BA2 2BB", "validTo": dt.date(2019, 1, 1)},
+                     addresses=[{"use": "home", "line1": "3 Old Road", "postcode": "BA2 2BB",
+                                 "validTo": dt.date(2019, 1, 1)},
                                 {"use": "work", "line1": "1 Office Park", "postcode": "BS1 1AA"},
                                 {"use": "home", "streetNumber": "12", "line1": "Rose Lane", "postcode": "ba1 1aa",
                                  "locality": "Bath"}])

@@ -210,8 +210,9 @@ def test_an_initial_has_its_own_level_however_short_the_name(a, b):
     assert compare_given({"given": a}, {"given": b}) == NameLevel.INITIAL
 
 
-@pytest.mark.parametrize(("a", "b"), [({"given": "Alexandra", "family": "Novak"}, {"given": "Novak", "family": "Alexandra"}),
-                                      ({"given": "Jonathan", "family": "Smith"}, {"given": "Smith", "family": "Jonathon"})])
+@pytest.mark.parametrize(("a", "b"), [
+    ({"given": "Alexandra", "family": "Novak"}, {"given": "Novak", "family": "Alexandra"}),
+    ({"given": "Jonathan", "family": "Smith"}, {"given": "Smith", "family": "Jonathon"})])
 def test_given_and_family_names_swapped_have_their_own_level(a, b):
     assert compare_given(a, b) == NameLevel.SWAPPED
     assert compare_family(a, b) == NameLevel.SWAPPED

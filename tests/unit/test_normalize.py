@@ -4,10 +4,23 @@ from pathlib import Path
 
 import pytest
 
-from graph.intake.normalize import (NormalAddress, NormalizationError, PersonName, company_key, name_key,
-                                    normalize_address, normalize_code, normalize_email, normalize_handle,
-                                    normalize_name, normalize_phone, normalize_token, parse_date, parse_datetime,
-                                    phone_digits)
+from graph.intake.normalize import (
+    NormalAddress,
+    NormalizationError,
+    PersonName,
+    company_key,
+    name_key,
+    normalize_address,
+    normalize_code,
+    normalize_email,
+    normalize_handle,
+    normalize_name,
+    normalize_phone,
+    normalize_token,
+    parse_date,
+    parse_datetime,
+    phone_digits,
+)
 
 SINGLE_VALUE_FUNCTIONS = [
     normalize_email, normalize_phone, phone_digits, normalize_code, normalize_token,
@@ -394,7 +407,7 @@ def test_anything_but_a_real_iso_date_is_rejected(raw):
         parse_date(raw)
 
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize("raw, expected", [

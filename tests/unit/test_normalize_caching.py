@@ -7,8 +7,13 @@ import pytest
 from nameparser import HumanName
 
 from graph.intake import normalize
-from graph.intake.normalize import (CONTROL_OR_SURROGATE, NormalizationError, normalize_email, normalize_name,
-                                    normalize_phone)
+from graph.intake.normalize import (
+    CONTROL_OR_SURROGATE,
+    NormalizationError,
+    normalize_email,
+    normalize_name,
+    normalize_phone,
+)
 
 TRICKY_NAMES = ["jane", "JANE", "mcdonald", "o'brien", "de la cruz", "van der berg", "y", "e", "and", "Dr.", "J.",
                 "smith-und.-jones", "MARY-KATE", "III", "phd", "d'arcy", "ÉLODIE", "ß", "bin", "st.", "the", ""]

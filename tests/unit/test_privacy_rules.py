@@ -21,14 +21,13 @@ def test_keyed_hash_is_hmac_sha256_of_the_identifier_key_never_the_value():
     assert "jane" not in digest and suppression.keyed_hash(b"other", "email:jane@example.com") != digest
 
 
-def test_secret_from_the_environment_wins(tmp_path, monkeypatch):
-    monkeypatch.setenv(suppression.SECRET_ENV, "from-env")
-    assert suppression.secret(dataclasses.replace(config.load({}), data_dir=tmp_path)) == b"from-env"
+def test_secret_from_the_environment_wins(tmp_path):
+    from_env = config.load({"IDGRAPH_SUPPRESSION_SECRET": "from-env"})
+    assert suppression.secret(dataclasses.replace(from_env, data_dir=tmp_path)) == b"from-env"
     assert not (tmp_path / suppression.SECRET_FILE).exists()
 
 
-def test_secret_file_is_created_once_private_and_reused(tmp_path, monkeypatch):
-    monkeypatch.delenv(suppression.SECRET_ENV, raising=False)
+def test_secret_file_is_created_once_private_and_reused(tmp_path):
     settings = dataclasses.replace(config.load({}), data_dir=tmp_path / "data")
     assert suppression.secret(settings, create=False) is None        # nothing erased: nothing to check
     first = suppression.secret(settings)

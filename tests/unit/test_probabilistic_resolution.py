@@ -151,7 +151,7 @@ def test_a_blocking_key_held_by_more_records_than_the_cap_is_skipped_not_compare
     fields = match_input.match_fields(stored)
     blocks = frozenset(block_keys(fields).values())
     known = Known(stored.key, "P-old", fields, blocks, record_facts(stored), "robert smith")
-    snapshot = Snapshot({stored.key: known}, {"P-old": "2020#00000000"}, set(), {b: holders for b in blocks})
+    snapshot = Snapshot({stored.key: known}, {"P-old": "2020#00000000"}, set(), dict.fromkeys(blocks, holders))
     new = rec("2", name={"given": "Bob", "family": "Smith"}, birthDate="1980-03-04", addresses=[ROSE])
     [result] = ChunkResolver(snapshot, [item(new)], Scorer(MODEL), 3, Thresholds(), ids()).run().results
     assert result.outcome == outcome

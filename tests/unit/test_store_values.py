@@ -7,7 +7,7 @@ from neo4j.time import DateTime
 
 from graph.store.values import creation_stamp
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_a_whole_second_sorts_before_a_later_fraction_of_it():

@@ -17,9 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-
-class ServerError(RuntimeError):
-    """A local engine could not be installed, started or reached; the message says what to do."""
+from graph.errors import ServerError
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,10 @@ MAVEN_TIMEOUT = 900
 def version() -> str:
     """The Neo4j version neo4j-pom.xml pins (the one place it is written)."""
     ns = {"m": "http://maven.apache.org/POM/4.0.0"}
-    return ET.parse(POM).getroot().find("m:properties/m:neo4j.version", ns).text.strip()
+    pinned = ET.parse(POM).getroot().find("m:properties/m:neo4j.version", ns)
+    if pinned is None or not pinned.text:
+        raise ServerError(f"{POM} pins no neo4j.version")
+    return pinned.text.strip()
 
 
 def _tool(name: str, hint: str) -> str:

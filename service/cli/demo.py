@@ -1,11 +1,19 @@
-"""What `idgraph demo` prints after loading: a few who-is-this answers and a ready API key."""
+"""`idgraph demo`: load the hotel-chain demo, show a few who-is-this answers and a ready API key,
+then serve the API."""
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from graph.reads.views import NotFound, identifier_key, whois
+from graph import config
+from graph.access import apikeys
+from graph.errors import NotFound
+from graph.reads.views import identifier_key, whois
+from graph.store.driver import connect
+from service.cli.analytics import run_refresh
+from service.cli.common import console, local_server_for_command
+from service.cli.ingest import load_records, print_summary
+from service.cli.serve import run_api
 
 EXAMPLES = (("social", "twitter:janesmith", "@JaneSmith on twitter"),
             ("loyaltyCard", "PLT-99812", "loyalty card PLT-99812"),
@@ -13,7 +21,7 @@ EXAMPLES = (("social", "twitter:janesmith", "@JaneSmith on twitter"),
 DEMO_KEY_NAME = "demo"   # each `idgraph demo` revokes the previous demo key and issues a new one
 
 
-def show_examples(store, settings, console: Console) -> None:
+def show_examples(store) -> None:
     table = Table(title="who is this?")
     for column in ("asked", "person", "name", "tier", "spend", "records", "roles"):
         table.add_column(column)
@@ -44,3 +52,31 @@ def load_relations(store, data) -> dict:
     companies = build_companies(CompaniesSchema().load({"companies": data.companies})["companies"])
     return {"edges": store.write(store_edges, build_edges(edges)),
             "companies": store.write(store_companies, companies)}
+
+
+@click.command()
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--people", default=40, show_default=True, type=int, help="Ordinary customers besides the scenarios.")
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True,
+              help="Keep the API running after loading.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> None:
+    """Load a generated hotel-chain dataset (five silos), show who-is-this answers, then serve the API."""
+    from graph.demo import hotel_chain
+    settings = config.load()
+    with local_server_for_command(settings):
+        data = hotel_chain.generate(seed=seed, extra_people=people)
+        store = connect(settings)
+        try:
+            summary = load_records(store, settings, data.records, "demo", total=len(data.records))
+            load_relations(store, data)
+            run_refresh(store)
+            show_examples(store)
+            issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)
+        finally:
+            store.close()
+        print_summary(summary)
+        show_key(issued, host, port)
+        if serve_after:
+            run_api(settings, host, port)

@@ -12,17 +12,15 @@ import random
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph import config
+from graph.errors import StoreUnavailable
 from graph.matching import Model, fit, match_input
 from graph.matching.model_file import active_model, model_path, save_model
 from graph.store import queries_explain
-from graph.store.driver import StoreUnavailable
+from service.cli.common import became_unreachable, console, progress, store_for_command
 
-console = Console(stderr=True)
 MIN_RECORDS = 20   # below this EM has nothing to learn from
 
 
@@ -35,15 +33,14 @@ def read_sample(store, size: int, page_size: int, seed: int) -> tuple[list[dict]
     """A uniform random sample of at most `size` records' matchFields, and how many were read."""
     total = store.query(queries_explain.RECORD_COUNT)[0]["n"]
     rng, sample, seen, cursor = random.Random(seed), [], 0, ""
-    columns = (TextColumn("[bold]reading records"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("read", total=total)
+    with progress("[bold]reading records") as bar:
+        task = bar.add_task("read", total=total)
         while rows := store.query(queries_explain.MATCH_FIELDS_PAGE, cursor=cursor, limit=page_size):
             for row in rows:
                 _keep(sample, size, seen, rng, row["matchFields"])
                 seen += 1
             cursor = rows[-1]["key"]
-            progress.update(task, completed=seen, total=max(total, seen))
+            bar.update(task, completed=seen, total=max(total, seen))
     return sample, seen
 
 
@@ -80,15 +77,13 @@ def parameters_table(model_: Model, title: str) -> Table:
 @click.option("--seed", default=0, show_default=True, type=int)
 def train(out, sample: int, page_size: int, seed: int) -> None:
     """Fit m, u and the priors from the stored records (no labels), print them, save them."""
-    from service.cli import _store_for_command   # here: service.cli imports this module
     settings = config.load()
     path = out or model_path(settings)
-    with _store_for_command(settings) as store:
+    with store_for_command(settings) as store:
         try:
             records, total = read_sample(store, sample, page_size, seed)
         except StoreUnavailable as exc:
-            raise click.ClickException(f"the graph database became unreachable: {exc}. Re-run the command.") \
-                from exc
+            raise became_unreachable(exc) from exc
     if len(records) < MIN_RECORDS:
         raise click.ClickException(f"{len(records)} records stored; training needs at least {MIN_RECORDS}")
     with console.status(f"fitting the model on {len(records)} records..."):

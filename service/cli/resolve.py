@@ -4,14 +4,12 @@ from __future__ import annotations
 import time
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import Progress
 
 from graph import config
 from graph.store import queries_ingest
+from service.cli.common import console, figures_table, progress, store_for_command
 
-console = Console(stderr=True)
 PHASES = {"read": "reading records", "score": "scoring candidate pairs", "write": "writing changes"}
 
 
@@ -30,17 +28,11 @@ class _Bars:
 def run_resolve_all(store, settings) -> dict:
     from graph.resolution.resolve_all import resolve_all
     total = store.query(queries_ingest.RECORD_COUNT)[0]["n"]
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.perf_counter()
-    with Progress(*columns, console=console) as bar:
+    with progress() as bar:
         summary = resolve_all(store, settings, progress=_Bars(bar, total))
     figures = dict(vars(summary), seconds=round(time.perf_counter() - started, 2))
-    table = Table(title="resolve --all")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for key, value in figures.items():
-        table.add_row(key, str(value))
-    console.print(table)
+    console.print(figures_table("resolve --all", figures))
     return figures
 
 
@@ -50,7 +42,6 @@ def resolve(everything: bool) -> None:
     """Re-resolve records in batch: score candidate pairs, cluster, keep person ids stable."""
     if not everything:
         raise click.UsageError("say what to re-resolve: --all")
-    from service.cli import _store_for_command
     settings = config.load()
-    with _store_for_command(settings) as store:
+    with store_for_command(settings) as store:
         run_resolve_all(store, settings)

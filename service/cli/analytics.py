@@ -1,0 +1,48 @@
+"""`idgraph analytics refresh` (the demo runs it too): graph/relationships/refresh.py behind a
+progress bar per stage."""
+from __future__ import annotations
+
+import click
+from rich.progress import Progress
+
+from graph import config
+from graph.errors import StoreUnavailable
+from graph.relationships import refresh
+from service.cli.common import became_unreachable, console, figures_table, open_store, progress
+
+
+class RichProgress(refresh.Progress):
+    def __init__(self, bar: Progress):
+        self.bar, self.tasks = bar, {}
+
+    def start(self, stage: str, total: int | None) -> None:
+        self.tasks[stage] = self.bar.add_task(stage, total=total)
+
+    def advance(self, stage: str, n: int) -> None:
+        self.bar.advance(self.tasks[stage], n)
+
+
+def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH) -> dict:
+    """Refresh households, PageRank and scores with a progress bar per stage; print the figures."""
+    with progress() as bar:
+        stats = refresh.refresh(store, batch_size, RichProgress(bar))
+    figures = {key: value for key, value in stats.items() if key != "runId"}
+    console.print(figures_table(f"analytics refresh {stats['runId']}", figures))
+    return stats
+
+
+@click.group()
+def analytics() -> None:
+    """Derived facts and scores analysts query in Cypher (households, PageRank, value, reach, priority)."""
+
+
+@analytics.command("refresh")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(10, 20000),
+              help="Persons, addresses, companies or seed handles per piece.")
+def analytics_refresh(batch_size: int) -> None:
+    """Recompute households, PageRank and scores in pieces and write them to the graph."""
+    with open_store(config.load()) as store:
+        try:
+            run_refresh(store, batch_size)
+        except StoreUnavailable as exc:
+            raise became_unreachable(exc) from exc
