@@ -4,8 +4,9 @@ from __future__ import annotations
 import functools
 import logging
 import random
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from neo4j import Driver, GraphDatabase, NotificationClassification, NotificationMinimumSeverity
 from neo4j.exceptions import (
@@ -48,6 +49,7 @@ class Store:
     driver: Driver
     database: str
     schema_ready: bool = False
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _run(self, access: str, work, *args):
         """Our own retry loop, so contention is retried but an unreachable server fails at once.
@@ -71,8 +73,18 @@ class Store:
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
 
     def write(self, work, *args):
-        """Run `work(tx, *args)` in a managed write transaction (`work` must be idempotent)."""
-        return self._run("WRITE", work, *args)
+        """Run `work(tx, *args)` in a managed write transaction (`work` must be idempotent).
+
+        On ArcadeDB one process writes one transaction at a time. Its transactions are optimistic
+        and adding a relationship never conflicts, so two writers that each read the other's
+        identifiers before either committed could both decide "new person"; Neo4j's locks make the
+        later writer wait instead. (Writers in other processes still conflict on the identifier
+        nodes they both write, see queries_ingest.IDENTIFIER_NODES, and one is retried.)
+        """
+        if self.engine != "arcadedb":
+            return self._run("WRITE", work, *args)
+        with self._write_lock:
+            return self._run("WRITE", work, *args)
 
     def read(self, work, *args):
         return self._run("READ", work, *args)

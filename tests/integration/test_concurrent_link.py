@@ -6,13 +6,15 @@ constraint makes the two collide: only the link does.
 Whichever engine: one person in the end. On Neo4j the second writer waits on the identifier's lock
 and then reads the first one's link; on ArcadeDB (optimistic transactions) the second commit
 conflicts on the identifier node and is retried. The interleaving is forced with events, not sleeps:
-each ingest stops just before writing its decisions until the test lets it go.
+each ingest stops just before writing its decisions until the test lets it go. The two ingests
+use a store each, as two API processes would.
 """
 from __future__ import annotations
 
 import threading
 
 from graph.resolution import ingest
+from graph.store.driver import connect
 from tests.integration.helpers import count, load, record
 
 DEADLINE = 60.0
@@ -61,11 +63,16 @@ def test_two_uncommitted_ingests_sharing_an_email_end_as_one_person(store, setti
     outcomes, errors = {}, []
 
     def run(name: str, gate: Gate) -> None:
+        # A store (driver) per thread, as two API processes would have: one process's own writes
+        # on ArcadeDB never overlap (Store.write), so only two processes can race there.
         gates[name] = gate
+        own = connect(settings)
         try:
-            outcomes[name] = load(store, settings, ada(name))
+            outcomes[name] = load(own, settings, ada(name))
         except Exception as exc:        # reported by the test, not lost in a thread
             errors.append(exc)
+        finally:
+            own.close()
 
     one = threading.Thread(target=run, args=("loyalty", first), name="loyalty")
     one.start()
