@@ -6,6 +6,12 @@ way customer data is: nicknames, typos, day/month swaps, a digit off, a given/fa
 swap, initials, missing fields, a move, a family name changed by marriage while the
 e-mail stays, a national id keyed one digit wrong, a field filled with somebody else's
 value. Used to train the shipped defaults and to test behaviour end to end.
+
+``messy=True`` is the data of a careless CRM export (issue 13): five to ten records per person,
+each with one to three errors, fields missing twice as often, e-mails with typos, addresses
+that are only a town, only a postcode or a street without its number, and twins whose formal
+names share a diminutive (Alexander and Alexandra). The default stays as it was, so seeded
+outputs (the shipped model among them) do not change.
 """
 
 from __future__ import annotations
@@ -81,22 +87,39 @@ class Home:
     landline: str | None
 
 
-def generate_population(people: int, seed: int = 0) -> list[tuple[dict, int]]:
+def generate_population(people: int, seed: int = 0, messy: bool = False) -> list[tuple[dict, int]]:
     """(record, person id) pairs for about ``people`` people, shuffled."""
     rng = random.Random(seed)
+    records = _messy_records if messy else _records
     rows = [
-        (record, person.id) for person in _people(rng, people) for record in _records(rng, person)
+        (record, person.id) for person in _people(rng, people, messy) for record in records(rng, person)
     ]
     rng.shuffle(rows)
     return rows
 
 
-def _people(rng: random.Random, count: int) -> Iterator[Person]:
+def _people(rng: random.Random, count: int, messy: bool = False) -> Iterator[Person]:
     made = 0
     while made < count:
         household = _household(rng, made)
+        if messy:
+            household = _name_twins_alike(rng, household)
         made += len(household)
         yield from household
+
+
+# formal names sharing a diminutive (Alex, Dan, Chris, Pat, Fred): two people, not a nickname
+TWIN_TRAPS = (("alexander", "alexandra"), ("daniel", "danielle"), ("christopher", "christina"),
+              ("patrick", "patricia"), ("frederick", "frederica"))
+
+
+def _name_twins_alike(rng: random.Random, household: list[Person]) -> list[Person]:
+    """Twins (the last two children, one birth date) named as the trap pairs: a brother and a sister."""
+    if len(household) < 3 or household[-1].birth_date != household[-2].birth_date:
+        return household
+    brother, sister = rng.choice(TWIN_TRAPS)
+    return household[:-2] + [replace(household[-2], given=brother, gender="m"),
+                             replace(household[-1], given=sister, gender="f")]
 
 
 def _household(rng: random.Random, first_id: int) -> list[Person]:
@@ -145,6 +168,12 @@ def _records(rng: random.Random, person: Person) -> Iterator[dict]:
         yield _record(rng, _corrupt(rng, person), missing=0.12)
 
 
+def _messy_records(rng: random.Random, person: Person) -> Iterator[dict]:
+    yield _record(rng, person, missing=0.1)
+    for _ in range(rng.randint(4, 9)):
+        yield _record(rng, _corrupt(rng, person, _CORRUPTIONS + _MESSY_CORRUPTIONS), missing=0.25)
+
+
 def _record(rng: random.Random, person: Person, missing: float) -> dict:
     record = {
         "given": person.given, "family": person.family, "birthDate": person.birth_date,
@@ -159,8 +188,8 @@ def _record(rng: random.Random, person: Person, missing: float) -> dict:
 _OPTIONAL = ("birthDate", "phone", "email", "nationalId", "gender", "streetNumber", "given")
 
 
-def _corrupt(rng: random.Random, person: Person) -> Person:
-    corruptions, weights = zip(*_CORRUPTIONS, strict=True)
+def _corrupt(rng: random.Random, person: Person, kinds: tuple = ()) -> Person:
+    corruptions, weights = zip(*(kinds or _CORRUPTIONS), strict=True)
     for corruption in rng.choices(corruptions, weights, k=rng.choice((1, 1, 2, 3))):
         person = corruption(rng, person)
     return person
@@ -226,6 +255,8 @@ def _initial(rng: random.Random, p: Person) -> Person:
 
 
 def _typo(rng: random.Random, text: str) -> str:
+    if not text:
+        return text  # a messy record may have lost the field already
     i = rng.randrange(len(text))
     letter = rng.choice(string.ascii_lowercase)
     edits: tuple[str, ...] = (
@@ -262,6 +293,45 @@ _CORRUPTIONS = (
     (_nickname, 2), (_typo_given, 2), (_typo_family, 2), (_transpose_date, 1), (_digit_off, 1),
     (_moved, 2), (_married, 1), (_typo_street, 1), (_new_email, 1), (_new_phone, 0.5),
     (_swapped, 0.3), (_initial, 0.5), (_id_slip, 0.5), (_wrong_box, 0.5),
+)
+
+
+def _typo_email(rng: random.Random, p: Person) -> Person:
+    """One keystroke off in the local part or the domain ('jhon.smith@gmial.com'), still an address."""
+    if not p.email:
+        return _typo_given(rng, p)
+    local, domain = p.email.split("@")
+    if rng.random() < 0.7:
+        return replace(p, email=f"{_letters_typo(rng, local)}@{domain}")
+    name, tld = domain.rsplit(".", 1)
+    return replace(p, email=f"{local}@{_letters_typo(rng, name)}.{tld}")
+
+
+def _letters_typo(rng: random.Random, text: str) -> str:
+    # dots and digits kept out of the typo, so that the address still parses
+    typo = _typo(rng, text).strip(".")
+    return typo if typo and ".." not in typo else text
+
+
+def _town_only(rng: random.Random, p: Person) -> Person:
+    return replace(p, street_number="", street="", postcode="")
+
+
+def _postcode_only(rng: random.Random, p: Person) -> Person:
+    return replace(p, street_number="", street="", locality="")
+
+
+def _no_house_number(rng: random.Random, p: Person) -> Person:
+    return replace(p, street_number="")
+
+
+def _wrong_year(rng: random.Random, p: Person) -> Person:
+    year = int(p.birth_date[:4]) + rng.choice((-10, -1, 1, 10))
+    return replace(p, birth_date=f"{year}{p.birth_date[4:]}")
+
+
+_MESSY_CORRUPTIONS = (
+    (_typo_email, 2), (_town_only, 2), (_postcode_only, 1), (_no_house_number, 1), (_wrong_year, 0.5),
 )
 
 

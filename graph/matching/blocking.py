@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from graph.matching.keys import (
     Fields,
     address_key,
+    address_parts,
     birth_date_key,
     email_keys,
     name_field_key,
@@ -58,6 +59,12 @@ def _family_sound_and_year(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(phonetic(name_field_key(record, "family")), birth_date_key(record)[:4])
 
 
+def _family_sound_and_town(record: Fields) -> tuple[Hashable, ...]:
+    # a town-only address is evidence too: with the family name's sound it pairs a customer's
+    # records that have no street, postcode or birth date in common
+    return _when_all(phonetic(name_field_key(record, "family")), address_parts(record)[3])
+
+
 def _address(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(address_key(record))
 
@@ -77,6 +84,7 @@ CANDIDATE_RULES: tuple[BlockingRule, ...] = (
     GIVEN_INITIAL_POSTCODE,
     NAME_SOUNDS,
     BlockingRule("familySoundYear", _family_sound_and_year, frozenset({"family", "birthDate"})),
+    BlockingRule("familySoundTown", _family_sound_and_town, frozenset({"family", "address"})),
     BlockingRule("address", _address, frozenset({"address"})),
     BlockingRule("email", email_keys, frozenset({"email"})),
     BlockingRule("phone", phone_keys, frozenset({"phone"})),

@@ -159,8 +159,10 @@ def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
     if full_a is not None and full_a == full_address(parts_b):
         return AddressLevel.EXACT
     (number_a, street_a, post_a, place_a), (number_b, street_b, post_b, place_b) = parts_a, parts_b
-    if number_a and number_a == number_b and street_a and street_b \
-            and jaro_winkler(street_a, street_b) >= SIMILAR_STREET:
+    similar_street = bool(street_a and street_b) and jaro_winkler(street_a, street_b) >= SIMILAR_STREET
+    if similar_street and post_a and post_a == post_b and (number_a == number_b or not (number_a and number_b)):
+        return AddressLevel.STREET_POSTCODE
+    if similar_street and number_a and number_a == number_b:
         return AddressLevel.STREET
     if post_a and post_a == post_b:
         return AddressLevel.POSTCODE

@@ -33,7 +33,10 @@ class AddressLevel(IntEnum):
     LOCALITY = 1
     POSTCODE = 2
     STREET = 3  # same number, street name Jaro-Winkler >= 0.85
-    EXACT = 4  # same number, street and postcode
+    # same postcode and street (Jaro-Winkler >= 0.85), the number too or missing on a side: a
+    # typo in the street, or a street written without its number, is nearly the exact address
+    STREET_POSTCODE = 4
+    EXACT = 5  # same number, street and postcode
 
 
 class ContactLevel(IntEnum):

@@ -13,10 +13,14 @@ from graph.matching.model import Model
 from graph.matching.training import fit
 
 PEOPLE, SEED = 4000, 7
+# a share of careless-export people (many records each, errors in every field, partial
+# addresses), so that the defaults also know what a typo or a town-only address is worth
+MESSY_PEOPLE = 400
 
 
 def build_default_model() -> Model:
     records = [record for record, _ in generate_population(PEOPLE, SEED)]
+    records += [record for record, _ in generate_population(MESSY_PEOPLE, SEED, messy=True)]
     return fit(records, neutral_model(), max_random_pairs=100_000, seed=SEED)
 
 

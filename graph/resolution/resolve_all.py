@@ -26,12 +26,13 @@ Progress = Callable[[str, int, int | None], None]     # (phase, advance, total)
 @dataclass
 class Summary:
     records: int
-    persons: int
+    persons: int                    # after the re-resolve
     changed_records: int
     new_persons: int
     retired_persons: int
     splits: int
     possibly_same: int
+    persons_before: int = 0         # active Persons holding records before it: the onboarding report's "before"
 
 
 def _batch_record(row: dict) -> BatchRecord:
@@ -92,5 +93,6 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
                                    (lambda n: progress("score", n, None)) if progress else None)
     result = plan(records, resolved.clusters, new_person_id, resolved.review)
     write_plan(store, result, progress)
+    before = len({r.person_id for r in records if r.person_id})
     return Summary(len(records), len(resolved.clusters), len(result.attach), len(result.new_persons),
-                   len(result.retire), len(result.splits), len(result.possibly_same))
+                   len(result.retire), len(result.splits), len(result.possibly_same), before)

@@ -81,6 +81,9 @@ HOME = {"streetNumber": "12", "street": "High Street", "postcode": "AB1 2CD", "l
     [
         ({"street": "high street", "postcode": "ab12cd"}, AddressLevel.EXACT),
         ({"street": "Hihg Street", "postcode": "ZZ9 9ZZ"}, AddressLevel.STREET),
+        ({"street": "Hihg Street"}, AddressLevel.STREET_POSTCODE),
+        ({"streetNumber": None}, AddressLevel.STREET_POSTCODE),
+        ({"streetNumber": "14"}, AddressLevel.POSTCODE),
         ({"streetNumber": "40", "street": "Mill Lane"}, AddressLevel.POSTCODE),
         ({"streetNumber": "40", "street": "Mill Lane", "postcode": "XY1"}, AddressLevel.LOCALITY),
         ({"streetNumber": "1", "street": "Oak Road", "postcode": "XY1", "locality": "Upton"},

@@ -8,6 +8,7 @@ def test_stored_graphs_keep_their_blocking_properties():
     # graphs written before hold these properties and indexes: a rename would orphan them
     assert BLOCK_PROPERTIES == {"birthDate": "bkBirthDate", "givenInitialPostcode": "bkGivenInitialPostcode",
                                 "nameSounds": "bkNameSounds", "familySoundYear": "bkFamilySoundYear",
+                                "familySoundTown": "bkFamilySoundTown",
                                 "address": "bkAddress"}
 
 

@@ -1,0 +1,148 @@
+"""idgraph against Splink on messy generated customers (issue 13): pairwise F1 on the same records.
+
+    python -m bench.messy [--people 1000] [--seed 1] [--shipped-model]
+
+The records are graph.demo.population's ``messy=True`` population: five to ten records per person,
+each with one to three errors (typos in names, e-mails and streets, nicknames, twins whose
+formal names share a diminutive, wrong and missing dates, town-only and postcode-only addresses,
+moves, marriages), fields missing often. Both sides fit their model on these records without
+labels in the same run, as an operator onboarding a new source would:
+
+- idgraph: ``fit`` from the shipped model (what `idgraph model train` does on the stored
+  records), then the batch resolution `idgraph resolve --all` runs (graph/resolution/batch.py:
+  stored blocking keys, shared identifiers as certain pairs, clustering with the conflict
+  protections), in memory, without a store: a town-only address still reaches matching here,
+  where intake refuses it until issue 13 item 1 keeps it;
+- Splink 5 (DuckDB): bench/febrl.py's settings and training, plus the e-mail, phone and town
+  columns these records have, clustered at 0.9.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import multiprocessing
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.resolve_all import pairwise, truth_pairs
+from graph.demo.population import generate_population
+from graph.matching import fit
+from graph.matching.defaults import load_default_model
+from graph.matching.text import fold
+from graph.model import Identifier
+from graph.resolution.batch import BatchRecord, resolve
+from graph.resolution.blocking import block_keys
+from graph.resolution.conflicts import Facts
+from graph.resolution.linkage import Scorer
+
+console = Console()
+STITCHING = ("email", "phone", "nationalId")
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:      # a corrupted month 13: intake would set it aside
+        return None
+
+
+def batch_record(n: int, fields: dict) -> BatchRecord:
+    """A generated record as `resolve --all` reads one back from the store."""
+    holdings = tuple(Identifier(kind, fields[kind], f"{kind}:{fields[kind]}", {}, None, None)
+                     for kind in STITCHING if fields.get(kind))
+    born = _date(fields.get("birthDate"))
+    facts = Facts({fold(fields["given"])} if fields.get("given") else set(), {born} if born else set(),
+                  {fields["nationalId"]} if fields.get("nationalId") else set(),
+                  {fold(fields["family"])} if fields.get("family") else set())
+    return BatchRecord(f"synthetic/{n}", None, "", fields, frozenset(block_keys(fields).values()), facts, holdings)
+
+
+def scores(clusters, population, started: float) -> dict:
+    groups = {key: n for n, members in enumerate(clusters) for key in members}
+    precision, recall, f1 = pairwise(groups, truth_pairs(population))
+    return {"precision": precision, "recall": recall, "f1": f1, "seconds": time.perf_counter() - started}
+
+
+def run_idgraph(population, shipped: bool) -> dict:
+    started = time.perf_counter()
+    fields = [f for f, _ in population]
+    model = load_default_model() if shipped else fit(fields, load_default_model())
+    records = [batch_record(n, f) for n, f in enumerate(fields)]
+    clusters = resolve(records, Scorer(model, remember=False), model.threshold)
+    return scores(clusters, population, started)
+
+
+def splink_settings():
+    import splink.comparison_library as cl
+    from splink import block_on
+
+    from bench.febrl import splink_settings as febrl_settings
+
+    settings = febrl_settings()
+    settings.comparisons += [cl.EmailComparison("email"), cl.ExactMatch("phone"),
+                             cl.LevenshteinAtThresholds("suburb", [2])]
+    settings.blocking_rules_to_generate_predictions += [block_on("email"), block_on("phone")]
+    return settings
+
+
+def _splink_row(n: int, fields: dict) -> dict:
+    return {"rec_id": f"synthetic/{n}", "given_name": fields.get("given"), "surname": fields.get("family"),
+            "date_of_birth": (fields.get("birthDate") or "").replace("-", "") or None,
+            "soc_sec_id": fields.get("nationalId"), "street_number": fields.get("streetNumber"),
+            "postcode": fields.get("postcode"), "address_1": fields.get("street"),
+            "suburb": fields.get("locality"), "email": fields.get("email"), "phone": fields.get("phone")}
+
+
+def run_splink(population) -> dict:
+    import pandas
+    from splink import DuckDBAPI, Linker
+
+    from bench.febrl import _train_splink
+
+    frame = pandas.DataFrame([_splink_row(n, f) for n, (f, _) in enumerate(population)])
+    started = time.perf_counter()
+    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
+    _train_splink(linker)
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.9).as_pandas_dataframe()
+    clusters = clustered.groupby("cluster_id")["rec_id"].apply(list)
+    return scores(clusters, population, started)
+
+
+def _in_fresh_process(function, *args) -> dict:
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def report(population, ours: dict, theirs: dict, label: str) -> None:
+    people = len({p for _, p in population})
+    table = Table(title=f"messy generated customers: {len(population)} records of {people} people")
+    for column in ("system", "precision", "recall", "F1", "seconds"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for name, o in ((label, ours), ("Splink 5 (DuckDB)", theirs)):
+        table.add_row(name, f"{o['precision']:.4f}", f"{o['recall']:.4f}", f"{o['f1']:.4f}", f"{o['seconds']:.1f}")
+    console.print(table)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shipped-model", action="store_true",
+                        help="idgraph resolves with the shipped model, untrained")
+    parser.add_argument("--no-splink", action="store_true")
+    args = parser.parse_args(argv)
+    population = generate_population(args.people, args.seed, messy=True)
+    ours = run_idgraph(population, args.shipped_model)
+    label = "idgraph resolve --all" + (" (shipped model)" if args.shipped_model else " (model train)")
+    theirs = {"precision": 0, "recall": 0, "f1": 0, "seconds": 0} if args.no_splink \
+        else _in_fresh_process(run_splink, population)
+    report(population, ours, theirs, label)
+
+
+if __name__ == "__main__":
+    main()
