@@ -58,7 +58,8 @@ def parse_all(items: list[dict], settings: config.Settings) -> tuple[list, Count
     for n, item in enumerate(items):
         for _ in range(MAX_FIXES):
             record, error = parse_record(n, item, settings)
-            if record is not None:
+            if record is not None:   # fields the API kept but set aside count as dropped too
+                fixes.update(held.field.split(".")[0].split("[")[0] for held in record.set_aside)
                 records.append(record)
                 break
             field = next(iter(error["errors"])).split(".")[0].split("[")[0]

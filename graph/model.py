@@ -1,6 +1,7 @@
 """Domain model: what a source record says once normalised, and the identifier kinds it may hold."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -58,6 +59,16 @@ class Employment:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A field kept as given but not trusted: malformed or implausible. It never becomes an
+    identifier; `evidence` holds what it still says to the matcher (graph.matching's field names)."""
+    field: str                      # the record's field path, e.g. 'identifiers[1].value'
+    value: str                      # as the source gave it
+    reason: str                     # why it was set aside; never repeats the value
+    evidence: dict = dataclasses.field(default_factory=dict, hash=False, compare=False)   # `field` is taken
+
+
+@dataclass(frozen=True)
 class Record:
     source: str
     source_id: str
@@ -77,6 +88,7 @@ class Record:
     employment: tuple[Employment, ...] = ()
     metrics: dict = field(default_factory=dict)
     ignored: tuple[str, ...] = ()   # values the block list refused, kept for provenance
+    set_aside: tuple[SetAside, ...] = ()
 
     @property
     def key(self) -> str:

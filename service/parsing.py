@@ -12,8 +12,17 @@ from service.schemas import RecordSchema, flatten_errors
 _SCHEMA = RecordSchema()
 
 
+def warnings_of(record: Record) -> dict[str, list[str]]:
+    """The fields set aside in a stored record, by field path, as errors are reported."""
+    out: dict[str, list[str]] = {}
+    for held in record.set_aside:
+        out.setdefault(held.field, []).append(held.reason)
+    return out
+
+
 def parse_record(index: int, item, settings: Settings) -> tuple[Record | None, dict | None]:
-    """(Record, None), or (None, error entry naming the record and field): a record is whole or refused."""
+    """(Record, None), or (None, error entry naming the record and field) when nothing of it can be
+    stored; a field that is malformed or implausible is set aside in the Record instead."""
     keys = item if isinstance(item, dict) else {}
     error = {"index": index, "source": keys.get("source"), "sourceId": keys.get("sourceId")}
     try:

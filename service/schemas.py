@@ -40,6 +40,18 @@ class PastDate(fields.Date):
         return date
 
 
+class BirthDate(fields.Date):
+    """Documented as a date; any text is taken as given, for graph.intake.set_aside to keep or set
+    aside: a mistyped birth date costs the field (with a warning), not the record."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if CONTROL_OR_SURROGATE.search(value) or len(value) > 32:
+            raise ValidationError("must be a short date text without control characters")
+        return value
+
+
 class PastDateTime(fields.AwareDateTime):
     """A time that has happened: a future observation would shadow every later update."""
 
@@ -111,7 +123,9 @@ class RecordSchema(Strict):
     collectedFor = Text(allow_none=True)
     consent = fields.Dict(keys=Text(max_length=64), values=fields.Boolean(), allow_none=True)
     name = fields.Nested(NameSchema, allow_none=True)
-    birthDate = PastDate(allow_none=True)
+    birthDate = BirthDate(allow_none=True, metadata={
+        "description": "A date that is not real or plausible (before 1850, in the future) is stored aside "
+                       "with a warning, never compared as a date; a plausible year in it still counts."})
     gender = Text(max_length=20, allow_none=True)
     identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=50))
     addresses = fields.List(fields.Nested(AddressSchema), validate=validate.Length(max=20))
@@ -163,6 +177,9 @@ class RecordResultSchema(Schema):
     outcome = fields.String(metadata={"enum": ["created", "joined", "merged", "updated", "unchanged"]})
     merged = fields.List(fields.String())
     refused = fields.List(fields.Dict())
+    warnings = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "Fields stored as given but set aside (not used as identifiers), by field path, "
+                       "with the reason; empty when the record was stored whole."})
 
 
 class RecordErrorSchema(Schema):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -293,19 +293,29 @@ def normalize_address(
     country: str | None = DEFAULT_COUNTRY,
 ) -> NormalAddress:
     """`country` None or blank means DEFAULT_COUNTRY, so feeds that omit it still match."""
+    parts = address_parts(street_number, line1, line2, locality, postcode, region)
+    if not parts.street and not parts.postcode:
+        raise NormalizationError("line1", "address has neither a street nor a postcode; "
+                                 "expected at least one of them")
+    return replace(parts, country=country_code(country))
+
+
+def address_parts(
+    street_number: str | None = None, line1: str | None = None, line2: str | None = None,
+    locality: str | None = None, postcode: str | None = None, region: str | None = None,
+) -> NormalAddress:
+    """The parts of an address, however few, without its country: what a partial address still
+    says (a city, a postcode) when it is too little to be an address of its own."""
     given_number = _optional(street_number, "street_number")
     given_number = given_number and _number(given_number)
     number, street = _split_line1(_optional(line1, "line1"), given_number)
     code = _optional(postcode, "postcode")
     if code and not _postcode_key(code):
         raise NormalizationError("postcode", "has no letters or digits; expected e.g. 'BA1 1AA'")
-    if not street and not code:
-        raise NormalizationError("line1", "address has neither a street nor a postcode; "
-                                 "expected at least one of them")
     return NormalAddress(
         street_number=number, street=street, line2=_optional(line2, "line2"),
         locality=_optional(locality, "locality"), postcode=code and code.upper(),
-        region=_optional(region, "region"), country=_country(country),
+        region=_optional(region, "region"), country=None,
     )
 
 
@@ -324,7 +334,8 @@ def _number(text: str) -> str:
     return re.sub(r"\s*-\s*", "-", " ".join(text.split())).upper()
 
 
-def _country(value: str | None) -> str:
+def country_code(value: str | None) -> str:
+    """An ISO 3166 alpha-2 code; None or blank means DEFAULT_COUNTRY."""
     code = (_optional(value, "country") or DEFAULT_COUNTRY).upper()
     code = _COUNTRY_ALIASES.get(code, code)
     if code not in phonenumbers.SUPPORTED_REGIONS:  # ISO 3166 alpha-2 codes, as a set

@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 
 from graph.config import Settings
 from graph.errors import InvalidRecord
 from graph.intake import normalize as norm
+from graph.intake import set_aside as aside
 from graph.intake.domains import email_domain, is_corporate_domain
-from graph.model import Employment, Identifier, Record
+from graph.model import Employment, Identifier, Record, SetAside
 
 
 def fingerprint(data: dict) -> str:
@@ -31,7 +33,18 @@ def _is_junk(kind: str, raw: str, settings: Settings) -> bool:
     return kind == "phone" and norm.phone_digits(raw) in settings.junk_values
 
 
-def _identifier(item: dict, path: str, settings: Settings) -> Identifier | None:
+def _identifier(item: dict, path: str, settings: Settings, query: bool) -> Identifier | SetAside | None:
+    """The identifier, None for a blocked junk value, or the item set aside when it does not parse
+    (a query refuses it instead: there is nothing to keep)."""
+    try:
+        return _parsed_identifier(item, path, settings)
+    except InvalidRecord as exc:
+        if query:
+            raise
+        return aside.identifier(exc.field, item, exc.reason)
+
+
+def _parsed_identifier(item: dict, path: str, settings: Settings) -> Identifier | None:
     kind, raw = item["type"], item["value"]
     props: dict = {}
     if _where(f"{path}.value", _is_junk, kind, raw, settings):
@@ -67,10 +80,29 @@ def _identifier(item: dict, path: str, settings: Settings) -> Identifier | None:
     return Identifier(kind, value, f"{kind}:{value}", props, item.get("validFrom"), item.get("validTo"))
 
 
-def _address(item: dict, path: str) -> Identifier:
-    addr = _where(path, norm.normalize_address, street_number=item.get("streetNumber"),
-                  line1=item.get("line1"), line2=item.get("line2"), locality=item.get("locality"),
-                  postcode=item.get("postcode"), region=item.get("region"), country=item.get("country"))
+def _address(item: dict, path: str, query: bool) -> Identifier | SetAside:
+    """A whole address, or the item set aside (partial, unknown country) with what it still says.
+    A query keeps a partial address as one: it is never stored, and its postcode routes a search."""
+    if query:
+        return _address_identifier(item, _where(path, norm.normalize_address, **_address_args(item)))
+    try:
+        addr = norm.address_parts(item.get("streetNumber"), item.get("line1"), item.get("line2"),
+                                  item.get("locality"), item.get("postcode"), item.get("region"))
+        missing = aside.missing_parts(addr)
+        if missing:
+            return aside.address(path, item, "", aside.PARTIAL_ADDRESS.format(missing=missing))
+        return _address_identifier(item, replace(addr, country=norm.country_code(item.get("country"))))
+    except norm.NormalizationError as exc:
+        return aside.address(path, item, exc.field, exc.reason)
+
+
+def _address_args(item: dict) -> dict:
+    return {"street_number": item.get("streetNumber"), "line1": item.get("line1"), "line2": item.get("line2"),
+            "locality": item.get("locality"), "postcode": item.get("postcode"), "region": item.get("region"),
+            "country": item.get("country")}
+
+
+def _address_identifier(item: dict, addr: norm.NormalAddress) -> Identifier:
     props = {"streetNumber": addr.street_number, "street": addr.street, "line2": addr.line2,
              "locality": addr.locality, "postcode": addr.postcode, "region": addr.region,
              "country": addr.country, "use": item.get("use")}
@@ -85,22 +117,47 @@ def _check_period(item: dict, path: str) -> None:
         raise InvalidRecord(f"{path}.validTo", "validTo is before validFrom")
 
 
-def build_record(data: dict, settings: Settings) -> Record:
-    """Normalise a record that passed schema validation; InvalidRecord names the failing field."""
+def _contact_points(data: dict, settings: Settings, query: bool) -> tuple[list[Identifier], list[str], list[SetAside]]:
+    """The record's identifiers and addresses: kept, ignored (block list) or set aside."""
+    identifiers: list[Identifier] = []
+    ignored: list[str] = []
+    held: list[SetAside] = []
+    found: Identifier | SetAside | None
+    for n, item in enumerate(data.get("identifiers", [])):
+        _check_period(item, f"identifiers[{n}]")
+        found = _identifier(item, f"identifiers[{n}]", settings, query)
+        if found is None:
+            ignored.append(f"{item['type']}:{item['value']}")
+        elif isinstance(found, SetAside):
+            held.append(found)
+        else:
+            identifiers.append(found)
+    for n, item in enumerate(data.get("addresses", [])):
+        _check_period(item, f"addresses[{n}]")
+        found = _address(item, f"addresses[{n}]", query)
+        (held.append(found) if isinstance(found, SetAside) else identifiers.append(found))
+    return identifiers, ignored, held
+
+
+def _birth_date(data: dict, query: bool) -> tuple[dt.date | None, list[SetAside]]:
+    date, held = aside.birth_date(data.get("birthDate"))
+    if held and query:
+        raise InvalidRecord("birthDate", held.reason)
+    return date, [held] if held else []
+
+
+def build_record(data: dict, settings: Settings, query: bool = False) -> Record:
+    """Normalise a record that passed schema validation. A malformed or implausible field is set aside
+    (Record.set_aside); InvalidRecord names the field only when the record cannot be stored at all,
+    or, for a `query` (who-is-this, search: nothing is stored), when any field is malformed."""
     name = data.get("name") or {}
     person = _where("name", norm.normalize_name, name.get("given"), name.get("family"), name.get("full")) \
         if any(name.get(k) for k in ("given", "family", "full")) else None
-    identifiers, ignored = [], []
-    for n, item in enumerate(data.get("identifiers", [])):
-        path = f"identifiers[{n}]"
-        _check_period(item, path)
-        ident = _identifier(item, path, settings)
-        (identifiers.append(ident) if ident else ignored.append(f"{item['type']}:{item['value']}"))
-    for n, item in enumerate(data.get("addresses", [])):
-        _check_period(item, f"addresses[{n}]")
-        identifiers.append(_address(item, f"addresses[{n}]"))
+    identifiers, ignored, held = _contact_points(data, settings, query)
+    birth_date, held_date = _birth_date(data, query)
+    held += held_date
     employment = [_employment(item, f"employment[{n}]") for n, item in enumerate(data.get("employment", []))]
-    if person is None and not identifiers and not ignored:
+    if person is None and not identifiers and not ignored and not held:
         raise InvalidRecord("identifiers", "a record needs a name or at least one identifier")
     return Record(
         source=data["source"], source_id=data["sourceId"],
@@ -110,9 +167,9 @@ def build_record(data: dict, settings: Settings) -> Record:
         given=person and person.given, middle=person and person.middle,
         family=person and person.family, full_name=person and person.full,
         given_key=person and (person.given_key or None), family_key=person and (person.family_key or None),
-        birth_date=data.get("birthDate"), gender=data.get("gender"),
+        birth_date=birth_date, gender=data.get("gender"),
         identifiers=tuple(_dedupe(identifiers)), employment=tuple(employment),
-        metrics=dict(data.get("metrics") or {}), ignored=tuple(ignored))
+        metrics=dict(data.get("metrics") or {}), ignored=tuple(ignored), set_aside=tuple(held))
 
 
 def _employment(item: dict, path: str) -> Employment:

@@ -26,6 +26,7 @@ from graph.reads.views import (
     possibly_same,
     resolve_id,
     roles_of,
+    set_aside_of,
 )
 from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
@@ -81,12 +82,20 @@ def export(tx, person_id: str) -> dict:
 def _exported_record(record: dict, describes: dict, changes: list[dict]) -> dict:
     statements = consent.record_statements(record) + consent.change_statements(changes)
     return {"stored": record, "joinedPerson": dict(describes, inferred=True),
-            "provenance": {"source": record.get("source"), "sourceId": record.get("sourceId"),
-                           "observedAt": record.get("observedAt"), "collectedFor": record.get("collectedFor")},
+            "provenance": _provenance(record),
             "consent": {"asCollected": {**dict.fromkeys(record.get("consentGranted") or [], True),
                                         **dict.fromkeys(record.get("consentDenied") or [], False)},
                         "changes": sorted(changes, key=lambda c: (c.get("at"), c["changeId"])),
                         "effective": consent.summary(statements)}}
+
+
+def _provenance(record: dict) -> dict:
+    """Where a record came from, and what of it was held aside and why."""
+    out = {"source": record.get("source"), "sourceId": record.get("sourceId"),
+           "observedAt": record.get("observedAt"), "collectedFor": record.get("collectedFor")}
+    if held := set_aside_of(record):
+        out["setAside"] = held
+    return out
 
 
 def _inferences(tx, person_id: str, person: dict) -> dict:

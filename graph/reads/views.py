@@ -229,9 +229,18 @@ def roles_of(links: list[dict], records: dict[str, dict] | None = None) -> list[
     return [dict(r, titles=sorted(r["titles"])) for r in roles.values()]
 
 
+def set_aside_of(record: dict) -> list[dict]:
+    """The fields a stored record holds aside, as given, each with the reason (graph.intake.set_aside).
+    A fact of the record, not of its provenance: withheld records show neither value nor field."""
+    parts = (record.get(k) or [] for k in ("setAsideFields", "setAsideValues", "setAsideReasons"))
+    return [{"field": f, "value": v, "reason": r} for f, v, r in zip(*parts, strict=True)]
+
+
 def _record(record: dict, changes: list[dict] | None = None) -> dict:
     out = {k: record.get(k) for k in PUBLIC_RECORD_FIELDS if record.get(k) not in (None, [])}
     out["recordKey"] = record["recordKey"]
+    if held := set_aside_of(record):
+        out["setAside"] = held
     out["provenance"] = {"source": record.get("source"), "observedAt": record.get("observedAt"),
                          "collectedFor": record.get("collectedFor"),
                          "consent": {**dict.fromkeys(record.get("consentGranted", []), True),

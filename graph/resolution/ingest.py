@@ -61,6 +61,11 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
         "lifetimeSpend": m.get("lifetimeSpend"), "nightsLastYear": m.get("nightsLastYear"),
         "tier": m.get("tier"), "lastActivity": m.get("lastActivity"),
         "matchFields": match_input.dumps(fields),
+        # parallel lists of strings: they round-trip on every engine, and a corrected re-send
+        # overwrites them (empty lists) like every other property
+        "setAsideFields": [s.field for s in record.set_aside],
+        "setAsideValues": [s.value for s in record.set_aside],
+        "setAsideReasons": [s.reason for s in record.set_aside],
     }
     # every rule's property is written, so a key the record no longer has is removed (null)
     props.update({prop: blocks.get(rule) for rule, prop in BLOCK_PROPERTIES.items()})

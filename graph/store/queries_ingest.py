@@ -43,6 +43,7 @@ RECORD_PROPERTIES = (
     "source", "sourceId", "observedAt", "collectedFor", "fingerprint", "consentGranted", "consentDenied",
     "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",
     "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
+    "setAsideFields", "setAsideValues", "setAsideReasons",
 ) + tuple(BLOCK_PROPERTIES.values())
 
 # Sent as ISO 8601 text and made datetimes by the server: the driver packs a Python datetime in

@@ -98,7 +98,7 @@ def _probe(args: dict):
             "gender": args.get("gender"), "identifiers": identifiers,
             "addresses": [address] if any(address.values()) else []}
     try:
-        record = build_record(data, context.settings())
+        record = build_record(data, context.settings(), query=True)
     except InvalidRecord as exc:
         raise InvalidRecord(_query_field(exc.field, identifiers), exc.reason) from None
     if not record.identifiers and not record.family_key and not record.given_key:

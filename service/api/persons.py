@@ -30,7 +30,7 @@ def _lookup_key(args: dict) -> str:
     item = {k: args[k] for k in ("type", "value", "platform", "system") if k in args}
     probe = {"source": "query", "sourceId": "query", "identifiers": [item]}
     try:
-        record = build_record(probe, context.settings())
+        record = build_record(probe, context.settings(), query=True)
     except InvalidRecord as exc:   # name the query's field: `value`, not `identifiers[0].value`
         raise InvalidRecord(exc.field.replace("identifiers[0].", ""), exc.reason) from None
     if not record.identifiers:

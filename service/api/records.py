@@ -15,6 +15,7 @@ from service.api.bodies import load_json
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.loading import ingest_batches
+from service.parsing import warnings_of
 from service.schemas import BatchEnvelopeSchema, BatchResultSchema, PurposeQuerySchema, RecordViewSchema
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Ingest and read source records")
@@ -25,14 +26,18 @@ BATCH_DOC = {"requestBody": {"required": True, "content": {"application/json": {
 class Records(MethodView):
     @requires("steward")
     @blp.doc(**BATCH_DOC)
-    @blp.response(200, BatchResultSchema, description="Every record stored")
-    @blp.alt_response(207, schema=BatchResultSchema, description="Some records stored, the others reported")
+    @blp.response(200, BatchResultSchema, description="Every record stored whole")
+    @blp.alt_response(207, schema=BatchResultSchema, description="Records stored with fields set aside (each "
+                      "result's `warnings`), or some stored and the others refused (`errors`)")
     @blp.alt_response(422, description="No record could be stored")
     def post(self):
         """Store up to 1,000 source records and resolve each to a person.
 
-        Re-sending a record is idempotent. A bad record is reported by index and field;
-        the good records of the same batch are stored. A record carrying an identifier erased at a
+        Re-sending a record is idempotent. A malformed or implausible field (an e-mail or phone that does
+        not parse, a partial address, an impossible birth date, an unknown country) is stored as given but
+        set aside: never an identifier, reported in the result's `warnings` by field, and replaced when the
+        corrected record is sent. Only a record that cannot be stored at all is refused, by index and field;
+        the other records of the same batch are stored. A record carrying an identifier erased at a
         customer's request (the suppression list) is refused, naming the field.
         """
         settings = context.settings()
@@ -41,13 +46,15 @@ class Records(MethodView):
         schema.ensure(store)
         results, errors = [], []
         for batch in ingest_batches(store, settings, items):
-            results += [dict(vars(o), index=n) for (n, _), o in zip(batch.good, batch.outcomes, strict=True)]
+            results += [dict(vars(o), index=n, warnings=warnings_of(record))
+                        for (n, record), o in zip(batch.good, batch.outcomes, strict=True)]
             errors += batch.errors
+        warned = sum(1 for r in results if r["warnings"])
         body = {"results": results, "errors": errors,
-                "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors))}
+                "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors), warned=warned)}
         if errors and not results:
             raise Invalid({f"records[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
-        return body, (207 if errors else 200)
+        return body, (207 if errors or warned else 200)
 
 
 @blp.route("/sources/<string:source>/records/<path:source_id>", parameters=[PURPOSE_HEADER_DOC])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -68,8 +69,16 @@ def load_records(store, settings, items, label: str, total: int | None = None, b
                 summary["rejected"] += 1
                 console.print(f"[yellow]record {error['index']} rejected:[/] {error['errors']}")
             summary.update(o.outcome for o in batch.outcomes)
+            summary.update(set_aside_counts(record for _, record in batch.good))
             bar.advance(task, batch.size)
     return summary
+
+
+def set_aside_counts(records) -> Counter:
+    """('set aside', field, reason) -> how many stored records had that field set aside; the field
+    without its item numbers, so one mistyped e-mail kind is one line whatever its position."""
+    return Counter(("set aside", re.sub(r"\[\d+\]", "[]", held.field), held.reason)
+                   for record in records for held in record.set_aside)
 
 
 def print_summary(summary: Counter) -> None:
@@ -79,6 +88,14 @@ def print_summary(summary: Counter) -> None:
     for outcome in OUTCOMES:
         table.add_row(outcome, str(summary.get(outcome, 0)))
     console.print(table)
+    held = sorted((key, n) for key, n in summary.items() if isinstance(key, tuple) and key[0] == "set aside")
+    if held:
+        warnings = Table(title="warnings: fields stored but set aside")
+        for column in ("field", "reason", "records"):
+            warnings.add_column(column, justify="right" if column == "records" else "left")
+        for (_, field, reason), n in held:
+            warnings.add_row(field, reason, str(n))
+        console.print(warnings)
 
 
 @click.command("ingest")

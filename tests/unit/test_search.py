@@ -14,7 +14,7 @@ JANE = {"given": "Jane", "family": "Smith", "birthDate": "1984-07-12", "postcode
 
 
 def probe(**data):
-    return build_record({"source": "query", "sourceId": "query", **data}, SETTINGS)
+    return build_record({"source": "query", "sourceId": "query", **data}, SETTINGS, query=True)
 
 
 def test_routes_from_a_normalised_probe():
