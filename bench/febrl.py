@@ -216,19 +216,25 @@ def _train_splink(linker) -> None:
         training.estimate_parameters_using_expectation_maximisation(rule)
 
 
+def splink_clusters(frame, settings=None, threshold: float = 0.9):
+    """Splink fitted on `frame` (FEBRL's training unless other `settings`), its pairs clustered at
+    `threshold`: a data frame of rec_id and cluster_id. Every bench compares with Splink this way."""
+    from splink import DuckDBAPI, Linker
+
+    linker = Linker(DuckDBAPI().register(frame), settings or splink_settings(), log_level=logging.ERROR)
+    _train_splink(linker)
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    return linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold).as_pandas_dataframe()
+
+
 def run_splink(data: Dataset, threshold: float) -> Outcome:
     import pandas
-    from splink import DuckDBAPI, Linker
 
     rows = zip(data.ids, data.rows, strict=True)
     frame = pandas.DataFrame([{"rec_id": rec_id, **row} for rec_id, row in rows])
     baseline, started = _baseline_mb(), time.perf_counter()
-    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
-    _train_splink(linker)
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    ).as_pandas_dataframe()
+    clustered = splink_clusters(frame, threshold=threshold)
     clusters = clustered.groupby("cluster_id")["rec_id"].apply(list)
     return _outcome(clusters, data, started, baseline)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import multiprocessing
 import time
 
@@ -98,17 +97,12 @@ def _splink_row(n: int, fields: dict) -> dict:
 
 def run_splink(population) -> dict:
     import pandas
-    from splink import DuckDBAPI, Linker
 
-    from bench.febrl import _train_splink
+    from bench.febrl import splink_clusters
 
     frame = pandas.DataFrame([_splink_row(n, f) for n, (f, _) in enumerate(population)])
     started = time.perf_counter()
-    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
-    _train_splink(linker)
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.9).as_pandas_dataframe()
+    clustered = splink_clusters(frame, splink_settings())
     clusters = clustered.groupby("cluster_id")["rec_id"].apply(list)
     return scores(clusters, population, started)
 

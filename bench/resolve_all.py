@@ -130,19 +130,12 @@ def run_resolve(store, settings, population) -> dict:
 
 def _splink_in_process(ids: list[str], rows: list[dict], truth: set[frozenset]) -> dict:
     """Splink with bench/febrl.py's settings and training, timed from the data frame to clusters."""
-    import logging
-
     import pandas
-    from splink import DuckDBAPI, Linker
 
-    from bench.febrl import _train_splink, splink_settings
+    from bench.febrl import splink_clusters
     frame = pandas.DataFrame([{"rec_id": rec_id, **row} for rec_id, row in zip(ids, rows, strict=True)])
     started = time.perf_counter()
-    linker = Linker(DuckDBAPI().register(frame), splink_settings(), log_level=logging.ERROR)
-    _train_splink(linker)
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.9).as_pandas_dataframe()
+    clustered = splink_clusters(frame)
     seconds = time.perf_counter() - started
     groups = dict(zip(clustered["rec_id"], clustered["cluster_id"], strict=True))
     p, r, f1 = pairwise(groups, truth)
