@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HTTP_PORTS = {"arcadedb": 2480, "neo4j": 7474}
+HTTP_PORTS = {"arcadedb": 2480, "neo4j": 7474}    # the local engines, the default first
 DEFAULT_JUNK_VALUES = (
     "test@test.com", "test@example.com", "none@none.com", "noemail@noemail.com",
     "no@email.com", "na@na.com", "unknown@unknown.com", "a@a.com",

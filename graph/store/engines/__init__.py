@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.config import HTTP_PORTS
 from graph.store.engines.arcadedb import ArcadeDBServer
 from graph.store.engines.base import LocalServer, ServerError, ServerInfo, free_port, free_ports, port_open
 from graph.store.engines.neo4j_server import Neo4jServer
 
-ENGINES = ("arcadedb", "neo4j")
-
+ENGINES = tuple(HTTP_PORTS)       # config's table of engines and their default HTTP ports
 
 __all__ = ["ENGINES", "LocalServer", "ServerError", "ServerInfo", "create",
            "free_port", "free_ports", "port_open"]
