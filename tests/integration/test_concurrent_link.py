@@ -12,6 +12,7 @@ use a store each, as two API processes would.
 from __future__ import annotations
 
 import threading
+import time
 
 from graph.resolution import ingest
 from graph.store.driver import connect
@@ -80,9 +81,11 @@ def test_two_uncommitted_ingests_sharing_an_email_end_as_one_person(store, setti
     two = threading.Thread(target=run, args=("webshop", second), name="webshop")
     two.start()
     # The second either decides without seeing the first (ArcadeDB) or waits on its lock (Neo4j).
+    deadline = time.monotonic() + DEADLINE
     while not second.waiting.acquire(timeout=0.05):
         if engine == "neo4j" and blocked_transactions(store):
             break
+        assert time.monotonic() < deadline, "the second ingest neither decided nor waited on a lock"
     first.release.set()
     one.join(DEADLINE)
     second.release.set()
