@@ -101,7 +101,7 @@ class TimelineQuerySchema(PurposeQuerySchema):
     from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first day (inclusive)"})
     to = fields.Date(load_default=None, metadata={"description": "last day (inclusive)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    cursor = Text(max_length=300, load_default="")
+    cursor = Text(max_length=300, min_length=0, load_default="")
 
 
 class TimelineSchema(Schema):
