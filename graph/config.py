@@ -35,6 +35,7 @@ class Settings:
     junk_values: frozenset[str] = field(default_factory=lambda: frozenset(DEFAULT_JUNK_VALUES))
     model_file: Path | None = None  # the trained match model; None: <data_dir>/match_model.json
     suppression_secret: str | None = field(default=None, repr=False)   # None: a file in data_dir
+    lifecycle_file: Path | None = None   # who counts as a customer; None: graph/data/lifecycle.json
 
     @property
     def server_dir(self) -> Path:
@@ -78,4 +79,5 @@ def load(env: Mapping[str, str] | None = None, engine: str | None = None) -> Set
         junk_values=_junk_values(env),
         model_file=Path(env["IDGRAPH_MODEL"]) if env.get("IDGRAPH_MODEL") else None,
         suppression_secret=env.get("IDGRAPH_SUPPRESSION_SECRET") or None,
+        lifecycle_file=Path(env["IDGRAPH_LIFECYCLE"]) if env.get("IDGRAPH_LIFECYCLE") else None,
     )

@@ -113,3 +113,38 @@ class TimelineSchema(Schema):
     withheldCount = fields.Integer(metadata={"description": "Events on this page's span whose consent does not "
                                                             "cover the purpose (never their facts)."})
     nextCursor = fields.String(allow_none=True)
+
+
+class LifecycleSchema(Schema):
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    definition = fields.Dict(metadata={"description": "The definition's name and version."})
+    asOf = fields.DateTime()
+    firstSeen = fields.DateTime(allow_none=True)
+    overall = fields.Dict(metadata={"description": "status (customer, former customer, known prospect, new "
+                                                   "prospect), since, evidence (event keys), linesOfBusiness."})
+    linesOfBusiness = fields.Dict(metadata={"description": "Per line: status, since, evidence, lastPurchase, "
+                                                           "purchases."})
+    whiteSpace = fields.List(fields.String(), metadata={"description": "Lines a customer never bought in."})
+
+
+class CustomersSummarySchema(Schema):
+    definition = fields.Dict()
+    asOf = fields.DateTime()
+    persons = fields.Integer()
+    overall = fields.Dict(keys=fields.String(), values=fields.Integer())
+    linesOfBusiness = fields.Dict(keys=fields.String(), values=fields.Dict())
+    whiteSpace = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per line: customers (current or former elsewhere) who never bought in it."})
+
+
+class OverlapSchema(Schema):
+    source = fields.String()
+    definition = fields.Dict()
+    asOf = fields.DateTime()
+    persons = fields.Integer()
+    bySourceStatus = fields.Dict(keys=fields.String(), values=fields.Integer())
+    customers = fields.Integer(metadata={"description": "The source's current and former customers under its "
+                                                        "own definition."})
+    alreadyKnown = fields.Dict(metadata={"description": "Of those, how many other sources knew, by status there."})
+    new = fields.Integer()

@@ -118,12 +118,14 @@ LIMIT $limit
 
 # --- lifecycle ---------------------------------------------------------------------------------
 
-# Per person: when first seen (earliest record observation, earliest event), and every event that
+# Per person: when first seen (earliest record observation, per source too; earliest event), and every event that
 # may count as a purchase (kinds named by some definition), with its source and line of business.
 PERSON_LIFECYCLE_FACTS = """
 UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
-WITH pid, collect(r) AS records, min(r.observedAt) AS firstRecord, collect(DISTINCT r.source) AS sources
+WITH pid, r.source AS source, min(r.observedAt) AS first, collect(r) AS rs
+WITH pid, collect([source, first]) AS firstBySource, min(first) AS firstRecord,
+     reduce(acc = [], x IN collect(rs) | acc + x) AS records
 CALL (records) {
   UNWIND records AS r
   OPTIONAL MATCH (r)-[:HAS_EVENTS]->(m:EventMonth)
@@ -135,7 +137,7 @@ CALL (records) {
   WHERE e.kind IN $kinds
   RETURN collect(e {.eventKey, .kind, .source, .lineOfBusiness, .at, .amount}) AS purchases
 }
-RETURN pid AS personId, firstRecord, firstEvent, sources, purchases
+RETURN pid AS personId, firstRecord, firstEvent, firstBySource, purchases
 """
 
 ACTIVE_PERSON_IDS = """
