@@ -102,6 +102,8 @@ def test_an_unknown_visitor_is_stored_unattached_and_attached_once_known(client,
     body = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
     assert body["results"][0]["personId"] is None
     assert count(store, "Event") == 1 and count(store, "Person") == 0
+    same = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
+    assert (same["results"][0]["outcome"], same["results"][0]["personId"]) == ("unchanged", None)
     [ada] = post_records(client, rec("C-1", {"type": "device", "value": "ck-77aa"}))
     again = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
     assert (again["results"][0]["outcome"], again["results"][0]["personId"]) == ("updated", ada)

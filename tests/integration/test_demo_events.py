@@ -15,8 +15,9 @@ AS_OF = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 
 
 def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(store, settings):
-    load_demo(store, settings)
+    load_demo(store, settings)      # loads the touchpoints too: again here, to read the outcomes (unchanged)
     outcomes = ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(demo().events)])
+    assert {o.outcome for o in outcomes} == {"unchanged"}
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
     assert {o.personId for i, o in by_id.items() if i != "WV-50002"} == {jane}
