@@ -69,6 +69,7 @@ class DemoData:
     edges: list[dict[str, Any]] = field(default_factory=list)      # POST /v1/social/edges items
     companies: list[dict[str, Any]] = field(default_factory=list)  # POST /v1/companies items
     events: list[dict[str, Any]] = field(default_factory=list)     # POST /v1/events items (touchpoints)
+    acquired: list[dict[str, Any]] = field(default_factory=list)   # an acquired brand's customer file (records)
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -584,7 +585,27 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
                     truth={label: tuple(keys) for label, keys in b.truth.items()},
                     edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES),
-                    events=touchpoints())
+                    events=touchpoints() + acquired_visits(), acquired=acquired_customers())
+
+
+# --- an acquired brand: a spa chain's customer file, judged by its own definition ---------------
+
+ACQUIRED = "spaco"     # graph/data/lifecycle.json gives it its own definition: spa visits, 36 months
+ACQUIRED_COLLECTED_FOR = "Spa bookings at Serenity Spas, acquired by the hotel chain in 2026."
+ACQUIRED_PEOPLE = (("SP-001", "Jane", "Smith", "jane.smith@example.com", "2025-09-12T11:00:00Z"),
+                   ("SP-002", "Sarah", "Wilson", "sarah.wilson@example.org", "2024-02-03T11:00:00Z"),
+                   ("SP-003", "Imogen", "Hartley", "imogen.hartley@example.net", "2026-07-19T11:00:00Z"))
+
+
+def acquired_customers() -> list[dict[str, Any]]:
+    return [{"source": ACQUIRED, "sourceId": sid, "observedAt": "2026-10-15T00:00:00Z",
+             "collectedFor": ACQUIRED_COLLECTED_FOR, "name": {"given": given, "family": family},
+             "identifiers": [_email(mail)]} for sid, given, family, mail, _ in ACQUIRED_PEOPLE]
+
+
+def acquired_visits() -> list[dict[str, Any]]:
+    return [_event(ACQUIRED, f"V-{sid}", "visit", at, _email(mail), lineOfBusiness="spa", amount=95.0,
+                   currency="GBP") for sid, _, _, mail, at in ACQUIRED_PEOPLE]
 
 
 # --- touchpoints: what people did with the brand ----------------------------------------------

@@ -86,7 +86,8 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
         data = hotel_chain.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
-            summary = load_records(store, settings, data.records, "demo", total=len(data.records))
+            summary = load_records(store, settings, data.records + data.acquired, "demo",
+                                   total=len(data.records) + len(data.acquired))
             events = load_events(store, settings, data.events, "demo touchpoints", total=len(data.events))
             load_relations(store, data)
             run_refresh(store)

@@ -20,7 +20,8 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert {o.outcome for o in outcomes} == {"unchanged"}
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
-    assert {o.personId for i, o in by_id.items() if i != "WV-50002"} == {jane}
+    assert {o.personId for i, o in by_id.items() if i != "WV-50002" and o.source != "spaco"} == {jane}
+    assert by_id["V-SP-001"].personId == jane       # the acquired spa's visit joins the hotel's Jane
     assert by_id["WV-50002"].personId is None          # the Wilsons' shared tablet: two persons hold it
     status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
     hotel = status["linesOfBusiness"]["hotel"]
@@ -30,4 +31,15 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert status["whiteSpace"] == ["cars", "dining"]
     events = store.read(timeline, jane, "service", (), None, None, 50, "")["events"]
     assert [e["eventId"] for e in events][:3] == ["WV-44187", "WV-44120", "ST-3518"]
-    assert {e["source"] for e in events} == {"pms", "webshop", "callcentre", "web"}
+    assert {e["source"] for e in events} == {"pms", "webshop", "callcentre", "web", "spaco"}
+
+
+def test_the_acquired_spa_s_customers_overlap_the_hotel_s(store, settings):
+    from graph.lifecycle.reads import source_overlap
+    load_demo(store, settings)
+    body = store.read(source_overlap, "spaco", definition.load(), AS_OF)
+    assert body["definition"]["ownDefinition"] is True and body["persons"] == 3
+    assert body["customers"] == 3
+    assert body["alreadyKnown"] == {"count": 2, "as": {"customer": 1, "former customer": 0, "known prospect": 1,
+                                                       "new prospect": 0}}
+    assert body["new"] == 1
