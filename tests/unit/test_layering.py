@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 GRAPH = Path(__file__).resolve().parents[2] / "graph"
-PURE_FOLDERS = ("intake", "matching", "analytics", "demo")
+PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
     "graph.privacy.rights", "graph.privacy.suppression",
