@@ -48,7 +48,7 @@ def evaluate(people: int, seed: int, noise: float, holdout: float, signal: bool)
     fitted = time.perf_counter() - started
     visitors = [example(c) for c in customers[cut:]]
     started = time.perf_counter()
-    outcomes = [{o.target: o for o in model.predict(ex.profile)} for ex, _ in visitors]
+    outcomes = [{o.target: o for o in found} for found in model.predict_many([ex.profile for ex, _ in visitors])]
     per_visitor_ms = (time.perf_counter() - started) / len(visitors) * 1000
     truths = [labels for _, labels in visitors]
     return {"model": model, "fit_s": fitted, "predict_ms": per_visitor_ms,
@@ -59,7 +59,7 @@ def _curve(model: TwinModel, target: str, outcomes: list[dict[str, Outcome]], tr
     pairs = [(o[target], truth.get(target)) for o, truth in zip(outcomes, truths, strict=True) if truth.get(target)]
     majority = max(model.priors[target].items(), key=lambda kv: kv[1])[0]
     baseline = sum(truth == majority for _, truth in pairs) / len(pairs)
-    ranked = sorted(pairs, key=lambda p: -p[0].probability)
+    ranked = sorted(pairs, key=lambda p: (-p[0].probability, -p[0].share))   # calibration has plateaus
     at = {}
     for coverage in COVERAGES:
         top = ranked[:max(1, math.ceil(coverage * len(ranked)))]

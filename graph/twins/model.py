@@ -93,6 +93,7 @@ class TwinModel:
         self.labels = {t: list(v) for t, v in labels.items()}
         self.settings, self.trained_at = settings, trained_at
         self.priors = {t: _shares(v) for t, v in self.labels.items()}
+        self._centroids: dict[tuple[str, str], np.ndarray] = {}
         self.index = NearestNeighbors(n_neighbors=min(settings.k + 1, len(matrix))).fit(matrix)
         self.calibration = {t: (list(x), list(y)) for t, (x, y) in (calibration or {}).items()}
         if calibration is None:
@@ -120,16 +121,23 @@ class TwinModel:
                 confidence: float | None = None) -> list[Outcome]:
         """Each target's outcome for this behaviour profile (answered or abstained); `confidence`
         overrides the trained default (IDGRAPH_TWINS_CONFIDENCE)."""
+        return self.predict_many([profile], targets, confidence)[0]
+
+    def predict_many(self, profiles: Sequence[Profile], targets: Iterable[str] | None = None,
+                     confidence: float | None = None) -> list[list[Outcome]]:
+        """`predict` for many profiles with one neighbour search."""
         wanted = list(targets) if targets is not None else sorted(self.labels)
         for target in wanted:
             _check_target(target)
-        if not profile:
-            return [_abstain(t, "no behaviour to compare") for t in wanted]
-        point = self._standardise(profile)
-        _, found = self.index.kneighbors(point[None, :], n_neighbors=min(self.settings.k, len(self.matrix)))
-        twins = found[0]
         least = self.settings.confidence if confidence is None else confidence
-        return [self._outcome(t, point, twins, least) for t in wanted]
+        known = [i for i, p in enumerate(profiles) if p]
+        answers = [[_abstain(t, "no behaviour to compare") for t in wanted] for _ in profiles]
+        if known:
+            points = np.array([self._standardise(profiles[i]) for i in known])
+            _, found = self.index.kneighbors(points, n_neighbors=min(self.settings.k, len(self.matrix)))
+            for i, point, twins in zip(known, points, found, strict=True):
+                answers[i] = [self._outcome(t, point, twins, least) for t in wanted]
+        return answers
 
     def _outcome(self, target: str, point: np.ndarray, twins: np.ndarray, confidence: float) -> Outcome:
         values = self.labels.get(target)
@@ -142,7 +150,7 @@ class TwinModel:
         share, prior = agreeing / len(labelled), self.priors[target][value]
         probability = self._calibrated(target, share)
         answered, reason = self._rule(probability, share, prior, agreeing, len(labelled), confidence)
-        drivers = self._drivers(point, [i for i in labelled if values[i] == value]) if answered else ()
+        drivers = self._drivers(point, target, value, [i for i in labelled if values[i] == value]) if answered else ()
         return Outcome(target, value, round(probability, 4), round(share, 4), round(prior, 4), len(labelled),
                        agreeing, answered, reason, drivers)
 
@@ -181,15 +189,24 @@ class TwinModel:
                                   [round(float(y), DECIMALS) for y in fitted.y_thresholds_])
         return curves
 
-    def _drivers(self, point: np.ndarray, agreeing: list[int], top: int = 3) -> tuple[Driver, ...]:
-        """The features on which the subject and its agreeing twins both stand out, most first."""
+    def _drivers(self, point: np.ndarray, target: str, value: str, agreeing: list[int],
+                 top: int = 3) -> tuple[Driver, ...]:
+        """The features on which the subject stands out the way all known customers with `value` do
+        (not merely the way its nearest twins do: they share its quirks too), most first."""
+        weight = point * self._centroid(target, value)
         twins = self.matrix[agreeing].mean(axis=0)
-        weight = point * twins
         order = [i for i in np.argsort(-weight)[:top] if weight[i] > 0]
         return tuple(Driver(self.features[i], "more" if point[i] > 0 else "less",
                             round(float(point[i] * self.scale[i] + self.mean[i]), 4),
                             round(float(twins[i] * self.scale[i] + self.mean[i]), 4),
                             round(float(self.mean[i]), 4)) for i in order)
+
+    def _centroid(self, target: str, value: str) -> np.ndarray:
+        key = (target, value)
+        if key not in self._centroids:
+            rows = [i for i, v in enumerate(self.labels[target]) if v == value]
+            self._centroids[key] = self.matrix[rows].mean(axis=0)
+        return self._centroids[key]
 
     def _standardise(self, profile: Profile) -> np.ndarray:
         raw = np.array([float(profile.get(f, 0.0)) for f in self.features])
