@@ -18,25 +18,25 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from graph.config import Settings
 from graph.intake import normalize
-from graph.model import Record
 from graph.privacy import suppression
-from graph.resolution.ingest import Outcome, ingest
+from graph.resolution.ingest import ingest
 from service.parsing import parse_record
 
-Parser = Callable[[int, object, Settings], tuple[Record | None, dict | None]]
+Parser = Callable[[int, object, Settings], tuple[Any, dict | None]]   # (Record or Event, error)
 
 
 @dataclass
 class Batch:
     size: int                                   # input items, good and bad
-    parsed: list[tuple[int, object, Record]]    # (index, input item, record) of the items that parsed
+    parsed: list[tuple[int, object, Any]]       # (index, input item, Record or Event) of the items that parsed
     errors: list[dict]                          # refused items, by index, naming the field
     parse_seconds: float                        # spent by the parser, overlapped with storing
-    good: list[tuple[int, Record]] = field(default_factory=list)   # (index, record) stored, once screened
-    outcomes: list[Outcome] = field(default_factory=list)         # one per `good` entry
+    good: list[tuple[int, Any]] = field(default_factory=list)      # (index, record) stored, once screened
+    outcomes: list = field(default_factory=list)                  # one per `good` entry
 
 
 def parse_batch(items: list, start: int, settings: Settings, parse: Parser = parse_record) -> Batch:
@@ -65,10 +65,14 @@ def parser_process() -> Executor:
 
 
 def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int = 200,
-                   parse: Parser = parse_record, parser: Executor | None = None) -> Iterator[Batch]:
+                   parse: Parser = parse_record, parser: Executor | None = None,
+                   store_batch: Callable[[list], list] | None = None) -> Iterator[Batch]:
     """Each batch of `items` once it is stored, with its outcomes and its refused items.
 
-    `parse` must be picklable (a module-level function) when `parser` is a process pool."""
+    `parse` must be picklable (a module-level function) when `parser` is a process pool. Records by
+    default; events pass their own `parse` and `store_batch` (service/api/events.py) and are screened
+    and batched the same way."""
+    store_batch = store_batch or (lambda records: ingest(store, settings, records))
     source = iter(items)
 
     def submit(start: int):
@@ -85,8 +89,22 @@ def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int =
             # Identifiers erased at a customer's request may not come back (graph/privacy/suppression.py).
             batch.good, refused = suppression.screen(store, settings, batch.parsed)
             batch.errors = sorted(batch.errors + refused, key=lambda e: e["index"])
-            batch.outcomes = ingest(store, settings, [record for _, record in batch.good])
+            batch.outcomes = store_batch([record for _, record in batch.good])
             yield batch
     finally:
         if parser is None:
             worker.shutdown(cancel_futures=True)
+
+
+def ingest_events_batches(store, settings: Settings, items: Iterable, batch_size: int = 500,
+                          parse: Parser | None = None) -> Iterator[Batch]:
+    """Events through the records' path: parsed a batch ahead, screened against the suppression list,
+    stored and attached (graph/events/ingest.py). Errors name `eventId` as the input does."""
+    from graph.events.ingest import ingest_events
+    from service.parsing import parse_event
+    for batch in ingest_batches(store, settings, items, batch_size, parse=parse or parse_event,
+                                store_batch=lambda events: ingest_events(store, events)):
+        for error in batch.errors:
+            if "sourceId" in error:
+                error["eventId"] = error.pop("sourceId")
+        yield batch

@@ -31,3 +31,17 @@ def parse_record(index: int, item, settings: Settings) -> tuple[Record | None, d
         return None, dict(error, errors=flatten_errors(exc.messages))
     except InvalidRecord as exc:
         return None, dict(error, errors={exc.field: [exc.reason]})
+
+
+def parse_event(index: int, item, settings: Settings):
+    """(Event, None), or (None, error entry naming the event and field), like parse_record."""
+    from graph.intake.events import build_event
+    from service.event_schemas import EventSchema
+    keys = item if isinstance(item, dict) else {}
+    error = {"index": index, "source": keys.get("source"), "eventId": keys.get("eventId")}
+    try:
+        return build_event(EventSchema().load(item), settings), None
+    except ValidationError as exc:
+        return None, dict(error, errors=flatten_errors(exc.messages))
+    except InvalidRecord as exc:
+        return None, dict(error, errors={exc.field: [exc.reason]})

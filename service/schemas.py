@@ -285,6 +285,7 @@ class ExportSchema(Schema):
     roles = fields.List(fields.Dict())
     inferences = fields.Dict()
     audit = fields.List(fields.Dict())
+    events = fields.List(fields.Dict(), metadata={"description": "Every touchpoint held, as stored, newest first."})
 
 
 class ErasureSchema(Schema):

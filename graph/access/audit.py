@@ -10,7 +10,8 @@ import time
 from graph.store import queries_access
 from graph.store.values import plain
 
-ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export")
+ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export",
+           "person.timeline")
 
 
 def event_id() -> str:

@@ -57,3 +57,26 @@ def row_to_record(raw: dict, source: str) -> dict:
     if consent:
         record["consent"] = consent
     return record
+
+
+EVENT_TEXT_COLUMNS = ("eventId", "kind", "at", "observedAt", "collectedFor", "lineOfBusiness", "currency",
+                      "productCategory", "channel", "pageCategory", "caseStatus", "caseId", "description")
+EVENT_NUMBER_COLUMNS = {"amount": float, "satisfaction": int}
+
+
+def row_to_event(raw: dict, source: str) -> dict:
+    """One CSV row as an event (identifier and consent columns as for records); ValueError names the
+    column that cannot be read."""
+    row = _clean(raw)
+    event: dict = {"source": source, **{c: row[c] for c in EVENT_TEXT_COLUMNS if c in row}}
+    for column, cast in EVENT_NUMBER_COLUMNS.items():
+        if column in row:
+            try:
+                event[column] = cast(row[column])
+            except ValueError:
+                raise ValueError(f"column {column}: {row[column]!r} is not a {cast.__name__}") from None
+    event["identifiers"] = _identifiers(row)
+    consent = {k[len("consent_"):]: v.lower() in TRUE for k, v in row.items() if k.startswith("consent_")}
+    if consent:
+        event["consent"] = consent
+    return event

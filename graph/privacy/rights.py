@@ -32,7 +32,7 @@ from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
 from graph.relationships.refresh import rewrite_households
 from graph.resolution.decision import given_family_key
-from graph.store import queries_analytics, queries_privacy, queries_reads
+from graph.store import queries_analytics, queries_events, queries_privacy, queries_reads
 from graph.store.values import plain
 
 AUDIT_PAGE = 500
@@ -73,7 +73,8 @@ def export(tx, person_id: str) -> dict:
            "records": [_exported_record(record, describes, changes.get(record["recordKey"], []))
                        for record, describes in rows],
            **identifiers_of(links, by_key), "roles": roles_of(links, by_key),
-           "inferences": _inferences(tx, target, person), "audit": _audit_log(tx, target)}
+           "inferences": _inferences(tx, target, person), "audit": _audit_log(tx, target),
+           "events": [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS, personId=target)]}
     if redirected_from:
         out["redirectedFrom"] = redirected_from
     return out
@@ -150,6 +151,8 @@ def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Era
     hashes = [{"hash": suppression.keyed_hash(hmac_key, i["key"]), "kind": i["kind"]}
               for i in unshared if i["kind"] in suppression.SUPPRESSIBLE]
     tx.run(queries_privacy.SUPPRESS, rows=hashes).consume()
+    for statement in (queries_events.DELETE_EVENTS, queries_events.DELETE_MONTHS):   # touchpoints go too
+        tx.run(statement, recordKeys=record_keys).consume()
     tx.run(queries_privacy.DELETE_RECORDS, recordKeys=record_keys).consume()
     tx.run(queries_privacy.DELETE_IDENTIFIERS, keys=[i["key"] for i in unshared]).consume()
     tx.run(queries_privacy.DELETE_PERSONS, personIds=merged_away).consume()

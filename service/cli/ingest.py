@@ -21,15 +21,17 @@ from service.cli.common import became_unreachable, console, open_store, progress
 # then takes ~0.3 ms a record off the ingest stream (service/loading.py).
 PARSE_PROCESS_FROM = 5_000
 OUTCOMES = ("created", "joined", "merged", "updated", "unchanged", "rejected")
+EVENT_OUTCOMES = ("created", "updated", "unchanged", "unattached", "rejected")
 
 
-def _read_rows(path: Path, source: str | None, fmt: str):
-    from graph.intake.tabular import row_to_record
+def _read_rows(path: Path, source: str | None, fmt: str, events: bool = False):
+    from graph.intake.tabular import row_to_event, row_to_record
+    to_item = row_to_event if events else row_to_record
     with path.open(newline="", encoding="utf-8") as handle:
         if fmt == "csv":
             for n, row in enumerate(csv.DictReader(handle), start=2):
                 try:
-                    yield row_to_record(row, source)
+                    yield to_item(row, source)
                 except ValueError as exc:
                     yield {"_error": f"line {n}: {exc}"}
         else:
@@ -74,6 +76,34 @@ def load_records(store, settings, items, label: str, total: int | None = None, b
     return summary
 
 
+def parse_event_line(n: int, item, settings):
+    """parse_event, or the reader's complaint about a line that was not an event at all."""
+    from service.parsing import parse_event
+    if isinstance(item, dict) and "_error" in item:
+        return None, {"index": n, "errors": {"line": [item["_error"]]}}
+    return parse_event(n, item, settings)
+
+
+def load_events(store, settings, items, label: str, total: int | None = None, batch_size: int = 500) -> Counter:
+    """Ingest events with a progress bar, printing each rejected one; the count per outcome (and
+    `unattached`: events no person's identifiers claimed yet)."""
+    from graph.store import schema
+    from service.loading import ingest_events_batches
+    schema.ensure(store)
+    summary: Counter = Counter()
+    with progress(f"[bold]{label}") as bar:
+        task = bar.add_task(label, total=total)
+        for batch in ingest_events_batches(store, settings, items, batch_size, parse=parse_event_line):
+            for error in batch.errors:
+                summary["rejected"] += 1
+                console.print(f"[yellow]event {error['index']} rejected:[/] {error['errors']}")
+            summary.update(o.outcome for o in batch.outcomes)
+            summary["unattached"] += sum(1 for o in batch.outcomes if not o.personId)
+            summary.update(set_aside_counts(event for _, event in batch.good))
+            bar.advance(task, batch.size)
+    return summary
+
+
 def set_aside_counts(records) -> Counter:
     """('set aside', field, reason) -> how many stored records had that field set aside; the field
     without its item numbers, so one mistyped e-mail kind is one line whatever its position."""
@@ -81,11 +111,11 @@ def set_aside_counts(records) -> Counter:
                    for record in records for held in record.set_aside)
 
 
-def print_summary(summary: Counter) -> None:
+def print_summary(summary: Counter, events: bool = False) -> None:
     table = Table(title="ingest summary")
     table.add_column("outcome")
-    table.add_column("records", justify="right")
-    for outcome in OUTCOMES:
+    table.add_column("events" if events else "records", justify="right")
+    for outcome in EVENT_OUTCOMES if events else OUTCOMES:
         table.add_row(outcome, str(summary.get(outcome, 0)))
     console.print(table)
     held = sorted((key, n) for key, n in summary.items() if isinstance(key, tuple) and key[0] == "set aside")
@@ -103,8 +133,9 @@ def print_summary(summary: Counter) -> None:
 @click.option("--source", help="Source system name (required for CSV; default for NDJSON records).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "ndjson"]), default="auto", show_default=True)
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 1000))
-def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int) -> None:
-    """Load a CSV (see README for the columns) or NDJSON file of source records."""
+@click.option("--events", is_flag=True, help="The file holds touchpoints (POST /v1/events' shape), not records.")
+def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int, events: bool) -> None:
+    """Load a CSV (see README for the columns) or NDJSON file of source records, or of events."""
     if fmt == "auto":
         fmt = "csv" if path.suffix.lower() == ".csv" else "ndjson"
     if fmt == "csv" and not source:
@@ -114,9 +145,10 @@ def ingest_command(path: Path, source: str | None, fmt: str, batch_size: int) ->
         total = sum(1 for line in handle if line.strip()) - (1 if fmt == "csv" else 0)
     with open_store(settings) as store:
         try:
-            summary = load_records(store, settings, _read_rows(path, source, fmt), path.name, total, batch_size)
+            load = load_events if events else load_records
+            summary = load(store, settings, _read_rows(path, source, fmt, events), path.name, total, batch_size)
         except StoreUnavailable as exc:
             raise became_unreachable(exc, "Re-run the same command: ingestion is idempotent.") from exc
-    print_summary(summary)
+    print_summary(summary, events)
     if summary.get("rejected"):
         sys.exit(1)

@@ -17,6 +17,7 @@ GRAPH = Path(__file__).resolve().parents[2] / "graph"
 PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
+    "graph.events.ingest", "graph.events.timeline",
     "graph.privacy.rights", "graph.privacy.suppression",
     "graph.reads.views", "graph.reads.explain_reads", "graph.reads.search_reads",
     "graph.relationships.network", "graph.relationships.edges", "graph.relationships.influence",

@@ -1,0 +1,1 @@
+"""Touchpoints: events stored beside the records they attach to, and a person's timeline."""

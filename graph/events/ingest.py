@@ -1,0 +1,135 @@
+"""Use case: store events and attach each to the record (so the person) its identifiers resolve to.
+
+One transaction per chunk, a few UNWIND statements each (graph/store/queries_events.py). Idempotent
+by source + event id: the same body again is `unchanged`, an older observation than the stored one
+is `unchanged` and refused as stale, a changed body (a case now resolved) is `updated`. An event
+never creates, merges or splits a person: attaching only reads who holds its identifiers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.events.attach import Attachment, Holding, choose
+from graph.intake.events import Event
+from graph.store import queries_events
+from graph.store.values import native
+
+CHUNK_SIZE = 500
+
+
+@dataclass
+class EventOutcome:
+    source: str
+    eventId: str
+    outcome: str                      # created, updated, unchanged
+    personId: str | None
+    recordKey: str | None
+    attachReason: str
+    refused: list[dict] = field(default_factory=list)
+
+
+def _props(event: Event, attached: Attachment) -> dict:
+    return {"source": event.source, "eventId": event.event_id, "kind": event.kind, "month": event.month,
+            "fingerprint": event.fingerprint, "collectedFor": event.collected_for,
+            "consentGranted": sorted(k for k, v in event.consent.items() if v),
+            "consentDenied": sorted(k for k, v in event.consent.items() if not v),
+            "identifierKeys": [i.key for i in event.identifiers], "ignoredValues": list(event.ignored),
+            "setAsideFields": [s.field for s in event.set_aside],
+            "setAsideValues": [s.value for s in event.set_aside],
+            "setAsideReasons": [s.reason for s in event.set_aside],
+            "recordKey": attached.record_key, "attachReason": attached.reason,
+            # every detail is written, so one a corrected re-send no longer states is removed (null)
+            **{name: event.details.get(name) for name in _DETAIL_NAMES}}
+
+
+_DETAIL_NAMES = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+                 "caseStatus", "satisfaction", "caseId", "description")
+
+
+def _run(tx, query: str, **params) -> list:
+    return list(tx.run(query, params))
+
+
+def _holdings(tx, events: list[Event]) -> dict[str, list[Holding]]:
+    keys = sorted({i.key for e in events for i in e.identifiers if i.kind != "address"})
+    by_key: dict[str, list[Holding]] = {}
+    if keys:
+        for row in _run(tx, queries_events.HOLDINGS, keys=keys):
+            by_key.setdefault(row["key"], []).append(Holding(row["key"], row["recordKey"], row["source"],
+                                                             row["personId"], native(row["observedAt"])))
+    return by_key
+
+
+def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tuple[int, Event, bool]]]:
+    """Unchanged and stale events are answered at once; the others are (index, event, existed) to write.
+    An unchanged event still unattached is tried again: a record may hold its identifiers by now."""
+    states = {r["key"]: r for r in _run(tx, queries_events.EVENT_STATES, keys=[e.key for e in events])}
+    done, todo = {}, []
+    for n, event in enumerate(events):
+        state = states.get(event.key)
+        if state and state["fingerprint"] == event.fingerprint and state["recordKey"]:
+            done[n] = EventOutcome(event.source, event.event_id, "unchanged", state["personId"],
+                                   state["recordKey"], "stored before")
+        elif state and native(state["observedAt"]) > event.observed_at:
+            done[n] = EventOutcome(event.source, event.event_id, "unchanged", state["personId"],
+                                   state["recordKey"], "stored before", refused=[
+                                       {"rule": "stale", "detail": "an observation newer than this one is stored"}])
+        else:
+            todo.append((n, event, state is not None))
+    return done, todo
+
+
+def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment]) -> None:
+    _run(tx, queries_events.UPSERT_EVENTS, rows=[
+        {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(), "observedAt": e.observed_at.isoformat()}
+        for n, e, _ in todo])
+    moved = [e.key for _, e, existed in todo if existed]
+    if moved:
+        _run(tx, queries_events.UNLINK_EVENTS, keys=moved)
+    links = [(e, chosen[n].record_key, f"{chosen[n].record_key}|{e.month}")
+             for n, e, _ in todo if chosen[n].record_key]
+    if not links:
+        return
+    months: dict[str, dict] = {}
+    for e, record_key, month_key in links:
+        month = months.setdefault(month_key, {"monthKey": month_key, "recordKey": record_key, "month": e.month,
+                                              "first": e.at, "last": e.at})
+        month["first"], month["last"] = min(month["first"], e.at), max(month["last"], e.at)
+    rows = sorted(months.values(), key=lambda m: m["monthKey"])
+    _run(tx, queries_events.MONTHS, rows=[{k: m[k] for k in ("monthKey", "recordKey", "month")} for m in rows])
+    _run(tx, queries_events.LINK_EVENTS, rows=[{"key": e.key, "monthKey": month_key} for e, _, month_key in links])
+    _run(tx, queries_events.WIDEN_MONTHS, rows=[
+        {"monthKey": m["monthKey"], "first": m["first"].isoformat(), "last": m["last"].isoformat()} for m in rows])
+
+
+def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
+    """Store and attach events whose keys are all different, in one transaction."""
+    done, todo = _triage(tx, events)
+    if todo:
+        holdings = _holdings(tx, [e for _, e, _ in todo])
+        chosen = {n: choose(e.source, [h for i in e.identifiers for h in holdings.get(i.key, [])])
+                  for n, e, _ in todo}
+        _write(tx, todo, chosen)
+        for n, event, existed in todo:
+            pick = chosen[n]
+            done[n] = EventOutcome(event.source, event.event_id, "updated" if existed else "created",
+                                   pick.person_id, pick.record_key, pick.reason)
+    return [done[n] for n in range(len(events))]
+
+
+def chunks(events: list[Event], size: int = CHUNK_SIZE) -> list[list[Event]]:
+    """Pieces of at most `size`, a new piece wherever an event key repeats (the later copy is
+    handled after the first is stored, as if sent afterwards)."""
+    pieces: list[list[Event]] = [[]]
+    keys: set[str] = set()
+    for event in events:
+        if len(pieces[-1]) >= size or event.key in keys:
+            pieces.append([])
+            keys = set()
+        pieces[-1].append(event)
+        keys.add(event.key)
+    return [p for p in pieces if p]
+
+
+def ingest_events(store, events: list[Event], chunk_size: int = CHUNK_SIZE) -> list[EventOutcome]:
+    return [outcome for piece in chunks(events, chunk_size) for outcome in store.write(ingest_chunk, piece)]

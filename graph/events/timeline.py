@@ -1,0 +1,93 @@
+"""Use case: a person's timeline, every touchpoint across silos, newest first, for a declared purpose.
+
+The events are read month bucket by month bucket (graph/store/queries_events.py), newest month first,
+a few months per query and more each round, until the page is full: a page of 50 from a person with
+10,000 events reads the latest months, not all of them. An event informs the answer only if consent
+covers the purpose (graph/privacy/consent.py): its own statements, its record's and the customer's
+later changes to that record, the newest deciding.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+
+from graph.errors import Invalid
+from graph.privacy import consent
+from graph.reads.views import consent_changes, resolve_id
+from graph.store import queries_events, queries_reads
+from graph.store.values import native, plain
+
+HIDDEN = ("fingerprint", "month", "consentGranted", "consentDenied", "ignoredValues", "identifierKeys",
+          "createdAt", "updatedAt", "attachReason", "setAsideFields", "setAsideValues", "setAsideReasons")
+
+
+def encode_cursor(at: dt.datetime, key: str) -> str:
+    return base64.urlsafe_b64encode(f"{at.astimezone(dt.UTC).isoformat()}|{key}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        at, key = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        moment = dt.datetime.fromisoformat(at)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid({"cursor": ["is not a cursor this API gave (pass nextCursor back unchanged)"]}) from None
+    if moment.tzinfo is None:
+        raise Invalid({"cursor": ["is not a cursor this API gave (pass nextCursor back unchanged)"]})
+    return moment, key
+
+
+def _bounds(start: dt.date | None, end: dt.date | None, cursor: str):
+    low = dt.datetime.combine(start or dt.date(1, 1, 1), dt.time(), dt.UTC)
+    # a day past any event (they are at most a day in the future) when no end is given
+    last = end or dt.date.today() + dt.timedelta(days=2)
+    before = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    after = decode_cursor(cursor) if cursor else (before, "")
+    return low, before, after
+
+
+def _event_view(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k not in HIDDEN and v is not None}
+
+
+def _allowed(event: dict, record_statements: dict[str, list], purpose: str) -> bool:
+    statements = consent.record_statements(event) + record_statements.get(event.get("recordKey") or "", [])
+    return consent.verdict(statements, purpose).allowed
+
+
+def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), start: dt.date | None = None,
+             end: dt.date | None = None, limit: int = 50, cursor: str = "") -> dict:
+    target, redirected_from = resolve_id(tx, person_id)
+    low, before, (after_at, after_key) = _bounds(start, end, cursor)
+    records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
+    changes = consent_changes(tx, person_id=target)
+    statements = {r["recordKey"]: consent.record_statements(r)
+                  + consent.change_statements(changes.get(r["recordKey"], [])) for r in records}
+    months = [row["month"] for row in tx.run(queries_events.PERSON_MONTHS, personId=target,
+                                             fromMonth=low.strftime("%Y-%m"), toMonth=after_at.strftime("%Y-%m"))]
+    shown: list[dict] = []
+    withheld: list[int] = []          # positions among the events read, to count those before the page's end
+    read = 0
+    i, step = 0, 1
+    while i < len(months) and len(shown) <= limit:
+        group = months[i:i + step]
+        rows = [plain(r["event"]) for r in tx.run(
+            queries_events.PERSON_EVENTS, personId=target, months=group, kinds=list(kinds), limit=limit + 1,
+            since=low, before=before, afterAt=after_at, afterKey=after_key)]
+        for event in rows:
+            after_at, after_key, read = native(event["at"]), event["eventKey"], read + 1
+            if _allowed(event, statements, purpose):
+                shown.append(dict(event, _position=read))
+            else:
+                withheld.append(read)
+        if len(rows) <= limit:      # this group is read to its end: on to older months, more at a time
+            i, step = i + step, step * 2
+    page = shown[:limit]
+    end_position = shown[limit]["_position"] if len(shown) > limit else read + 1
+    view = {"personId": target, "purpose": purpose,
+            "events": [_event_view({k: v for k, v in e.items() if k != "_position"}) for e in page],
+            "withheldCount": sum(1 for p in withheld if p < end_position),
+            "nextCursor": encode_cursor(native(page[-1]["at"]), page[-1]["eventKey"]) if len(shown) > limit else None}
+    if redirected_from:
+        view["redirectedFrom"] = redirected_from
+    return view

@@ -1,0 +1,68 @@
+"""Turn one validated touchpoint (API shape) into a normalised domain Event.
+
+An event is something a person did with the brand (a stay, an order, a call, a web visit) as one
+silo saw it. It names the identifiers it was seen with; they are normalised exactly as a record's
+(graph/intake/records.py), so a malformed one is set aside with the reason and a junk one ignored.
+Pure: no database, no web.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from graph.config import Settings
+from graph.intake.records import build_record, fingerprint
+from graph.model import Identifier, SetAside
+
+# What happened. Purchases and stays carry a line of business and usually an amount; cases and
+# calls a status and satisfaction; web visits a page category.
+EVENT_KINDS = ("purchase", "order", "stay", "visit", "call", "case", "complaint",
+               "webVisit", "emailOpen", "emailClick", "login")
+# The optional facts an event may state, stored as given under the same names.
+DETAILS = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+           "caseStatus", "satisfaction", "caseId", "description")
+
+
+@dataclass(frozen=True)
+class Event:
+    source: str
+    event_id: str
+    kind: str
+    at: dt.datetime                      # when it happened
+    observed_at: dt.datetime             # when the source said so (orders re-sends, like a record's)
+    fingerprint: str
+    collected_for: str | None = None
+    consent: dict = field(default_factory=dict)
+    identifiers: tuple[Identifier, ...] = ()
+    details: dict = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()        # junk values (block list) the event named
+    set_aside: tuple[SetAside, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.event_id}"
+
+    @property
+    def source_id(self) -> str:
+        """The event id under the name records give it (suppression screening reads either)."""
+        return self.event_id
+
+    @property
+    def month(self) -> str:
+        """The month bucket it hangs in (graph/store/queries_events.py), in UTC."""
+        return self.at.astimezone(dt.UTC).strftime("%Y-%m")
+
+
+def build_event(data: dict, settings: Settings) -> Event:
+    """Normalise an event that passed schema validation (it names at least one identifier). A malformed
+    identifier is set aside, a junk one ignored: the event is still stored, unattached if nothing is left
+    to attach it by. InvalidRecord names the field when the event cannot be stored at all."""
+    probe = {"source": data["source"], "sourceId": data["eventId"], "identifiers": data["identifiers"]}
+    ids = build_record(probe, settings)
+    observed = data.get("observedAt") or data["at"]
+    details = {k: data[k] for k in DETAILS if data.get(k) is not None}
+    return Event(
+        source=data["source"], event_id=data["eventId"], kind=data["kind"], at=data["at"],
+        observed_at=observed, fingerprint=fingerprint(data), collected_for=data.get("collectedFor"),
+        consent=dict(data.get("consent") or {}),
+        identifiers=ids.identifiers, details=details, ignored=ids.ignored, set_aside=ids.set_aside)

@@ -1,0 +1,177 @@
+"""Cypher for touchpoints (events), a person's timeline and lifecycle facts. Parameterised only.
+
+The event model (stable: other features build on it):
+
+    (:SourceRecord)-[:HAS_EVENTS]->(:EventMonth {monthKey, recordKey, month, firstAt, lastAt})
+                                        <-[:IN_MONTH]-(:Event {eventKey, source, eventId, kind, at, month, ...})
+
+- `Event.eventKey` is `<source>/<eventId>` (unique): a re-sent event is the same node. Its other
+  properties: `observedAt`, `fingerprint`, `collectedFor`, `consentGranted`, `consentDenied`,
+  `identifierKeys` (the normalised identifiers it was seen with), `ignoredValues`, the parallel
+  `setAsideFields`/`setAsideValues`/`setAsideReasons`, the stated details (`lineOfBusiness`,
+  `amount`, `currency`, `productCategory`, `channel`, `pageCategory`, `caseStatus`, `satisfaction`,
+  `caseId`, `description`), `recordKey` (the record it hangs off, null when unattached) and
+  `attachReason`, `createdAt`, `updatedAt`.
+- An event hangs off one SourceRecord of the person its identifiers resolve to
+  (graph/events/attach.py), through a bucket per record and UTC month (`monthKey` =
+  `<recordKey>|<YYYY-MM>`). Merges and splits move records, so events follow their record with no
+  write of their own; an event never links a person or an identifier, so it can never merge anyone.
+- Who-is-this and resolution never reach an event: they walk identifier <- record -> person, and a
+  record has one outgoing HAS_EVENTS per month with activity, however many events it has (100,000
+  events over two years are 24 extra relationships on the record, none on identifiers or persons).
+- An event whose identifiers resolve to no one (an anonymous web visit) or to several persons equally
+  is stored unattached (`recordKey` null) with its `identifierKeys`; a re-send attaches it once a
+  record holds them.
+- `EventMonth.firstAt`/`lastAt` only widen: the earliest and latest event ever linked there, so "first
+  seen" needs no scan of the events.
+"""
+from __future__ import annotations
+
+SCHEMA = (
+    "CREATE CONSTRAINT event_event_key_unique IF NOT EXISTS FOR (e:Event) REQUIRE e.eventKey IS UNIQUE",
+    "CREATE CONSTRAINT event_month_key_unique IF NOT EXISTS FOR (m:EventMonth) REQUIRE m.monthKey IS UNIQUE",
+    "CREATE INDEX event_month_record_key IF NOT EXISTS FOR (m:EventMonth) ON (m.recordKey)",
+    "CREATE INDEX event_source IF NOT EXISTS FOR (e:Event) ON (e.source)",
+)
+
+# --- ingest ------------------------------------------------------------------------------------
+
+EVENT_STATES = """
+UNWIND $keys AS key
+MATCH (e:Event {eventKey: key})
+OPTIONAL MATCH (r:SourceRecord {recordKey: e.recordKey})-[:DESCRIBES]->(p:Person)
+RETURN key, e.fingerprint AS fingerprint, e.observedAt AS observedAt, e.recordKey AS recordKey,
+       p.personId AS personId
+"""
+
+# Current links of active persons' records to the events' identifiers. Generic identifiers (a junk
+# or widely shared value) and addresses attach nothing, and are never expanded.
+HOLDINGS = """
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})
+WHERE NOT coalesce(i.generic, false) AND i.kind <> 'address'
+MATCH (i)<-[l {current: true}]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
+RETURN key, r.recordKey AS recordKey, r.source AS source, r.observedAt AS observedAt, p.personId AS personId
+"""
+
+# Times travel as ISO text and become datetimes on the server (cheaper than the driver's packing).
+UPSERT_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:Event {eventKey: row.key})
+ON CREATE SET e.createdAt = datetime()
+SET e += row.props, e.at = datetime(row.at), e.observedAt = datetime(row.observedAt), e.updatedAt = datetime()
+"""
+
+# An updated event may have moved (another month, another record): its old bucket link goes first.
+UNLINK_EVENTS = """
+UNWIND $keys AS key
+MATCH (:Event {eventKey: key})-[x:IN_MONTH]->(:EventMonth)
+DELETE x
+"""
+
+MONTHS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.recordKey})
+MERGE (m:EventMonth {monthKey: row.monthKey})
+ON CREATE SET m.recordKey = row.recordKey, m.month = row.month
+MERGE (r)-[:HAS_EVENTS]->(m)
+"""
+
+LINK_EVENTS = """
+UNWIND $rows AS row
+MATCH (e:Event {eventKey: row.key})
+MATCH (m:EventMonth {monthKey: row.monthKey})
+CREATE (e)-[:IN_MONTH]->(m)
+"""
+
+# firstAt/lastAt only widen, once per bucket and batch.
+WIDEN_MONTHS = """
+UNWIND $rows AS row
+MATCH (m:EventMonth {monthKey: row.monthKey})
+WITH m, datetime(row.first) AS first, datetime(row.last) AS last
+SET m.firstAt = CASE WHEN m.firstAt IS NULL OR first < m.firstAt THEN first ELSE m.firstAt END,
+    m.lastAt = CASE WHEN m.lastAt IS NULL OR last > m.lastAt THEN last ELSE m.lastAt END
+"""
+
+# --- timeline ----------------------------------------------------------------------------------
+
+# The months in which a person's records have events, newest first (a few per year).
+PERSON_MONTHS = """
+MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
+WHERE m.month >= $fromMonth AND m.month <= $toMonth
+RETURN DISTINCT m.month AS month
+ORDER BY month DESC
+"""
+
+# A person's events in some months, newest first, from a position (the cursor) on.
+PERSON_EVENTS = """
+MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
+WHERE m.month IN $months
+MATCH (m)<-[:IN_MONTH]-(e:Event)
+WHERE e.at >= $since AND e.at < $before AND (size($kinds) = 0 OR e.kind IN $kinds)
+  AND (e.at < $afterAt OR (e.at = $afterAt AND e.eventKey < $afterKey))
+RETURN e {.*} AS event
+ORDER BY e.at DESC, e.eventKey DESC
+LIMIT $limit
+"""
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+# Per person: when first seen (earliest record observation, earliest event), and every event that
+# may count as a purchase (kinds named by some definition), with its source and line of business.
+PERSON_LIFECYCLE_FACTS = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
+WITH pid, collect(r) AS records, min(r.observedAt) AS firstRecord, collect(DISTINCT r.source) AS sources
+CALL (records) {
+  UNWIND records AS r
+  OPTIONAL MATCH (r)-[:HAS_EVENTS]->(m:EventMonth)
+  RETURN min(m.firstAt) AS firstEvent
+}
+CALL (records) {
+  UNWIND records AS r
+  MATCH (r)-[:HAS_EVENTS]->(:EventMonth)<-[:IN_MONTH]-(e:Event)
+  WHERE e.kind IN $kinds
+  RETURN collect(e {.eventKey, .kind, .source, .lineOfBusiness, .at, .amount}) AS purchases
+}
+RETURN pid AS personId, firstRecord, firstEvent, sources, purchases
+"""
+
+ACTIVE_PERSON_IDS = """
+MATCH (p:Person)
+WHERE p.status = 'active' AND p.personId > $cursor
+RETURN p.personId AS personId
+ORDER BY personId
+LIMIT $limit
+"""
+
+SOURCE_PERSON_IDS = """
+MATCH (r:SourceRecord {source: $source})-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
+RETURN DISTINCT p.personId AS personId
+ORDER BY personId
+"""
+
+# --- privacy -----------------------------------------------------------------------------------
+
+# Erasure: the events hanging off the erased records go with them, buckets and all.
+DELETE_EVENTS = """
+UNWIND $recordKeys AS key
+MATCH (:EventMonth {recordKey: key})<-[:IN_MONTH]-(e:Event)
+DETACH DELETE e
+"""
+
+DELETE_MONTHS = """
+UNWIND $recordKeys AS key
+MATCH (m:EventMonth {recordKey: key})
+DETACH DELETE m
+"""
+
+# Subject access: every event hanging off the person's records, as stored.
+PERSON_ALL_EVENTS = """
+MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EVENTS]->(:EventMonth)
+      <-[:IN_MONTH]-(e:Event)
+RETURN e {.*} AS event
+ORDER BY e.at DESC, e.eventKey DESC
+"""

@@ -1,0 +1,157 @@
+"""POST /v1/events and GET /v1/persons/{id}/timeline through the Flask test client, on the real graph."""
+from __future__ import annotations
+
+from tests.integration.helpers import count, person_of
+
+
+def rec(source_id: str, *identifiers: dict, given: str = "Ada", source: str = "crm", **fields) -> dict:
+    return {"source": source, "sourceId": source_id, "name": {"given": given, "family": "Lovelace"},
+            "identifiers": list(identifiers), **fields}
+
+
+def email(value: str) -> dict:
+    return {"type": "email", "value": value}
+
+
+def phone(value: str) -> dict:
+    return {"type": "phone", "value": value}
+
+
+def event(event_id: str, *identifiers: dict, kind: str = "stay", at: str = "2026-03-01T10:00:00Z",
+          source: str = "pms", **fields) -> dict:
+    return {"source": source, "eventId": event_id, "kind": kind, "at": at,
+            "identifiers": list(identifiers) or [email("ada@example.com")], **fields}
+
+
+def post_records(client, *records):
+    response = client.post("/v1/records", json={"records": list(records)})
+    assert response.status_code == 200, response.get_json()
+    return [r["personId"] for r in response.get_json()["results"]]
+
+
+def post_events(client, *events, status: int = 200) -> dict:
+    response = client.post("/v1/events", json={"events": list(events)})
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def test_an_event_attaches_to_the_person_its_identifiers_resolve_to(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")))
+    body = post_events(client, event("S-1", lineOfBusiness="hotel", amount=420.0, currency="GBP"))
+    [result] = body["results"]
+    assert (result["outcome"], result["personId"], result["recordKey"]) == ("created", ada, "crm/C-1")
+    assert body["summary"] == {"created": 1, "rejected": 0, "warned": 0, "unattached": 0}
+    stored = store.query("MATCH (:SourceRecord {recordKey: 'crm/C-1'})-[:HAS_EVENTS]->(m:EventMonth)"
+                         "<-[:IN_MONTH]-(e:Event) RETURN m.month AS month, e.amount AS amount, e.kind AS kind")
+    assert stored == [{"month": "2026-03", "amount": 420.0, "kind": "stay"}]
+
+
+def test_a_re_sent_event_is_unchanged_and_stored_once(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    first = post_events(client, event("S-1"), event("S-2", kind="call"))
+    again = post_events(client, event("S-1"), event("S-2", kind="call"))
+    assert [r["outcome"] for r in first["results"]] == ["created", "created"]
+    assert [r["outcome"] for r in again["results"]] == ["unchanged", "unchanged"]
+    assert count(store, "Event") == 2
+    assert count(store, "EventMonth") == 1
+    assert store.query("MATCH (:Event)-[x:IN_MONTH]->() RETURN count(x) AS n")[0]["n"] == 2
+
+
+def test_a_changed_event_is_updated_and_moves_to_its_new_month(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("K-1", kind="case", caseStatus="opened", at="2026-01-05T09:00:00Z"))
+    body = post_events(client, event("K-1", kind="case", caseStatus="resolved", at="2026-02-05T09:00:00Z",
+                                     observedAt="2026-02-06T09:00:00Z"))
+    assert body["results"][0]["outcome"] == "updated"
+    rows = store.query("MATCH (e:Event)-[:IN_MONTH]->(m:EventMonth) RETURN e.caseStatus AS status, m.month AS month")
+    assert rows == [{"status": "resolved", "month": "2026-02"}]
+
+
+def test_an_older_observation_is_refused_as_stale(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("K-1", kind="case", caseStatus="resolved", observedAt="2026-03-02T00:00:00Z"))
+    body = post_events(client, event("K-1", kind="case", caseStatus="opened", observedAt="2026-03-01T12:00:00Z"))
+    assert body["results"][0]["outcome"] == "unchanged"
+    assert body["results"][0]["refused"][0]["rule"] == "stale"
+    assert store.query("MATCH (e:Event) RETURN e.caseStatus AS s") == [{"s": "resolved"}]
+
+
+def test_an_event_never_merges_two_persons(client, store):
+    ada, grace = post_records(client, rec("C-1", email("ada@example.com")),
+                              rec("C-2", email("grace@example.com"), given="Grace", birthDate="1906-12-09"))
+    assert ada != grace
+    body = post_events(client, event("W-1", email("ada@example.com"), email("grace@example.com"), kind="webVisit"))
+    [result] = body["results"]
+    assert result["personId"] is None and "2 persons" in result["attachReason"]
+    assert body["summary"]["unattached"] == 1
+    assert person_of(store, "crm", "C-1") == ada and person_of(store, "crm", "C-2") == grace
+    assert store.query("MATCH (p:Person) WHERE p.status = 'active' RETURN count(p) AS n")[0]["n"] == 2
+
+
+def test_the_person_holding_more_of_its_identifiers_gets_it(client, store):
+    ada, bob = post_records(client, rec("C-1", email("ada@example.com"), phone("+44 20 7946 0000")),
+                            rec("C-2", email("bob@example.com"), phone("+44 20 7946 0000"), given="Bob",
+                                birthDate="1950-01-01"))
+    body = post_events(client, event("O-1", email("ada@example.com"), phone("+44 20 7946 0000"), kind="order"))
+    assert body["results"][0]["personId"] == ada
+
+
+def test_an_unknown_visitor_is_stored_unattached_and_attached_once_known(client, store):
+    body = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
+    assert body["results"][0]["personId"] is None
+    assert count(store, "Event") == 1 and count(store, "Person") == 0
+    [ada] = post_records(client, rec("C-1", {"type": "device", "value": "ck-77aa"}))
+    again = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
+    assert (again["results"][0]["outcome"], again["results"][0]["personId"]) == ("updated", ada)
+
+
+def test_a_malformed_identifier_is_set_aside_and_a_bad_event_refused_alone(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    body = post_events(client, event("S-1", email("ada@example.com"), email("not-an-email")),
+                       event("S-2", kind="teleport"), status=207)
+    [result] = body["results"]
+    assert result["personId"] and result["warnings"] == {"identifiers[1].value": [result["warnings"][
+        "identifiers[1].value"][0]]}
+    assert body["errors"] == [{"index": 1, "source": "pms", "eventId": "S-2",
+                               "errors": {"kind": [body["errors"][0]["errors"]["kind"][0]]}}]
+    assert "kind" in body["errors"][0]["errors"]
+
+
+def test_no_storable_event_is_422_naming_the_field(client, store):
+    response = client.post("/v1/events", json={"events": [{"source": "pms", "eventId": "x", "kind": "stay"}]})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"events[0].at", "events[0].identifiers"}
+    assert client.post("/v1/events", json={"records": []}).status_code == 422
+
+
+def test_an_erased_identifier_is_refused_for_events_too(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")))
+    assert client.delete(f"/v1/persons/{ada}").status_code == 200
+    response = client.post("/v1/events", json={"events": [event("S-1")]})
+    assert response.status_code == 422
+    assert "suppression list" in response.get_json()["errors"]["events[0].identifiers[0]"][0]
+
+
+def test_erasure_takes_the_person_s_events_with_it(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("S-1"), event("S-2", at="2026-02-01T00:00:00Z"))
+    assert client.delete(f"/v1/persons/{ada}").status_code == 200
+    assert count(store, "Event") == 0 and count(store, "EventMonth") == 0
+
+
+def test_events_follow_their_record_into_a_merged_person(client, store):
+    ada, other = post_records(client, rec("C-1", email("ada@example.com")),
+                              rec("L-1", {"type": "loyaltyCard", "value": "ADA-1"}, source="loyalty"))
+    post_events(client, event("S-1", {"type": "loyaltyCard", "value": "ADA-1"}))
+    [merged] = post_records(client, rec("W-1", email("ada@example.com"), {"type": "loyaltyCard", "value": "ADA-1"},
+                                        source="web"))
+    page = client.get(f"/v1/persons/{merged}/timeline").get_json()
+    assert [e["eventId"] for e in page["events"]] == ["S-1"]
+    assert {ada, other} >= {merged}
+
+
+def test_the_export_lists_the_person_s_events(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("S-1", amount=99.5))
+    body = client.get(f"/v1/persons/{ada}/export").get_json()
+    assert [(e["eventKey"], e["amount"]) for e in body["events"]] == [("pms/S-1", 99.5)]
