@@ -29,6 +29,7 @@ class EventSchema(Strict):
     productCategory = Text(max_length=100, allow_none=True)
     channel = Text(max_length=64, allow_none=True)
     pageCategory = Text(max_length=100, allow_none=True)
+    deviceType = Text(max_length=32, allow_none=True, metadata={"description": "mobile, desktop, tablet ..."})
     caseStatus = fields.String(allow_none=True, validate=validate.OneOf(["opened", "resolved"]))
     satisfaction = fields.Integer(allow_none=True, validate=validate.Range(1, 5))
     caseId = Text(max_length=128, allow_none=True)

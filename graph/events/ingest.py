@@ -13,6 +13,7 @@ from graph.events.attach import Attachment, Holding, choose
 from graph.intake.events import Event
 from graph.store import queries_events
 from graph.store.values import native
+from graph.visitors.track import track
 
 CHUNK_SIZE = 500
 
@@ -42,7 +43,7 @@ def _props(event: Event, attached: Attachment) -> dict:
             **{name: event.details.get(name) for name in _DETAIL_NAMES}}
 
 
-_DETAIL_NAMES = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+_DETAIL_NAMES = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
                  "caseStatus", "satisfaction", "caseId", "description")
 
 
@@ -118,6 +119,7 @@ def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
         todo = [item for item in todo if item[0] not in done]
     if todo:
         _write(tx, todo, chosen)
+        track(tx, [e for _, e, _ in todo], [chosen[n] for n, _, _ in todo])   # visitors (graph/visitors)
         for n, event, existed in todo:
             pick = chosen[n]
             done[n] = EventOutcome(event.source, event.event_id, "updated" if existed else "created",

@@ -19,7 +19,7 @@ from graph.model import Identifier, SetAside
 EVENT_KINDS = ("purchase", "order", "stay", "visit", "call", "case", "complaint",
                "webVisit", "emailOpen", "emailClick", "login")
 # The optional facts an event may state, stored as given under the same names.
-DETAILS = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+DETAILS = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
            "caseStatus", "satisfaction", "caseId", "description")
 
 

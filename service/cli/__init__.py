@@ -5,7 +5,7 @@ import logging
 
 import click
 
-from service.cli import analytics, db, demo, ingest, keys, model, resolve, serve
+from service.cli import analytics, db, demo, ingest, keys, model, resolve, serve, twins
 
 
 @click.group()
@@ -16,5 +16,5 @@ def main(verbose: bool) -> None:
 
 
 for command in (db.db, serve.serve, demo.demo, ingest.ingest_command, keys.keys, analytics.analytics,
-                model.model, resolve.resolve):
+                model.model, resolve.resolve, twins.twins):
     main.add_command(command)
