@@ -14,7 +14,20 @@ from graph.errors import StoreUnavailable
 from graph.store import schema
 from graph.store.driver import Store, connect
 from service import auth, errors
-from service.api import audit, console, docs, explain, health, keys, persons, privacy, records, relationships, social
+from service.api import (
+    audit,
+    console,
+    docs,
+    explain,
+    health,
+    keys,
+    persons,
+    privacy,
+    records,
+    relationships,
+    social,
+    stewardship,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +68,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     for blueprint in (relationships.blp, social.blp):
         api.register_blueprint(blueprint)
     api.register_blueprint(explain.blp)
+    api.register_blueprint(stewardship.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page
     return app

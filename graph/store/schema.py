@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from graph.model import KINDS
-from graph.store import queries_analytics, queries_ingest, queries_privacy
+from graph.store import queries_analytics, queries_ingest, queries_privacy, queries_stewardship
 
 INDEX_WAIT_SECONDS = 300
 CONSTRAINTS = (
@@ -26,7 +26,8 @@ INDEXES = (
 
 
 def apply(store) -> None:
-    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA:
+    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA \
+            + queries_stewardship.SCHEMA:
         store.write(lambda tx, s=statement: tx.run(s).consume())
     if store.engine == "neo4j":     # Neo4j builds indexes in the background; ArcadeDB has no such call
         store.query("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)
