@@ -45,7 +45,7 @@ def _members(tx, person_ids: list[str]) -> dict[str, dict]:
     found = {}
     for row in tx.run(q.PERSON_STATE, personIds=person_ids):
         props = row["props"]
-        found[row["personId"]] = {"records": sorted(r["key"] for r in row["records"] if r["key"]),
+        found[row["personId"]] = {"records": sorted(row["records"]),
                                   "created": creation_stamp(props.get("createdAt"), props.get("createdSeq")),
                                   "status": props.get("status")}
     return found

@@ -20,7 +20,7 @@ def all_constraints(store) -> Constraints:
 
 
 def _records(tx, person_ids: list[str]) -> dict[str, set[str]]:
-    return {row["personId"]: {r["key"] for r in row["records"] if r["key"]}
+    return {row["personId"]: set(row["records"])
             for row in tx.run(q.PERSON_STATE, personIds=person_ids)}
 
 

@@ -44,11 +44,11 @@ def take(tx, person_ids: list[str]) -> dict:
     """The persons, with the persons redirected to them (a merge moves their redirect on)."""
     redirected = [r["personId"] for r in tx.run(q.REDIRECTED_TO, personIds=person_ids)]
     ids = sorted(set(person_ids) | set(redirected))
-    persons, describes = [], []
+    persons = []
     for row in tx.run(q.PERSON_STATE, personIds=ids):
         persons.append({"personId": row["personId"], "props": _props(row["props"])})
-        describes += [{"key": r["key"], "personId": row["personId"], "props": _props(r["props"])}
-                      for r in row["records"] if r["key"]]
+    describes = [{"key": r["key"], "personId": r["personId"], "props": _props(r["props"])}
+                 for r in tx.run(q.PERSON_DESCRIBES, personIds=ids)]
     links = [{"type": r["type"], "start": r["start"], "end": r["end"], "props": _props(r["props"])}
              for r in tx.run(q.PERSON_LINKS_OF, personIds=ids, types=TYPES)]
     links.sort(key=lambda link: (link["type"], link["start"], link["end"]))

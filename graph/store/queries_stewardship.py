@@ -33,9 +33,15 @@ ORDER BY decisionId
 PERSON_STATE = """
 UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})
-OPTIONAL MATCH (p)<-[d:DESCRIBES]-(r:SourceRecord)
-WITH p, collect({key: r.recordKey, props: d {.*}}) AS records
-RETURN p.personId AS personId, p {.*} AS props, records
+OPTIONAL MATCH (p)<-[:DESCRIBES]-(r:SourceRecord)
+RETURN p.personId AS personId, p {.*} AS props, collect(r.recordKey) AS records
+"""
+
+# One row per record (ArcadeDB flattens a map projection nested in a collected map literal).
+PERSON_DESCRIBES = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[d:DESCRIBES]-(r:SourceRecord)
+RETURN pid AS personId, r.recordKey AS key, d {.*} AS props
 """
 
 # Persons whose mergedInto names one of $personIds (an earlier merge's redirect a merge moves on).
