@@ -51,7 +51,7 @@ def _members(tx, person_ids: list[str]) -> dict[str, dict]:
     return found
 
 
-def _active(tx, person_id: str, field: str) -> str:
+def active_person(tx, person_id: str, field: str) -> str:
     try:
         target, _ = resolve_id(tx, person_id)
     except NotFound:
@@ -68,7 +68,7 @@ def _supersede(tx, keys_a: set[str], keys_b: set[str], kind: str, by: str) -> li
     return ids
 
 
-def _record(tx, props: dict, keys: list[str]) -> dict:
+def record_decision(tx, props: dict, keys: list[str]) -> dict:
     props = {k: v for k, v in props.items() if v is not None}
     tx.run(q.CREATE_DECISION, props=props, recordKeys=sorted(set(keys))).consume()
     return view(tx.run(q.DECISION, decisionId=props["decisionId"]).single()["decision"])
@@ -88,7 +88,7 @@ def view(decision: dict) -> dict:
     return out
 
 
-def _base(steward: Steward, action: str, reason: str | None) -> dict:
+def base_props(steward: Steward, action: str, reason: str | None) -> dict:
     return {"decisionId": decision_id(), "action": action, "status": "active", "keyId": steward.key_id,
             "role": steward.role, "reason": reason}
 
@@ -97,7 +97,7 @@ def _base(steward: Steward, action: str, reason: str | None) -> dict:
 
 def merge(tx, person_id: str, other_id: str, reason: str | None, steward: Steward,
           action: str = "merge", label: str = "same") -> dict:
-    a, b = _active(tx, person_id, "personId"), _active(tx, other_id, "with")
+    a, b = active_person(tx, person_id, "personId"), active_person(tx, other_id, "with")
     if a == b:
         raise Conflict("with", f"{other_id} is already person {a}")
     persons = _members(tx, [a, b])
@@ -105,14 +105,14 @@ def merge(tx, person_id: str, other_id: str, reason: str | None, steward: Stewar
     survivor, loser = sorted((a, b), key=lambda pid: (persons[pid]["created"], pid))
     keys_a, keys_b = set(persons[a]["records"]), set(persons[b]["records"])
     _merge_persons(tx, survivor, loser, persons[loser]["records"])
-    props = _base(steward, action, reason)
+    props = base_props(steward, action, reason)
     superseded = _supersede(tx, keys_a, keys_b, APART, props["decisionId"])
     after = {survivor: sorted(keys_a | keys_b)}
     tx.run(q.TAG_MERGE, loser=loser, survivor=survivor, decisionId=props["decisionId"]).consume()
     props.update({"personId": survivor, "otherPersonId": loser, "constraint": TOGETHER, "label": label,
                   "sideA": sorted(keys_a), "sideB": sorted(keys_b), "superseded": superseded,
                   "before": snapshots.dumps(before), "after": json.dumps(after, sort_keys=True), "created": []})
-    return _record(tx, props, sorted(keys_a | keys_b))
+    return record_decision(tx, props, sorted(keys_a | keys_b))
 
 
 def _merge_persons(tx, survivor: str, loser: str, records: list[str]) -> None:
@@ -132,7 +132,7 @@ def _merge_persons(tx, survivor: str, loser: str, records: list[str]) -> None:
 
 def split(tx, person_id: str, record_keys: list[str], reason: str | None, steward: Steward,
           action: str = "split") -> dict:
-    pid = _active(tx, person_id, "personId")
+    pid = active_person(tx, person_id, "personId")
     members = set(_members(tx, [pid])[pid]["records"])
     named = set(record_keys)
     for n, key in enumerate(record_keys):
@@ -150,14 +150,14 @@ def split(tx, person_id: str, record_keys: list[str], reason: str | None, stewar
     tx.run(queries_ingest.SPLIT_FROM, rows=[{"personId": new, "from": pid, "recordKey": None,
                                              "records": sorted(leave)}]).consume()
     tx.run(queries_ingest.REFRESH_PERSONS, personIds=[pid, new]).consume()
-    props = _base(steward, action, reason)
+    props = base_props(steward, action, reason)
     tx.run(q.TAG_SPLIT, personId=new, decisionId=props["decisionId"], **{"from": pid}).consume()
     superseded = _supersede(tx, keep, leave, TOGETHER, props["decisionId"])
     after = {pid: sorted(keep), new: sorted(leave)}
     props.update({"personId": pid, "otherPersonId": new, "constraint": APART, "label": "different",
                   "sideA": sorted(keep), "sideB": sorted(leave), "superseded": superseded,
                   "before": snapshots.dumps(before), "after": json.dumps(after, sort_keys=True), "created": [new]})
-    return _record(tx, props, sorted(members))
+    return record_decision(tx, props, sorted(members))
 
 
 # --- keep apart without moving anything (a review answer "different") ----------------------------
@@ -167,13 +167,13 @@ def keep_apart(tx, a: str, b: str, reason: str | None, steward: Steward, action:
     before = snapshots.take(tx, [a, b])
     tx.run(q.DROP_POSSIBLY_SAME, a=a, b=b).consume()
     keys_a, keys_b = set(persons[a]["records"]), set(persons[b]["records"])
-    props = _base(steward, action, reason)
+    props = base_props(steward, action, reason)
     superseded = _supersede(tx, keys_a, keys_b, TOGETHER, props["decisionId"])
     after = {a: sorted(keys_a), b: sorted(keys_b)}
     props.update({"personId": a, "otherPersonId": b, "constraint": APART, "label": "different",
                   "sideA": sorted(keys_a), "sideB": sorted(keys_b), "superseded": superseded,
                   "before": snapshots.dumps(before), "after": json.dumps(after, sort_keys=True), "created": []})
-    return _record(tx, props, sorted(keys_a | keys_b))
+    return record_decision(tx, props, sorted(keys_a | keys_b))
 
 
 # --- undo ----------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from graph.errors import Conflict, InvalidRecord
 from graph.matching import match_input
 from graph.resolution.blocking import BLOCK_PROPERTIES, block_keys
 from graph.stewardship import disputes
-from graph.stewardship.decisions import Steward, _base, _record, get, view
-from graph.stewardship.decisions import _active as active_person
+from graph.stewardship.decisions import Steward, active_person, base_props, get, record_decision, view
 from graph.store import queries_stewardship as q
 
 ACTIONS = {"disputed fact": "dispute", "wrong link": "cut link", "wrong prediction": "wrong prediction"}
@@ -37,13 +36,13 @@ def _without(row, key: str, disputed: list[str]) -> dict:
 def give(tx, person_id: str, kind: str, key: str | None, prediction: str | None, reason: str | None,
          on_behalf: bool, steward: Steward) -> dict:
     pid = active_person(tx, person_id, "personId")
-    props = _base(steward, ACTIONS[kind], reason)
+    props = base_props(steward, ACTIONS[kind], reason)
     props.update({"personId": pid, "onBehalfOfCustomer": on_behalf})
     if kind == "wrong prediction":
         if not prediction:
             raise InvalidRecord("prediction", "name the prediction that is wrong")
         props["prediction"] = prediction
-        return _record(tx, props, [])
+        return record_decision(tx, props, [])
     if not key:
         raise InvalidRecord("identifier", "name the identifier or address that is disputed")
     links = list(tx.run(q.PERSON_IDENTIFIER_LINKS, personId=pid, key=key))
@@ -59,7 +58,7 @@ def give(tx, person_id: str, kind: str, key: str | None, prediction: str | None,
     tx.run(q.DISPUTE_LINKS, personId=pid, key=key, disputed=True, decisionId=props["decisionId"]).consume()
     if kind == "wrong link":
         tx.run(q.CUT_LINKS, personId=pid, key=key, decisionId=props["decisionId"]).consume()
-    return _record(tx, props, [r["key"] for r in rows])
+    return record_decision(tx, props, [r["key"] for r in rows])
 
 
 def rule(tx, decision_id: str, outcome: str, reason: str | None, steward: Steward) -> dict:
