@@ -1,15 +1,18 @@
 """Learning from the steward's labels: labelled pairs adjust m and u and calibrate the threshold. Pure.
 
 Every merge and review answer "same" labels its record pairs a match, every split and "different"
-a non-match. Labels are few and chosen (the hard cases of the review band), so they do not replace
-what EM fitted on all records: per comparison level, m is the labelled matches' share at that
-level blended with the fitted m as if it were PRIOR_PAIRS pairs (u likewise from the non-matches);
-where no label reaches a comparison the fitted values stay. The threshold is then the one that
-gives the best F1 on the labels (ties: the nearest to the fitted one), within [0.5, 0.99].
+a non-match. Labels are few and chosen (the hard cases of the review band), so they cannot stand
+for all pairs as EM's estimates do: counting u from them would make every agreement look common.
+Instead they correct the fitted weights where they exist: a regularised logistic regression on
+the labels, with the fitted model's log-odds as offset, finds per comparison level how much more
+or less weight the labels ask for, and that level's u moves accordingly (m stays; a level no label
+reaches keeps its weight). The threshold is then the one that gives the best F1 on the labels
+(ties: the nearest to the fitted one), within [0.5, 0.99].
 """
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -17,7 +20,10 @@ from graph.matching.comparisons import COMPARISONS, compare
 from graph.matching.levels import level_key
 from graph.matching.model import LevelParams, Model
 
-PRIOR_PAIRS = 20.0          # how many labelled pairs the fitted m (or u) counts as
+PENALTY = 2.0               # L2 pull of each correction towards 0 (the fitted weight)
+STEPS, RATE = 400, 1.0      # gradient descent on the mean log-loss
+LIMIT = 30.0                # log-odds beyond this count as certain
+LN2 = math.log(2.0)
 LOWEST, HIGHEST = 0.5, 0.99  # the calibrated threshold stays a decision threshold, never a review one
 FLOOR = 1e-6
 
@@ -61,30 +67,45 @@ def _quality(probabilities: Sequence[float], pairs: Sequence[LabelledPair], cut:
     return Quality(len(pairs), precision, recall, f1)
 
 
-def _blend(fitted: float, count: int, total: int) -> float:
-    value = (count + PRIOR_PAIRS * fitted) / (total + PRIOR_PAIRS)
-    return min(max(value, FLOOR), 1 - FLOOR)
+def _features(model: Model, pair: LabelledPair) -> list[tuple[str, str]]:
+    """The (comparison, level) the pair reaches wherever the model has a weight for it."""
+    levels = compare(pair.a, pair.b)
+    found = []
+    for comparison in COMPARISONS:
+        key = level_key(levels[comparison.name])
+        neutral = {level_key(level) for level in comparison.neutral_levels}
+        if key in model.parameters.get(comparison.name, {}) and key not in neutral:
+            found.append((comparison.name, key))
+    return found
+
+
+def corrections(model: Model, pairs: Sequence[LabelledPair]) -> dict[tuple[str, str], float]:
+    """Per (comparison, level), the change of match weight (log2) the labels ask for: a logistic
+    regression on the labels with the model's own log-odds as offset, its coefficients held
+    towards 0 by an L2 penalty worth PRIOR_PAIRS pairs."""
+    offsets = [min(max(model.score(p.a, p.b).match_weight * LN2, -LIMIT), LIMIT) for p in pairs]
+    features = [_features(model, p) for p in pairs]
+    delta: dict[tuple[str, str], float] = defaultdict(float)
+    n = len(pairs)
+    for _ in range(STEPS):
+        gradient: dict[tuple[str, str], float] = defaultdict(float)
+        for offset, found, pair in zip(offsets, features, pairs, strict=True):
+            z = min(max(offset + sum(delta[f] for f in found), -LIMIT), LIMIT)
+            error = 1.0 / (1.0 + math.exp(-z)) - (1.0 if pair.same else 0.0)
+            for f in found:
+                gradient[f] += error
+        for f in set(gradient) | set(delta):
+            delta[f] -= RATE * (gradient[f] + PENALTY * delta[f]) / n
+    return {f: d / LN2 for f, d in delta.items() if abs(d) > 1e-6}
 
 
 def _parameters(model: Model, pairs: Sequence[LabelledPair]) -> dict:
-    vectors = [(compare(p.a, p.b), p.same) for p in pairs]
-    out: dict[str, dict[str, LevelParams]] = {}
-    for comparison in COMPARISONS:
-        fitted = model.parameters.get(comparison.name, {})
-        neutral = {level_key(level) for level in comparison.neutral_levels}
-        levels = [(level_key(v[comparison.name]), same) for v, same in vectors]
-        levels = [(key, same) for key, same in levels if key in fitted]
-        same_counts = Counter(key for key, same in levels if same)
-        other_counts = Counter(key for key, same in levels if not same)
-        n_same, n_other = sum(same_counts.values()), sum(other_counts.values())
-        out[comparison.name] = {
-            key: params if key in neutral else LevelParams(
-                _blend(params.m, same_counts[key], n_same) if n_same else params.m,
-                _blend(params.u, other_counts[key], n_other) if n_other else params.u)
-            for key, params in fitted.items()}
-    for name, kept in model.parameters.items():     # comparisons this code no longer has stay as they were
-        out.setdefault(name, dict(kept))
-    return out
+    """The model's m and u with each corrected level's u moved so its weight changes as asked."""
+    change = corrections(model, pairs)
+    return {name: {key: LevelParams(params.m, min(max(params.u * 2.0 ** -change.get((name, key), 0.0), FLOOR),
+                                                 1 - FLOOR))
+                   for key, params in levels.items()}
+            for name, levels in model.parameters.items()}
 
 
 def calibrate(model: Model, pairs: Sequence[LabelledPair]) -> float:
@@ -102,4 +123,5 @@ def with_labels(model: Model, pairs: Sequence[LabelledPair]) -> Model:
     if not pairs:
         return model
     adjusted = replace(model, parameters=_parameters(model, pairs))
-    return replace(adjusted, threshold=round(calibrate(adjusted, pairs), 4))
+    # rounded down: a threshold just above the pair that set it would undo the calibration
+    return replace(adjusted, threshold=math.floor(calibrate(adjusted, pairs) * 10_000) / 10_000)

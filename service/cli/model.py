@@ -94,9 +94,10 @@ def train(out, sample: int, page_size: int, seed: int) -> None:
     current = active_model(settings).model
     with console.status(f"fitting the model on {len(records)} records..."):
         fitted = with_labels(fit(records, current, seed=seed), labelled)
-    training = {"records": total, "sampled": len(records), "seed": seed, "labelledPairs": len(labelled),
+    training = {"records": total, "sampled": len(records), "seed": seed,
                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if labelled:
+        training["labelledPairs"] = len(labelled)
         console.print(labels_table(current, fitted, labelled))
     save_model(fitted, path, training)
     stamp = training["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
