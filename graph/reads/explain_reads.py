@@ -110,5 +110,6 @@ def why_not(tx, a_key: str, b_key: str, model: Model, thresholds: Thresholds,
     decided = rules.apart_blocker(tx, a.person_id, b.person_id) if a.person_id and b.person_id and persons else None
     if decided:     # the steward's word first: it holds whatever the evidence says
         out["blockers"].insert(0, decided)
-        out["summary"] = f"{decided['detail']}; " + out["summary"]
+        out["summary"] = f"{decided['detail']}; match probability {out['probability']:.3f} " \
+                         f"(threshold {thresholds.match})"
     return out
