@@ -28,6 +28,7 @@ from service.api import (
     records,
     relationships,
     social,
+    stewardship,
     visitors,
 )
 
@@ -73,6 +74,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api.register_blueprint(events.blp)
     api.register_blueprint(lifecycle.blp)
     api.register_blueprint(visitors.blp)
+    api.register_blueprint(stewardship.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page
     return app

@@ -105,6 +105,7 @@ class WhySchema(Schema):
     thresholds = fields.Dict()
     summary = fields.String()
     withheld = fields.List(fields.Dict(), metadata={"description": "records the purpose may not use, and why"})
+    stewardDecision = fields.Dict(metadata={"description": "the steward's merge that keeps the record here"})
 
 
 class WhyNotSchema(Schema):

@@ -12,6 +12,8 @@ from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export",
            "person.timeline", "person.lifecycle", "visitor.view", "person.intentions")
+# a steward's decisions on a person (graph/stewardship): logged beside the reads, without a purpose
+STEWARD_ACTIONS = ("person.merge", "person.split", "decision.undo", "review.answer", "person.feedback")
 
 
 def event_id() -> str:
@@ -19,8 +21,8 @@ def event_id() -> str:
     return f"{time.time_ns():020d}-{secrets.token_hex(4)}"
 
 
-def record_read(store, *, key_id: str, role: str, purpose: str, action: str, person_id: str) -> None:
-    if action not in ACTIONS:
+def record_read(store, *, key_id: str, role: str, purpose: str | None, action: str, person_id: str) -> None:
+    if action not in ACTIONS + STEWARD_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     event = {"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose,
              "action": action, "personId": person_id}

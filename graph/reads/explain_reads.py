@@ -14,6 +14,7 @@ from graph.reads import explain
 from graph.reads.explain import Holding, PersonFacts, RecordSnapshot
 from graph.reads.views import consent_changes, resolve_id
 from graph.resolution.decision import Thresholds
+from graph.stewardship import rules
 from graph.store import queries_explain
 from graph.store.values import native, plain
 
@@ -73,6 +74,10 @@ def why(tx, person_id: str, record_key: str, model: Model, thresholds: Threshold
         out = {"record": record_key, "links": [], "probability": None, "bestProbability": None,
                "thresholds": thresholds.to_dict(), "summary": f"the record is withheld for {purpose}"}
     out["personId"] = target_id
+    held = rules.together_reason(tx, target_id, record_key)
+    if held:
+        out["stewardDecision"] = held
+        out["summary"] += f"; {held['detail']}"
     if withheld:
         out["withheld"] = withheld
     if redirected_from:
@@ -101,4 +106,10 @@ def why_not(tx, a_key: str, b_key: str, model: Model, thresholds: Thresholds,
         persons = (_person_facts(tx, a.person_id, purpose), _person_facts(tx, b.person_id, purpose))
         row = tx.run(queries_explain.POSSIBLY_SAME, a=a.person_id, b=b.person_id).single()
         possibly_same = row["score"] if row else None
-    return explain.why_not(a, b, model, thresholds, persons, possibly_same)
+    out = explain.why_not(a, b, model, thresholds, persons, possibly_same)
+    decided = rules.apart_blocker(tx, a.person_id, b.person_id) if a.person_id and b.person_id and persons else None
+    if decided:     # the steward's word first: it holds whatever the evidence says
+        out["blockers"].insert(0, decided)
+        out["summary"] = f"{decided['detail']}; match probability {out['probability']:.3f} " \
+                         f"(threshold {thresholds.match})"
+    return out

@@ -41,7 +41,8 @@ def _holder_rank(holder: dict, today: dt.date):
 def whois(tx, key: str, purpose: str | None = None) -> dict:
     """The person an identifier belongs to now, with others who share or held it."""
     row = tx.run(queries_reads.IDENTIFIER_HOLDERS, key=key).single()
-    holders = [h for h in (row["holders"] if row else []) if h["personId"]]
+    # a link its person disputes (graph/stewardship/feedback.py) answers nothing
+    holders = [h for h in (row["holders"] if row else []) if h["personId"] and not h.get("disputed")]
     if not holders:
         raise NotFound(f"no person holds {key}")
     today = dt.date.today()
@@ -185,7 +186,8 @@ def identifiers_of(links: list[dict], records: dict[str, dict] | None = None) ->
                                  "validTo": link.get("validTo"), "current": link.get("current", False),
                                  "source": link.get("source") or record.get("source"),
                                  "observedAt": link.get("observedAt") or record.get("observedAt"),
-                                 "collectedFor": record.get("collectedFor")})
+                                 "collectedFor": record.get("collectedFor"),
+                                 **({"disputed": True} if link.get("disputed") else {})})
     items = sorted(merged.values(), key=lambda e: (not e["current"], e["type"], e["value"]))
     return {"identifiers": [e for e in items if e["type"] not in ("account", "address")],
             "accounts": [e for e in items if e["type"] == "account"],

@@ -22,6 +22,7 @@ from graph.resolution.blocking import is_hub
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import TIME_BOUND, Thresholds
 from graph.resolution.linkage import Scorer
+from graph.stewardship.constraints import Constraints
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,15 @@ def resolve(records: list[BatchRecord], scorer: Scorer, threshold: float, progre
 
 
 def resolve_with_review(records: list[BatchRecord], scorer: Scorer, thresholds: Thresholds,
-                        progress=None) -> Resolved:
-    """Clusters, and the pairs of clusters in the review band (POSSIBLY_SAME, as ingestion leaves)."""
-    scored = scored_pairs(records, scorer, progress)
+                        progress=None, constraints: Constraints | None = None) -> Resolved:
+    """Clusters, and the pairs of clusters in the review band (POSSIBLY_SAME, as ingestion leaves).
+    The steward's `constraints` keep their records apart or together whatever the scores say."""
+    steward = constraints or Constraints()
+    keys = [r.key for r in records]
+    scored = scored_pairs(records, scorer, progress) + steward.must_pairs(keys)
     stitched = [(a, b) for a, b, probability in scored if probability == 1.0]   # model odds stay below 1
-    can_merge = no_conflict(records, stitched)
-    clusters = cluster([r.key for r in records], scored, thresholds.match, can_merge=can_merge)
+    can_merge = steward.can_merge(no_conflict(records, stitched))
+    clusters = steward.join(cluster(keys, scored, thresholds.match, steward.cannot_link(keys), can_merge))
     return Resolved(clusters, _review_band(clusters, scored, thresholds, can_merge))
 
 

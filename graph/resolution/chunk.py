@@ -28,6 +28,8 @@ from graph.resolution.decision import (
     record_facts,
 )
 from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
+from graph.stewardship.constraints import Constraints
+from graph.stewardship.enforce import enforce
 
 
 @dataclass
@@ -92,7 +94,8 @@ def stitching(record: Record) -> dict[str, Identifier]:
 
 class ChunkResolver:
     def __init__(self, snapshot: Snapshot, items: list[Item], scorer: Scorer, generic_threshold: int,
-                 thresholds: Thresholds, new_id):
+                 thresholds: Thresholds, new_id, constraints: Constraints | None = None):
+        self.constraints = constraints or Constraints()     # the steward's decisions around the chunk
         self.records = snapshot.records
         self.created = dict(snapshot.created)
         self.generic = set(snapshot.generic)
@@ -213,7 +216,10 @@ class ChunkResolver:
         members = sorted(self.members[pid])
         if len(members) < 2:
             return []
-        parts = cluster(members, self._pair_scores(members), self.thresholds.match, self._cannot_link(members))
+        steward = self.constraints
+        parts = cluster(members, self._pair_scores(members) + steward.must_pairs(members), self.thresholds.match,
+                        self._cannot_link(members) + steward.cannot_link(members))
+        parts = steward.join(parts)
         if len(parts) < 2:
             return []
         parts.sort(key=lambda part: (-len(part), min(part)))
@@ -271,6 +277,8 @@ class ChunkResolver:
         persons = {pid: Person(pid, self.created.get(pid, ""), self.facts_of(pid)) for pid in pids}
         decision = decide(item.record, links, persons, current, self.generic_threshold, matches,
                           self._linkage(known), self.thresholds)
+        decision = enforce(decision, known.key, current, self.constraints, lambda p: set(self.members[p]),
+                           lambda p: self.created.get(p, ""))
         person_id = self._apply(known, decision, current)
         outcome = ("merged" if decision.merge else "updated") if item.existed else decision.outcome
         return Result(person_id, outcome, decision.merge, decision.refused, decision.possibly_same, split_off)

@@ -21,6 +21,8 @@ from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, s
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds, given_family_key
 from graph.resolution.linkage import Scorer
+from graph.stewardship import disputes
+from graph.stewardship.rules import constraints_for
 from graph.store import queries_analytics, queries_ingest
 from graph.store.values import creation_stamp, native
 
@@ -243,7 +245,7 @@ def _triage(records: list[Record], states: dict) -> tuple[dict[int, Outcome], li
             done[n] = Outcome(record.source, record.source_id, current, "unchanged",
                               refused=[{"rule": "stale", "detail": "an observation newer than this one is stored"}])
         else:
-            fields = match_input.match_fields(record)
+            fields = disputes.strip(match_input.match_fields(record), state and state["disputedKeys"])
             changed = state is not None and match_input.loads(state["matchFields"]) != fields
             items.append(Item(record, fields, frozenset(block_keys(fields).values()), current,
                               state is not None, lost_evidence=changed))
@@ -260,8 +262,9 @@ def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | N
             item.lost_evidence = item.lost_evidence or bool(closed.get(item.record.key))
         snapshot = _gather(tx, items, sorted(item.record.key for item in items))
         model = model or default_model(settings)
+        steward = constraints_for(tx, list(snapshot.records) + [item.record.key for item in items])
         resolver = ChunkResolver(snapshot, items, Scorer(model), settings.generic_threshold,
-                                 Thresholds(match=model.threshold), new_person_id)
+                                 Thresholds(match=model.threshold), new_person_id, steward)
         plan = resolver.run()
         _apply(tx, plan)
         resolved = iter(plan.results)

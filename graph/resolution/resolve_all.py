@@ -16,6 +16,7 @@ from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds
 from graph.resolution.ingest import default_model, new_person_id
 from graph.resolution.linkage import Scorer
+from graph.stewardship.rules import all_constraints
 from graph.store import queries_ingest
 from graph.store.values import creation_stamp, native
 
@@ -90,7 +91,8 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
     if progress:
         progress("score", 0, None)
     resolved = resolve_with_review(records, Scorer(model, remember=False), Thresholds(match=model.threshold),
-                                   (lambda n: progress("score", n, None)) if progress else None)
+                                   (lambda n: progress("score", n, None)) if progress else None,
+                                   all_constraints(store))
     result = plan(records, resolved.clusters, new_person_id, resolved.review)
     write_plan(store, result, progress)
     before = len({r.person_id for r in records if r.person_id})

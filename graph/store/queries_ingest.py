@@ -26,7 +26,7 @@ UNWIND $keys AS key
 MATCH (r:SourceRecord {recordKey: key})
 OPTIONAL MATCH (r)-[:DESCRIBES]->(p:Person)
 RETURN key, r.fingerprint AS fingerprint, r.observedAt AS observedAt, r.matchFields AS matchFields,
-       p.personId AS personId
+       p.personId AS personId, r.disputedKeys AS disputedKeys
 """
 
 # --- facts of the chunk's records --------------------------------------------------------------
@@ -152,7 +152,7 @@ IDENTIFIER_LINKS = """
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
 OPTIONAL MATCH (i)<-[l {current: true}]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
-WHERE NOT coalesce(i.generic, false) AND NOT r.recordKey IN $exclude
+WHERE NOT coalesce(i.generic, false) AND NOT coalesce(l.disputed, false) AND NOT r.recordKey IN $exclude
 WITH key, coalesce(i.generic, false) AS generic,
      collect(CASE WHEN r IS NOT NULL THEN [r.recordKey, l.validFrom, l.validTo, p.personId] END) AS links
 WHERE generic OR size(links) > 0
@@ -197,7 +197,7 @@ RETURN p.personId AS personId, p.createdAt AS created, p.createdSeq AS createdSe
 PERSON_SHARED_IDENTIFIERS = """
 UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)-[l {current: true}]->(i:Identifier)
-WHERE NOT coalesce(i.generic, false) AND i.kind <> 'address'
+WHERE NOT coalesce(i.generic, false) AND i.kind <> 'address' AND NOT coalesce(l.disputed, false)
 WITH i, collect({recordKey: r.recordKey, validFrom: l.validFrom, validTo: l.validTo}) AS holders
 WHERE size(holders) > 1
 RETURN i.key AS key, i.kind AS kind, i.value AS value, holders
@@ -294,7 +294,7 @@ WHERE r.recordKey > $cursor
 WITH r ORDER BY r.recordKey LIMIT $limit
 OPTIONAL MATCH (r)-[:DESCRIBES]->(p:Person)
 OPTIONAL MATCH (r)-[l {current: true}]->(i:Identifier)
-WHERE i.kind <> 'address'
+WHERE i.kind <> 'address' AND NOT coalesce(l.disputed, false)
 WITH r, p, collect({key: i.key, kind: i.kind, value: i.value, generic: coalesce(i.generic, false),
                     validFrom: l.validFrom, validTo: l.validTo}) AS links
 RETURN r.recordKey AS recordKey, p.personId AS personId, p.createdAt AS created,

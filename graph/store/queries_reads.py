@@ -10,7 +10,7 @@ MATCH (i:Identifier {key: $key})
 OPTIONAL MATCH (i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
 RETURN i.key AS key, coalesce(i.generic, false) AS generic,
        collect({personId: p.personId, current: l.current, validTo: l.validTo,
-                observedAt: r.observedAt}) AS holders
+                observedAt: r.observedAt, disputed: l.disputed}) AS holders
 """
 
 PERSON_REDIRECT = """

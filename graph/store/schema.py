@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from graph.model import KINDS
-from graph.store import queries_analytics, queries_events, queries_ingest, queries_privacy, queries_visitors
+from graph.store import (
+    queries_analytics,
+    queries_events,
+    queries_ingest,
+    queries_privacy,
+    queries_stewardship,
+    queries_visitors,
+)
 
 INDEX_WAIT_SECONDS = 300
 CONSTRAINTS = (
@@ -26,8 +33,8 @@ INDEXES = (
 
 
 def apply(store) -> None:
-    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA\
-            + queries_events.SCHEMA + queries_visitors.SCHEMA:
+    for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA \
+            + queries_events.SCHEMA + queries_visitors.SCHEMA + queries_stewardship.SCHEMA:
         store.write(lambda tx, s=statement: tx.run(s).consume())
     if store.engine == "neo4j":     # Neo4j builds indexes in the background; ArcadeDB has no such call
         store.query("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)

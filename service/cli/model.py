@@ -8,6 +8,7 @@ search pick the new file up on their next call (graph/matching/model_file.py).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from graph import config
 from graph.errors import StoreUnavailable
 from graph.matching import Model, fit, match_input
 from graph.matching.model_file import active_model, model_path, save_model
+from graph.stewardship import labels as steward_labels
+from graph.stewardship.learning import LabelledPair, quality, with_labels
 from graph.store import queries_explain
 from service.cli.common import became_unreachable, console, progress, store_for_command
 
@@ -76,25 +79,59 @@ def parameters_table(model_: Model, title: str) -> Table:
               help="Records read per transaction.")
 @click.option("--seed", default=0, show_default=True, type=int)
 def train(out, sample: int, page_size: int, seed: int) -> None:
-    """Fit m, u and the priors from the stored records (no labels), print them, save them."""
+    """Fit m, u and the priors from the stored records, adjust them with the steward's labelled
+    pairs (printing precision and recall of the model in use and the new one on the labels), save."""
     settings = config.load()
     path = out or model_path(settings)
     with store_for_command(settings) as store:
         try:
             records, total = read_sample(store, sample, page_size, seed)
+            labelled = steward_labels.labelled_pairs(store)
         except StoreUnavailable as exc:
             raise became_unreachable(exc) from exc
     if len(records) < MIN_RECORDS:
         raise click.ClickException(f"{len(records)} records stored; training needs at least {MIN_RECORDS}")
+    current = active_model(settings).model
     with console.status(f"fitting the model on {len(records)} records..."):
-        fitted = fit(records, active_model(settings).model, seed=seed)
+        fitted = with_labels(fit(records, current, seed=seed), labelled)
     training = {"records": total, "sampled": len(records), "seed": seed,
                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if labelled:
+        training["labelledPairs"] = len(labelled)
+        console.print(labels_table(current, fitted, labelled))
     save_model(fitted, path, training)
     stamp = training["at"].replace("-", "").replace(":", "").replace("+0000", "Z")
     version = save_model(fitted, path.parent / "models" / f"{path.stem}-{stamp}.json", training)
     console.print(parameters_table(fitted, f"match model trained on {len(records)} of {total} records"))
     click.echo(f"saved {path} (this version also as {version})")
+
+
+def labels_table(current: Model, new: Model, labelled: list[LabelledPair]) -> Table:
+    """Precision, recall and F1 of the model in use and the new one on the steward's labels."""
+    table = Table(title=f"on {len(labelled)} labelled pairs from steward decisions "
+                        f"({sum(p.same for p in labelled)} same, {sum(not p.same for p in labelled)} different)")
+    for column in ("model", "threshold", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for name, m in (("in use", current), ("new", new)):
+        q = quality(m, labelled)
+        table.add_row(name, f"{m.threshold:g}", *(f"{v:.3f}" if v is not None else "-"
+                                                   for v in (q.precision, q.recall, q.f1)))
+    return table
+
+
+@model.command("labels")
+@click.option("--out", type=click.File("w"), default="-", help="NDJSON file (default: standard output).")
+def export_labels(out) -> None:
+    """Export the labelled pairs steward decisions left (for audit): one JSON object per line."""
+    settings = config.load()
+    with store_for_command(settings) as store:
+        try:
+            rows = steward_labels.export(store)
+        except StoreUnavailable as exc:
+            raise became_unreachable(exc) from exc
+    for row in rows:
+        out.write(json.dumps(row, sort_keys=True) + "\n")
+    click.echo(f"{len(rows)} labelled pairs", err=True)
 
 
 @model.command("show")

@@ -9,8 +9,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph.matching.model_file import active_model
 from graph.relationships.influence import ranking
+from graph.resolution.decision import Thresholds
+from graph.stewardship import feedback, review
+from graph.stewardship.decisions import Steward
 from tests.integration.demo_graph import demo, load_demo
+from tests.integration.helpers import load
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "cypher"
 FILES = sorted(COOKBOOK.glob("*.cypher"))
@@ -184,6 +189,63 @@ def check_company_group(rows):
     assert rows[1]["knownSpend"] > 51350.0 - 1 and rows[1]["decisionMakerRecords"] >= 2
 
 
+# --- stewardship: the demo has no review pairs, decisions or disputes, so each check makes its own
+# (the files run in name order, after every check of the untouched demo)
+
+STEWARD = Steward("k-cookbook", "steward")
+REVIEW_PAIRS = (("RV-1", "Robert", "Stone", 900.0), ("RV-2", "Edith", "Marsh", 100.0))
+
+
+def _review_pairs(store, settings):
+    for source_id, given, family, spend in REVIEW_PAIRS:
+        name = {"given": given, "family": family}
+        load(store, settings, {"source": "crm", "sourceId": source_id, "name": name,
+                               "metrics": {"lifetimeSpend": spend}},
+             {"source": "web", "sourceId": source_id, "name": name})
+
+
+def _queue(store, settings) -> list[dict]:
+    model = active_model(settings).model
+    return store.read(review.queue, "value", 20, "", model, Thresholds.of(model))["pairs"]
+
+
+def _answer_pairs(store, settings):
+    first, second = _queue(store, settings)
+    store.write(review.answer, first["pairId"], "same", "one customer", STEWARD)
+    store.write(review.answer, second["pairId"], "different", "two customers", STEWARD)
+
+
+def _dispute_card(store, settings):
+    [row] = store.query("MATCH (:Identifier {key: 'loyaltyCard:PLT-99812'})<-[]-(:SourceRecord)-[:DESCRIBES]->"
+                        "(p:Person) RETURN DISTINCT p.personId AS p")
+    store.write(feedback.give, row["p"], "disputed fact", "loyaltyCard:PLT-99812", None, "not my card",
+                True, STEWARD)
+
+
+SETUP = {"17_review_backlog.cypher": _review_pairs, "18_steward_decisions.cypher": _answer_pairs,
+         "19_disputed_facts.cypher": _dispute_card}
+
+
+def check_review_backlog(rows, store, settings):
+    assert [(r["pairId"], r["value"]) for r in rows] == [(p["pairId"], p["value"]) for p in _queue(store, settings)]
+    assert [(r["nameA"], r["value"]) for r in rows] == [("Robert Stone", 900.0), ("Edith Marsh", 100.0)]
+
+
+def check_steward_decisions(rows):
+    assert [(r["action"], r["constraint"], r["label"], r["reason"]) for r in rows] == [
+        ("review same", "together", "same", "one customer"),
+        ("review different", "apart", "different", "two customers")]
+    assert all(r["byKey"] == "k-cookbook" and r["status"] == "active" for r in rows)
+
+
+def check_disputed_facts(rows, store):
+    holders = store.query("MATCH (:Identifier {key: 'loyaltyCard:PLT-99812'})<-[l]-(r:SourceRecord) "
+                          "WHERE l.current = true RETURN r.recordKey AS key ORDER BY key")
+    assert [r["record"] for r in rows] == [h["key"] for h in holders]
+    assert {(r["identifier"], r["name"], r["action"], r["reason"], r["stillLinked"]) for r in rows} == {
+        ("loyaltyCard:PLT-99812", "Jane Smith", "dispute", "not my card", True)}
+
+
 EXPECTED = {
     "01_who_is_this.cypher": check_who_is_this,
     "02_person_360.cypher": check_person_360,
@@ -201,12 +263,20 @@ EXPECTED = {
     "14_influence_ranking.cypher": check_ranking,
     "15_households.cypher": check_households,
     "16_company_group.cypher": check_company_group,
+    "17_review_backlog.cypher": check_review_backlog,
+    "18_steward_decisions.cypher": check_steward_decisions,
+    "19_disputed_facts.cypher": check_disputed_facts,
 }
-NEEDS_STORE = {check_valuable_low_reach, check_ranking}
+NEEDS_STORE = {check_valuable_low_reach, check_ranking, check_disputed_facts}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_cookbook_query_returns_the_demo_rows(demo_store, name):
+def test_cookbook_query_returns_the_demo_rows(demo_store, settings, name):
+    if name in SETUP:
+        SETUP[name](demo_store, settings)
     rows = run(demo_store, name)
     check = EXPECTED[name]
-    check(rows, demo_store) if check in NEEDS_STORE else check(rows)
+    if check is check_review_backlog:
+        check(rows, demo_store, settings)
+    else:
+        check(rows, demo_store) if check in NEEDS_STORE else check(rows)

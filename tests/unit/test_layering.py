@@ -24,6 +24,8 @@ USE_CASES = {
     "graph.relationships.network", "graph.relationships.edges", "graph.relationships.influence",
     "graph.relationships.refresh",
     "graph.resolution.ingest", "graph.resolution.resolve_all",
+    "graph.stewardship.rules", "graph.stewardship.decisions", "graph.stewardship.snapshots",
+    "graph.stewardship.review", "graph.stewardship.feedback", "graph.stewardship.labels",
 }
 FORBIDDEN_IN_PURE = ("neo4j", "flask", "flask_smorest", "graph.store", "service")
 
