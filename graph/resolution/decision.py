@@ -2,7 +2,8 @@
 
 Deterministic stitching (shared strong identifiers) first, then probabilistic matches: a Person
 whose records match the record well enough *as a whole* (the best scored pair, unless another
-contradicts it strongly: graph.matching.clustering.join_odds, see graph/resolution/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
+contradicts it strongly: graph.matching.clustering.join_odds, see graph/resolution/linkage.py).
+Scores in the review band become POSSIBLY_SAME links, not merges.
 Pure decision code; the store gathers the evidence and applies the decision.
 """
 from __future__ import annotations
