@@ -299,7 +299,7 @@ _CORRUPTIONS = (
 
 def _typo_email(rng: random.Random, p: Person) -> Person:
     """One keystroke off in the local part or the domain ('jhon.smith@gmial.com'), still an address."""
-    if not p.email:
+    if not p.email or p.email.count("@") != 1 or "." not in p.email.split("@")[1]:
         return _typo_given(rng, p)
     local, domain = p.email.split("@")
     if rng.random() < 0.7:
@@ -333,7 +333,7 @@ def _wrong_year(rng: random.Random, p: Person) -> Person:
 
 def _broken_email(rng: random.Random, p: Person) -> Person:
     """An e-mail that no longer parses ('jane..smith@x', the @ lost): intake sets it aside, still evidence."""
-    if not p.email:
+    if not p.email or p.email.count("@") != 1:
         return _typo_given(rng, p)
     local, domain = p.email.split("@")
     broken = rng.choice((f"{local}..{rng.choice(string.ascii_lowercase)}@{domain}", f"{local}{domain}",
