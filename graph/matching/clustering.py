@@ -2,14 +2,15 @@
 
 Connected components of the above-threshold graph would chain: A~B and B~C put A and C
 together even when A and C clearly differ. Here, within each component, clusters grow by the
-join rule (``join_odds``): two clusters merge when their best scored cross pair clears the
-threshold and no scored cross pair contradicts it strongly (the model at least 97% sure the
-two records are different people), so one strong link cannot outvote a contradicting one.
-The mean of all cross pairs, the rule before, split people with many records and an error in
-every field: each corrupted record drags the mean of a person it clearly belongs to below the
-threshold (issue 13: F1 0.847 against 0.863 on 1,000 messy people, recall 0.79 against 0.80,
-precision up too; numbers in bench/messy.py). Pairs never scored (not blocked together) count
-as no evidence either way. A cannot-link between any two members forbids the merge outright.
+join rule (``join_odds``): two clusters merge when the mean log-odds of their scored cross pairs
+clears the threshold, or when their best cross pair does and no cross pair contradicts it
+strongly (the model at least 97% sure the two records are different people). So one strong
+link cannot outvote a contradicting one, while a person's corrupted records, each of which
+the model merely doubts against some of the others, no longer drag the mean below the
+threshold: the mean alone split people with many records and an error in every field
+(issue 13; figures in bench/messy.py and the README). Pairs never scored (not blocked together)
+count as no evidence either way. A cannot-link between any two members forbids the merge
+outright.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ CONTRADICTION_ODDS = -5.0
 
 def join_odds(odds: Iterable[float]) -> float:
     """How well two groups of records (a record and a Person, two clusters) match as a whole, in
-    log2-odds over their scored pairs: the best pair, unless a pair contradicts it strongly, then
-    the worst. No scored pair is no evidence: -inf, never a match."""
+    log2-odds over their scored pairs: the best pair when no pair contradicts strongly, else the
+    mean. No scored pair is no evidence: -inf, never a match."""
     values = list(odds)
-    return _join(max(values), min(values)) if values else -math.inf
+    return _join(sum(values), len(values), max(values), min(values)) if values else -math.inf
 
 
-def _join(best: float, worst: float) -> float:
-    return best if worst >= CONTRADICTION_ODDS else worst
+def _join(total: float, n: int, best: float, worst: float) -> float:
+    return best if worst >= CONTRADICTION_ODDS else total / n
 
 
 def cluster(
@@ -90,25 +91,29 @@ def _evidence(scored_pairs: Iterable[ScoredPair]) -> dict[frozenset, float]:
 
 
 class _Linkage:
-    """Best and worst cross-pair log-odds between live clusters, plus cannot-links."""
+    """Sum, count, best and worst of the cross-pair log-odds between live clusters, plus cannot-links."""
 
     def __init__(self, members: list, evidence: dict[frozenset, float], forbidden: set[frozenset]):
         self.clusters = {i: {member} for i, member in enumerate(members)}
         index = {member: i for i, member in enumerate(members)}
-        self.links: dict[int, dict[int, list[float]]] = defaultdict(dict)
+        self.links: dict[int, dict[int, list]] = defaultdict(dict)
         self.blocked: set[frozenset[int]] = set()
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 key = frozenset((a, b))
                 if key in evidence:
-                    self._add(i, index[b], evidence[key], evidence[key])
+                    odds = evidence[key]
+                    self._add(i, index[b], [odds, 1, odds, odds])
                 if key in forbidden:
                     self.blocked.add(frozenset((i, index[b])))
 
-    def _add(self, i: int, j: int, best: float, worst: float) -> None:
-        link = self.links[i].setdefault(j, [-math.inf, math.inf])
-        link[0] = max(link[0], best)
-        link[1] = min(link[1], worst)
+    def _add(self, i: int, j: int, other: list) -> None:
+        """Fold ``other`` ([total, n, best, worst]) into the link between i and j."""
+        link = self.links[i].setdefault(j, [0.0, 0, -math.inf, math.inf])
+        link[0] += other[0]
+        link[1] += other[1]
+        link[2] = max(link[2], other[2])
+        link[3] = min(link[3], other[3])
         self.links[j][i] = link
 
     def score(self, i: int, j: int) -> float:
@@ -117,10 +122,10 @@ class _Linkage:
     def merge(self, i: int, j: int, new: int) -> None:
         self.clusters[new] = self.clusters.pop(i) | self.clusters.pop(j)
         for old in (i, j):
-            for other, (best, worst) in self.links.pop(old).items():
+            for other, link in self.links.pop(old).items():
                 del self.links[other][old]
                 if other not in (i, j):
-                    self._add(new, other, best, worst)
+                    self._add(new, other, link)
         self.blocked |= {
             frozenset((new, other)) for pair in self.blocked if pair & {i, j}
             for other in pair - {i, j}

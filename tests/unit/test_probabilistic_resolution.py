@@ -64,18 +64,20 @@ def test_a_person_matches_by_its_best_record_unless_another_of_its_records_contr
     strong = person_matches("me", me, [Candidate("a", "P1", twin)], scorer)[0]
     # a record the model only doubts does not pull the person's score down (the mean would)
     doubted = person_matches("me", me, [Candidate("a", "P1", twin), Candidate("b", "P1", unsure)], scorer)[0]
-    # a record the model is sure is someone else vetoes the join: one strong link is not enough
+    # a record the model is sure is someone else: the mean decides, and one strong link is not enough
     mixed = person_matches("me", me, [Candidate("a", "P1", twin), Candidate("c", "P1", stranger)], scorer)[0]
     assert strong.probability > 0.99 and doubted.log2_odds == strong.log2_odds and doubted.pairs == 2
-    assert mixed.log2_odds == scorer.log2_odds("me", me, "c", stranger) < CONTRADICTION_ODDS
+    assert scorer.log2_odds("me", me, "c", stranger) < CONTRADICTION_ODDS
+    assert mixed.log2_odds == pytest.approx((strong.log2_odds + scorer.log2_odds("me", me, "c", stranger)) / 2)
+    assert mixed.log2_odds < Thresholds().match_odds
 
 
 @pytest.mark.parametrize(("odds", "expected"), [
     ([8.0, -4.0, 1.0], 8.0),          # the best pair: doubts are no contradiction
-    ([8.0, -6.0, 1.0], -6.0),         # a strong contradiction vetoes: the worst pair
+    ([8.0, -6.0, 1.0], 1.0),          # a strong contradiction: the mean, as before
     ([], float("-inf")),              # no scored pair is no evidence
 ])
-def test_join_odds_is_the_best_pair_unless_one_contradicts_it(odds, expected):
+def test_join_odds_is_the_best_pair_unless_one_contradicts_it_then_the_mean(odds, expected):
     assert join_odds(odds) == expected
 
 
