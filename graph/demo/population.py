@@ -8,9 +8,10 @@ e-mail stays, a national id keyed one digit wrong, a field filled with somebody 
 value. Used to train the shipped defaults and to test behaviour end to end.
 
 ``messy=True`` is the data of a careless CRM export (issue 13): five to ten records per person,
-each with one to three errors, fields missing twice as often, e-mails with typos, addresses
-that are only a town, only a postcode or a street without its number, and twins whose formal
-names share a diminutive (Alexander and Alexandra). The default stays as it was, so seeded
+each with one to three errors, fields missing twice as often, e-mails with typos (some no longer
+parse), phone numbers missing a digit, impossible birth dates, addresses that are only a town,
+only a postcode or a street without its number, and twins whose formal names share a diminutive
+(Alexander and Alexandra). The default stays as it was, so seeded
 outputs (the shipped model among them) do not change.
 """
 
@@ -298,7 +299,7 @@ _CORRUPTIONS = (
 
 def _typo_email(rng: random.Random, p: Person) -> Person:
     """One keystroke off in the local part or the domain ('jhon.smith@gmial.com'), still an address."""
-    if not p.email:
+    if not p.email or p.email.count("@") != 1 or "." not in p.email.split("@")[1]:
         return _typo_given(rng, p)
     local, domain = p.email.split("@")
     if rng.random() < 0.7:
@@ -330,8 +331,33 @@ def _wrong_year(rng: random.Random, p: Person) -> Person:
     return replace(p, birth_date=f"{year}{p.birth_date[4:]}")
 
 
+def _broken_email(rng: random.Random, p: Person) -> Person:
+    """An e-mail that no longer parses ('jane..smith@x', the @ lost): intake sets it aside, still evidence."""
+    if not p.email or p.email.count("@") != 1:
+        return _typo_given(rng, p)
+    local, domain = p.email.split("@")
+    broken = rng.choice((f"{local}..{rng.choice(string.ascii_lowercase)}@{domain}", f"{local}{domain}",
+                         f"{local}@{domain.split('.')[0]}"))
+    return replace(p, email=broken)
+
+
+def _broken_phone(rng: random.Random, p: Person) -> Person:
+    """A digit lost from a mobile number: too short to parse, set aside by intake."""
+    if not p.phone:
+        return _typo_family(rng, p)
+    i = rng.randrange(4, len(p.phone))
+    return replace(p, phone=p.phone[:i] + p.phone[i + 1:])
+
+
+def _impossible_date(rng: random.Random, p: Person) -> Person:
+    """A birth date no one has: a month 13, a day 31 in a short month, or a year in the future."""
+    year, month, day = p.birth_date.split("-")
+    return replace(p, birth_date=rng.choice((f"{year}-13-{day}", f"{year}-02-31", f"2{year[1:]}-{month}-{day}")))
+
+
 _MESSY_CORRUPTIONS = (
     (_typo_email, 2), (_town_only, 2), (_postcode_only, 1), (_no_house_number, 1), (_wrong_year, 0.5),
+    (_broken_email, 1), (_broken_phone, 0.5), (_impossible_date, 0.5),
 )
 
 

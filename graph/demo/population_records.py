@@ -34,6 +34,19 @@ def api_record(n: int, fields: dict, source: str = "synthetic") -> dict:
     return item
 
 
+def raw_api_record(n: int, fields: dict, source: str = "synthetic") -> dict:
+    """A record as a careless export sends it: every field as generated, an impossible date or a
+    town-only address included. Intake keeps the record and sets such fields aside (issue 13)."""
+    item = api_record(n, fields, source)
+    if fields.get("birthDate"):
+        item["birthDate"] = fields["birthDate"]
+    address = {"streetNumber": fields.get("streetNumber"), "line1": fields.get("street"),
+               "locality": fields.get("locality"), "postcode": fields.get("postcode")}
+    if any(address.values()):
+        item["addresses"] = [dict({k: v for k, v in address.items() if v}, country="GB")]
+    return item
+
+
 def population(people: int, seed: int = 0) -> list[tuple[dict, int]]:
     """(API record, true person id) pairs for about `people` people."""
     return [(api_record(n, fields), person) for n, (fields, person) in enumerate(generate_population(people, seed))]

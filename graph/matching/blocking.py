@@ -65,6 +65,26 @@ def _family_sound_and_town(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(phonetic(name_field_key(record, "family")), address_parts(record)[3])
 
 
+def _family_sound_and_postcode(record: Fields) -> tuple[Hashable, ...]:
+    # a postcode-only address, or a street keyed differently, with the family name's sound
+    return _when_all(phonetic(name_field_key(record, "family")), postcode_key(record))
+
+
+def _given_sound_and_town(record: Fields) -> tuple[Hashable, ...]:
+    # the family name mistyped past its sound, or changed by marriage, in the same town
+    return _when_all(phonetic(name_field_key(record, "given")), address_parts(record)[3])
+
+
+def _family_sound_and_birthday(record: Fields) -> tuple[Hashable, ...]:
+    # the year of birth keyed wrong ('1976' for '1986') while day and month stay
+    return _when_all(phonetic(name_field_key(record, "family")), birth_date_key(record)[4:8])
+
+
+def _email_local_part(record: Fields) -> tuple[Hashable, ...]:
+    # the domain mistyped ('gmial.com'): the same mailbox name still pairs the records
+    return tuple(sorted({key.split("@")[0] for key in email_keys(record)} - {""}))
+
+
 def _address(record: Fields) -> tuple[Hashable, ...]:
     return _when_all(address_key(record))
 
@@ -85,6 +105,10 @@ CANDIDATE_RULES: tuple[BlockingRule, ...] = (
     NAME_SOUNDS,
     BlockingRule("familySoundYear", _family_sound_and_year, frozenset({"family", "birthDate"})),
     BlockingRule("familySoundTown", _family_sound_and_town, frozenset({"family", "address"})),
+    BlockingRule("familySoundPostcode", _family_sound_and_postcode, frozenset({"family", "address"})),
+    BlockingRule("givenSoundTown", _given_sound_and_town, frozenset({"given", "address"})),
+    BlockingRule("familySoundBirthday", _family_sound_and_birthday, frozenset({"family", "birthDate"})),
+    BlockingRule("emailLocalPart", _email_local_part, frozenset({"email"})),
     BlockingRule("address", _address, frozenset({"address"})),
     BlockingRule("email", email_keys, frozenset({"email"})),
     BlockingRule("phone", phone_keys, frozenset({"phone"})),

@@ -2,7 +2,7 @@
 
 Candidate pairs are the records sharing a blocking key that is no hub, or a strong identifier
 (not generic, holding periods overlapping); identifier pairs count as certain, the others get the
-model's probability. graph.matching.cluster then groups them by average linkage (no chaining),
+model's probability. graph.matching.cluster then groups them by its join rule (no chaining),
 the rule incremental ingestion applies one record at a time, and refuses to merge two clusters
 whose exclusive facts conflict, as ingestion refuses a record or a Person. Each cluster keeps
 the id of the old Person most of whose records it holds.
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from graph.matching import cluster
+from graph.matching.clustering import join_odds
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
 from graph.resolution.blocking import is_hub
@@ -141,8 +142,8 @@ def resolve_with_review(records: list[BatchRecord], scorer: Scorer, thresholds: 
 
 
 def _review_band(clusters: list[set[str]], scored, thresholds: Thresholds, can_merge) -> list[tuple[int, int, float]]:
-    """Cluster pairs whose mean log2-odds over their scored pairs lies in the review band and whose
-    facts do not conflict (a conflict is a no, not a question)."""
+    """Cluster pairs whose join log2-odds over their scored pairs (join_odds, as clustering) lies in the
+    review band and whose facts do not conflict (a conflict is a no, not a question)."""
     of = {key: n for n, members in enumerate(clusters) for key in members}
     odds: dict[tuple[int, int], list[float]] = defaultdict(list)
     for a, b, probability in scored:
@@ -151,9 +152,9 @@ def _review_band(clusters: list[set[str]], scored, thresholds: Thresholds, can_m
             odds[(i, j)].append(math.log2(probability / (1.0 - probability)))
     band = []
     for (i, j), values in sorted(odds.items()):
-        mean = sum(values) / len(values)
-        if thresholds.review_odds <= mean < thresholds.match_odds and can_merge(clusters[i], clusters[j], mean):
-            band.append((i, j, round(from_log2_odds(mean), 4)))
+        odds_ij = join_odds(values)
+        if thresholds.review_odds <= odds_ij < thresholds.match_odds and can_merge(clusters[i], clusters[j], odds_ij):
+            band.append((i, j, round(from_log2_odds(odds_ij), 4)))
     return band
 
 

@@ -27,7 +27,7 @@ from graph.resolution.decision import (
     given_family_key,
     record_facts,
 )
-from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
+from graph.resolution.linkage import Candidate, Scorer, join_linkage, person_matches
 from graph.stewardship.constraints import Constraints
 from graph.stewardship.enforce import enforce
 
@@ -205,7 +205,7 @@ class ChunkResolver:
         def linkage(group: list[str], pid: str) -> float:
             left = [known] + [self.records[k] for g in group for k in sorted(self.members[g]) if k != known.key]
             right = [self.records[k] for k in sorted(self.members[pid])]
-            return mean_linkage(((a.key, a.fields, b.key, b.fields) for a in left for b in right
+            return join_linkage(((a.key, a.fields, b.key, b.fields) for a in left for b in right
                                  if self._scored(a, b)), self.scorer)
         return linkage
 

@@ -1,8 +1,9 @@
 """Which Person a record joins, which Persons it bridges, and what it must not merge.
 
 Deterministic stitching (shared strong identifiers) first, then probabilistic matches: a Person
-whose records match the record well enough *as a whole* (mean log2-odds over the scored pairs,
-see graph/resolution/linkage.py). Scores in the review band become POSSIBLY_SAME links, not merges.
+whose records match the record well enough *as a whole* (the best scored pair, unless another
+contradicts it strongly: graph.matching.clustering.join_odds, see graph/resolution/linkage.py).
+Scores in the review band become POSSIBLY_SAME links, not merges.
 Pure decision code; the store gathers the evidence and applies the decision.
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Person:
 class Match:
     """How well a record matches a Person it shares no identifier with, over the scored pairs."""
     person_id: str
-    log2_odds: float                # mean over the scored pairs (record, one of the person's records)
+    log2_odds: float                # join_odds over the scored pairs (record, one of the person's records)
     pairs: int
 
     @property
@@ -75,7 +76,7 @@ class Thresholds:
         return math.log2(self.review / (1 - self.review))
 
 
-# mean log2-odds between the record plus the Persons already chosen and one more Person
+# join log2-odds between the record plus the Persons already chosen and one more Person
 Linkage = Callable[[list[str], str], float]
 
 

@@ -3,8 +3,9 @@ Pure: no store, no web. The blocking keys a record is stored under are graph/res
 
 A pair of records is *scored* when they share a blocking key that is not a hub, or share an
 identifier; pairs never scored are no evidence either way (as in graph.matching.cluster). A
-record matches a Person by the mean log2-odds of its scored pairs with that Person's records,
-so one strong link cannot outvote the rest of the Person (average linkage, no chaining).
+record matches a Person by graph.matching.clustering.join_odds over its scored pairs with that
+Person's records (the best pair, unless one contradicts it strongly), the rule batch clustering
+applies, so one strong link cannot outvote a contradicting record (no chaining).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from graph.matching import Model
-from graph.matching.clustering import capped
+from graph.matching.clustering import capped, join_odds
 from graph.resolution.decision import Match
 
 
@@ -46,14 +47,13 @@ class Candidate:
 
 
 def person_matches(key: str, fields: Mapping, candidates: Iterable[Candidate], scorer: Scorer) -> list[Match]:
-    """Mean log2-odds of the record against each Person, over the Person's candidate records."""
+    """The record's join log2-odds against each Person, over the Person's candidate records."""
     totals: dict[str, list[float]] = {}
     for c in candidates:
         totals.setdefault(c.person_id, []).append(scorer.log2_odds(key, fields, c.key, c.fields))
-    return [Match(pid, sum(odds) / len(odds), len(odds)) for pid, odds in sorted(totals.items())]
+    return [Match(pid, join_odds(odds), len(odds)) for pid, odds in sorted(totals.items())]
 
 
-def mean_linkage(pairs: Iterable[tuple[str, Mapping, str, Mapping]], scorer: Scorer) -> float:
-    """Mean log2-odds over scored pairs; no scored pair is no evidence (-inf: never a match)."""
-    odds = [scorer.log2_odds(a, fa, b, fb) for a, fa, b, fb in pairs]
-    return sum(odds) / len(odds) if odds else float("-inf")
+def join_linkage(pairs: Iterable[tuple[str, Mapping, str, Mapping]], scorer: Scorer) -> float:
+    """join_odds over scored pairs; no scored pair is no evidence (-inf: never a match)."""
+    return join_odds(scorer.log2_odds(a, fa, b, fb) for a, fa, b, fb in pairs)

@@ -12,6 +12,13 @@ def test_a_record_does_not_join_through_one_strong_link_when_another_contradicts
     assert cluster("abc", pairs, 0.9) == [{"a", "b"}, {"c"}]
 
 
+def test_a_record_joins_on_its_best_link_when_the_others_only_doubt_it():
+    # c is a corrupted record of a: the model doubts c and b (probability 0.2), no contradiction;
+    # the mean (6.6 - 2) / 2 would have split c off
+    pairs = [("a", "b", 0.99), ("a", "c", 0.99), ("b", "c", 0.2)]
+    assert cluster("abc", pairs, 0.9) == [{"a", "b", "c"}]
+
+
 def test_a_cannot_link_blocks_the_join_whatever_the_scores():
     pairs = [("a", "b", 0.99), ("b", "c", 0.99), ("a", "c", 0.01)]
     assert cluster("abc", pairs, 0.9, cannot_link={("c", "a")}) == [{"a", "b"}, {"c"}]

@@ -9,12 +9,13 @@ import pytest
 from graph import config
 from graph.intake.records import build_record
 from graph.matching import cluster, load_default_model, match_input
+from graph.matching.clustering import CONTRADICTION_ODDS, join_odds
 from graph.resolution.batch import BatchRecord, plan, resolve, resolve_with_review
 from graph.resolution.blocking import BLOCK_DEGREE_CAP, BLOCK_PROPERTIES, STORED_RULES, block_keys
 from graph.resolution.chunk import ChunkResolver, Item, Known, Snapshot
 from graph.resolution.conflicts import Facts, conflict
 from graph.resolution.decision import Match, Person, Thresholds, decide, record_facts
-from graph.resolution.linkage import Candidate, Scorer, mean_linkage, person_matches
+from graph.resolution.linkage import Candidate, Scorer, join_linkage, person_matches
 from service.schemas import RecordSchema
 
 MODEL = load_default_model()
@@ -54,18 +55,34 @@ def test_block_keys_name_their_rule():
     assert all(key.startswith(rule + ":") for rule, key in keys.items())
 
 
-def test_a_person_matches_by_the_mean_of_its_scored_records_so_one_strong_link_is_not_enough():
+def test_a_person_matches_by_its_best_record_unless_another_of_its_records_contradicts_it():
     me = {"given": "Robert", "family": "Smith", "birthDate": "1980-03-04", "postcode": "BA11AA"}
     twin = dict(me)
-    stranger = {"given": "Robert", "family": "Smith", "birthDate": "1931-11-30", "postcode": "ZZ99ZZ"}
-    strong = person_matches("me", me, [Candidate("a", "P1", twin)], Scorer(MODEL))[0]
-    mixed = person_matches("me", me, [Candidate("a", "P1", twin), Candidate("b", "P1", stranger)],
-                           Scorer(MODEL))[0]
-    assert strong.probability > 0.99 and mixed.log2_odds < strong.log2_odds and mixed.pairs == 2
+    unsure = {"given": "Robert", "family": "Smith", "birthDate": "1931-11-30", "postcode": "ZZ99ZZ"}
+    stranger = {"given": "Edward", "family": "Smith", "birthDate": "1931-11-30", "postcode": "ZZ99ZZ"}
+    scorer = Scorer(MODEL)
+    strong = person_matches("me", me, [Candidate("a", "P1", twin)], scorer)[0]
+    # a record the model only doubts does not pull the person's score down (the mean would)
+    doubted = person_matches("me", me, [Candidate("a", "P1", twin), Candidate("b", "P1", unsure)], scorer)[0]
+    # a record the model is sure is someone else: the mean decides, and one strong link is not enough
+    mixed = person_matches("me", me, [Candidate("a", "P1", twin), Candidate("c", "P1", stranger)], scorer)[0]
+    assert strong.probability > 0.99 and doubted.log2_odds == strong.log2_odds and doubted.pairs == 2
+    assert scorer.log2_odds("me", me, "c", stranger) < CONTRADICTION_ODDS
+    assert mixed.log2_odds == pytest.approx((strong.log2_odds + scorer.log2_odds("me", me, "c", stranger)) / 2)
+    assert mixed.log2_odds < Thresholds().match_odds
+
+
+@pytest.mark.parametrize(("odds", "expected"), [
+    ([8.0, -4.0, 1.0], 8.0),          # the best pair: doubts are no contradiction
+    ([8.0, -6.0, 1.0], 1.0),          # a strong contradiction: the mean, as before
+    ([], float("-inf")),              # no scored pair is no evidence
+])
+def test_join_odds_is_the_best_pair_unless_one_contradicts_it_then_the_mean(odds, expected):
+    assert join_odds(odds) == expected
 
 
 def test_no_scored_pair_is_never_a_match():
-    assert mean_linkage([], Scorer(MODEL)) == float("-inf")
+    assert join_linkage([], Scorer(MODEL)) == float("-inf")
 
 
 # --- the decision -----------------------------------------------------------------------------

@@ -9,6 +9,10 @@ def test_stored_graphs_keep_their_blocking_properties():
     assert BLOCK_PROPERTIES == {"birthDate": "bkBirthDate", "givenInitialPostcode": "bkGivenInitialPostcode",
                                 "nameSounds": "bkNameSounds", "familySoundYear": "bkFamilySoundYear",
                                 "familySoundTown": "bkFamilySoundTown",
+                                "familySoundPostcode": "bkFamilySoundPostcode",
+                                "givenSoundTown": "bkGivenSoundTown",
+                                "familySoundBirthday": "bkFamilySoundBirthday",
+                                "emailLocalPart": "bkEmailLocalPart",
                                 "address": "bkAddress"}
 
 
@@ -29,5 +33,6 @@ def test_every_stored_blocking_property_is_indexed_written_probed_and_read_back(
 def test_a_text_key_names_its_rule_before_the_first_colon():
     from graph.matching.blocking import blocking_keys, rule_of
     keys = blocking_keys({"given": "Jane", "family": "Smith", "birthDate": "1984-07-12", "postcode": "BA1 1AA"})
-    assert {rule_of(key) for key in keys} == {"birthDate", "givenInitialPostcode", "nameSounds", "familySoundYear"}
+    assert {rule_of(key) for key in keys} == {"birthDate", "givenInitialPostcode", "nameSounds", "familySoundYear",
+                                              "familySoundPostcode", "familySoundBirthday"}
     assert rule_of("address:GB|BA11AA|12") == "address"
