@@ -26,7 +26,7 @@ def record_read(store, *, key_id: str, role: str, purpose: str | None, action: s
         raise ValueError(f"unknown audit action {action!r}")
     event = {"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose,
              "action": action, "personId": person_id}
-    store.write(lambda tx: tx.run(queries_access.RECORD_AUDIT_EVENT, event).consume())
+    store.grouped(queries_access.RECORD_AUDIT_EVENTS).submit(event)   # returns once it is durable
 
 
 def events_page(tx, person_id: str, limit: int, cursor: str = "") -> dict:

@@ -21,6 +21,7 @@ from neo4j.exceptions import (
 from graph.config import Settings
 from graph.errors import StoreUnavailable
 from graph.store import engines
+from graph.store.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, OSError)
@@ -50,6 +51,7 @@ class Store:
     database: str
     schema_ready: bool = False
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _groups: dict[str, GroupCommit] = field(default_factory=dict, repr=False, compare=False)
 
     def _run(self, access: str, work, *args):
         """Our own retry loop, so contention is retried but an unreachable server fails at once.
@@ -88,6 +90,19 @@ class Store:
 
     def read(self, work, *args):
         return self._run("READ", work, *args)
+
+    def grouped(self, statement: str) -> GroupCommit:
+        """Concurrent writes of rows with one `statement` (`UNWIND $rows AS row ...`), committed in
+        shared transactions (graph/store/group_commit.py); `submit(row)` returns once it is durable.
+
+        Only for rows that create nodes of their own which no decision reads (audit events): they
+        are not serialised with the other writers on ArcadeDB, since they cannot race with them.
+        """
+        group = self._groups.get(statement)
+        if group is None:   # setdefault is atomic: two first callers end up with the same one
+            group = self._groups.setdefault(statement, GroupCommit(
+                lambda rows: self._run("WRITE", lambda tx: tx.run(statement, rows=rows).consume())))
+        return group
 
     def query(self, cypher: str, **params) -> list[dict]:
         return self.read(lambda tx: [r.data() for r in tx.run(cypher, params)])

@@ -30,10 +30,13 @@ WITH k ORDER BY k.createdAt, k.keyId
 RETURN k {.keyId, .role, .name, .createdAt, .revokedAt} AS key
 """
 
-RECORD_AUDIT_EVENT = """
-MERGE (e:AuditEvent {eventId: $eventId})
-ON CREATE SET e.at = datetime(), e.keyId = $keyId, e.role = $role, e.purpose = $purpose,
-              e.action = $action, e.personId = $personId
+# Many requests' events in one transaction (graph/store/group_commit.py). MERGE, not CREATE: a
+# transaction function may run twice, and each event's id is chosen before it runs.
+RECORD_AUDIT_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:AuditEvent {eventId: row.eventId})
+ON CREATE SET e.at = datetime(), e.keyId = row.keyId, e.role = row.role, e.purpose = row.purpose,
+              e.action = row.action, e.personId = row.personId
 """
 
 # A survivor's log includes the events of the ids merged into it (mergedInto always names the survivor).

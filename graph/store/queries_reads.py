@@ -24,6 +24,25 @@ OPTIONAL MATCH (p)<-[:DESCRIBES]-(r:SourceRecord)
 RETURN p {.*} AS person, collect(r {.*}) AS records
 """
 
+# A person view's whole read in one statement (one round trip instead of five): the person, its
+# records, their links to identifiers and companies, the persons merged into it, the customer's
+# consent changes on its records, its households and POSSIBLY_SAME links. `person.status` and
+# `person.mergedInto` tell the caller to follow a merge or answer 410. properties(x), not x {.*}, inside
+# a map literal: ArcadeDB returns such a literal as the projection alone, dropping its other keys.
+PERSON_WHOLE = """
+MATCH (p:Person {personId: $personId})
+RETURN p {.*} AS person,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.*}] AS records,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n) WHERE n:Identifier OR n:Company |
+        {record: r.recordKey, rel: type(l), link: properties(l), node: properties(n)}] AS links,
+       [(old:Person)-[m:MERGED_INTO]->(p) | {personId: old.personId, merge: properties(m)}] AS merges,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange) | c {.*, record: r.recordKey}] AS changes,
+       [(p)-[m:MEMBER_OF]->(h:Household) |
+        h {.householdId, .name, .addressKey, .size, .currentSize, .rule, .analyticsRun, .refreshedAt,
+           validFrom: m.validFrom, validTo: m.validTo, current: m.current, evidence: m.evidence}] AS households,
+       [(p)-[s:POSSIBLY_SAME]-(o:Person) | s {.*, other: o.personId}] AS possiblySame
+"""
+
 PERSON_LINKS = """
 MATCH (p:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n)
 WHERE n:Identifier OR n:Company
