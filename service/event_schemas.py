@@ -7,7 +7,16 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from graph.intake.events import EVENT_KINDS
 from graph.model import PURPOSES
-from service.schemas import MAX_BATCH, IdentifierSchema, PastDateTime, PurposeQuerySchema, Strict, Text
+from service.relation_schemas import RankingQuerySchema
+from service.schemas import (
+    MAX_BATCH,
+    IdentifierSchema,
+    PageQuerySchema,
+    PastDateTime,
+    PurposeQuerySchema,
+    Strict,
+    Text,
+)
 
 SOURCE = [validate.Length(1, 64), validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, '_', '.', '-' only")]
 SEND_EVENTS = 'send a JSON object {"events": [...]}'
@@ -160,3 +169,20 @@ class OverlapSchema(Schema):
                                                         "own definition."})
     alreadyKnown = fields.Dict(metadata={"description": "Of those, how many other sources knew, by status there."})
     new = fields.Integer()
+
+
+STATUS_DOC = "lifecycle status (customer, former customer, known prospect, new prospect) to keep; see /lifecycle"
+
+
+class StatusFilterSchema(Strict):
+    status = fields.String(validate=validate.OneOf(["customer", "former customer", "known prospect", "new prospect"]),
+                           metadata={"description": STATUS_DOC})
+    lineOfBusiness = Text(max_length=64, metadata={"description": "judge `status` in this line (default overall)"})
+
+
+class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema):
+    """The person list's paging, and optionally a lifecycle status to keep."""
+
+
+class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):
+    """The ranking's order and size, and optionally a lifecycle status to keep."""
