@@ -83,13 +83,22 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
     return done, todo, retried
 
 
+def _new_row(event: Event, attached: Attachment) -> list:
+    props = _props(event, attached)
+    return [event.key, event.at.isoformat(), event.observed_at.isoformat()] + \
+        [props[name] for name in queries_events.EVENT_PROPERTIES]
+
+
 def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment]) -> None:
-    _run(tx, queries_events.UPSERT_EVENTS, rows=[
-        {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(), "observedAt": e.observed_at.isoformat()}
-        for n, e, _ in todo])
-    moved = [e.key for _, e, existed in todo if existed]
+    new = [(n, e) for n, e, existed in todo if not existed]
+    if new:
+        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n]) for n, e in new])
+    moved = [(n, e) for n, e, existed in todo if existed]
     if moved:
-        _run(tx, queries_events.UNLINK_EVENTS, keys=moved)
+        _run(tx, queries_events.UPSERT_EVENTS, rows=[
+            {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(),
+             "observedAt": e.observed_at.isoformat()} for n, e in moved])
+        _run(tx, queries_events.UNLINK_EVENTS, keys=[e.key for _, e in moved])
     links = [(e, chosen[n].record_key, f"{chosen[n].record_key}|{e.month}")
              for n, e, _ in todo if chosen[n].record_key]
     if not links:

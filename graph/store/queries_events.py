@@ -63,6 +63,24 @@ ON CREATE SET e.createdAt = datetime()
 SET e += row.props, e.at = datetime(row.at), e.observedAt = datetime(row.observedAt), e.updatedAt = datetime()
 """
 
+# What an event stores besides its key (graph/events/ingest.py: _props), in CREATE_EVENTS' row order.
+EVENT_PROPERTIES = (
+    "source", "eventId", "kind", "month", "fingerprint", "collectedFor", "consentGranted", "consentDenied",
+    "identifierKeys", "ignoredValues", "setAsideFields", "setAsideValues", "setAsideReasons", "recordKey",
+    "attachReason", "lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+    "caseStatus", "satisfaction", "caseId", "description",
+)
+
+# Events stored for the first time: every property in the CREATE itself (ArcadeDB writes a node again
+# for each SET item). A row is a list: key, at, observedAt (ISO text), then EVENT_PROPERTIES in order.
+# An event created meanwhile by another writer fails the key constraint and the chunk is retried.
+CREATE_EVENTS = """
+UNWIND $rows AS row
+CREATE (:Event {eventKey: row[0], at: datetime(row[1]), observedAt: datetime(row[2]),
+                createdAt: datetime(), updatedAt: datetime(),
+""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(EVENT_PROPERTIES, start=3)) + """})
+"""
+
 # An updated event may have moved (another month, another record): its old bucket link goes first.
 UNLINK_EVENTS = """
 UNWIND $keys AS key

@@ -92,3 +92,14 @@ def test_a_broken_definition_names_its_field(change, field):
 def test_months_are_added_by_the_calendar():
     assert add_months(at("2024-01-31"), 1) == at("2024-02-29")
     assert add_months(at("2024-11-15"), 14) == at("2026-01-15")
+
+
+def test_a_new_event_row_carries_every_property_an_event_stores():
+    from graph import config
+    from graph.events.attach import Attachment
+    from graph.events.ingest import _props
+    from graph.intake.events import build_event
+    from graph.store.queries_events import EVENT_PROPERTIES
+    event = build_event({"source": "pms", "eventId": "S-1", "kind": "stay", "at": TODAY,
+                         "identifiers": [{"type": "email", "value": "ada@example.com"}]}, config.load({}))
+    assert set(_props(event, Attachment(None, None, "none"))) == set(EVENT_PROPERTIES)
