@@ -22,6 +22,7 @@ from service.api import (
     explain,
     health,
     keys,
+    lifecycle,
     persons,
     privacy,
     records,
@@ -70,6 +71,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
         api.register_blueprint(blueprint)
     api.register_blueprint(explain.blp)
     api.register_blueprint(events.blp)
+    api.register_blueprint(lifecycle.blp)
     api.register_blueprint(visitors.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page

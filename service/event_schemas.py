@@ -102,7 +102,7 @@ class TimelineQuerySchema(PurposeQuerySchema):
     from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first day (inclusive)"})
     to = fields.Date(load_default=None, metadata={"description": "last day (inclusive)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    cursor = Text(max_length=300, load_default="")
+    cursor = Text(max_length=300, min_length=0, load_default="")
 
 
 class TimelineSchema(Schema):
@@ -114,3 +114,38 @@ class TimelineSchema(Schema):
     withheldCount = fields.Integer(metadata={"description": "Events on this page's span whose consent does not "
                                                             "cover the purpose (never their facts)."})
     nextCursor = fields.String(allow_none=True)
+
+
+class LifecycleSchema(Schema):
+    personId = fields.String()
+    redirectedFrom = fields.String()
+    definition = fields.Dict(metadata={"description": "The definition's name and version."})
+    asOf = fields.DateTime()
+    firstSeen = fields.DateTime(allow_none=True)
+    overall = fields.Dict(metadata={"description": "status (customer, former customer, known prospect, new "
+                                                   "prospect), since, evidence (event keys), linesOfBusiness."})
+    linesOfBusiness = fields.Dict(metadata={"description": "Per line: status, since, evidence, lastPurchase, "
+                                                           "purchases."})
+    whiteSpace = fields.List(fields.String(), metadata={"description": "Lines a customer never bought in."})
+
+
+class CustomersSummarySchema(Schema):
+    definition = fields.Dict()
+    asOf = fields.DateTime()
+    persons = fields.Integer()
+    overall = fields.Dict(keys=fields.String(), values=fields.Integer())
+    linesOfBusiness = fields.Dict(keys=fields.String(), values=fields.Dict())
+    whiteSpace = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per line: customers (current or former elsewhere) who never bought in it."})
+
+
+class OverlapSchema(Schema):
+    source = fields.String()
+    definition = fields.Dict()
+    asOf = fields.DateTime()
+    persons = fields.Integer()
+    bySourceStatus = fields.Dict(keys=fields.String(), values=fields.Integer())
+    customers = fields.Integer(metadata={"description": "The source's current and former customers under its "
+                                                        "own definition."})
+    alreadyKnown = fields.Dict(metadata={"description": "Of those, how many other sources knew, by status there."})
+    new = fields.Integer()

@@ -5,11 +5,14 @@ from marshmallow import ValidationError
 
 from graph.config import Settings
 from graph.errors import InvalidRecord
+from graph.intake.events import build_event
 from graph.intake.records import build_record
 from graph.model import Record
+from service.event_schemas import EventSchema
 from service.schemas import RecordSchema, flatten_errors
 
 _SCHEMA = RecordSchema()
+_EVENT_SCHEMA = EventSchema()
 
 
 def warnings_of(record: Record) -> dict[str, list[str]]:
@@ -35,12 +38,10 @@ def parse_record(index: int, item, settings: Settings) -> tuple[Record | None, d
 
 def parse_event(index: int, item, settings: Settings):
     """(Event, None), or (None, error entry naming the event and field), like parse_record."""
-    from graph.intake.events import build_event
-    from service.event_schemas import EventSchema
     keys = item if isinstance(item, dict) else {}
     error = {"index": index, "source": keys.get("source"), "eventId": keys.get("eventId")}
     try:
-        return build_event(EventSchema().load(item), settings), None
+        return build_event(_EVENT_SCHEMA.load(item), settings), None
     except ValidationError as exc:
         return None, dict(error, errors=flatten_errors(exc.messages))
     except InvalidRecord as exc:

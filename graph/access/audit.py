@@ -11,7 +11,7 @@ from graph.store import queries_access
 from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export",
-           "person.timeline", "visitor.view", "person.intentions")
+           "person.timeline", "person.lifecycle", "visitor.view", "person.intentions")
 
 
 def event_id() -> str:

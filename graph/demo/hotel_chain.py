@@ -68,6 +68,8 @@ class DemoData:
     truth: dict[str, tuple[RecordKey, ...]]  # every record, grouped by the person it describes
     edges: list[dict[str, Any]] = field(default_factory=list)      # POST /v1/social/edges items
     companies: list[dict[str, Any]] = field(default_factory=list)  # POST /v1/companies items
+    events: list[dict[str, Any]] = field(default_factory=list)     # POST /v1/events items (touchpoints)
+    acquired: list[dict[str, Any]] = field(default_factory=list)   # an acquired brand's customer file (records)
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -582,7 +584,58 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     by_name = {s.name: s for s in scenarios}
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
                     truth={label: tuple(keys) for label, keys in b.truth.items()},
-                    edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES))
+                    edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES),
+                    events=touchpoints() + acquired_visits(), acquired=acquired_customers())
+
+
+# --- an acquired brand: a spa chain's customer file, judged by its own definition ---------------
+
+ACQUIRED = "spaco"     # graph/data/lifecycle.json gives it its own definition: spa visits, 36 months
+ACQUIRED_COLLECTED_FOR = "Spa bookings at Serenity Spas, acquired by the hotel chain in 2026."
+ACQUIRED_PEOPLE = (("SP-001", "Jane", "Smith", "jane.smith@example.com", "2025-09-12T11:00:00Z"),
+                   ("SP-002", "Sarah", "Wilson", "sarah.wilson@example.org", "2024-02-03T11:00:00Z"),
+                   ("SP-003", "Imogen", "Hartley", "imogen.hartley@example.net", "2026-07-19T11:00:00Z"))
+
+
+def acquired_customers() -> list[dict[str, Any]]:
+    return [{"source": ACQUIRED, "sourceId": sid, "observedAt": "2026-10-15T00:00:00Z",
+             "collectedFor": ACQUIRED_COLLECTED_FOR, "name": {"given": given, "family": family},
+             "identifiers": [_email(mail)]} for sid, given, family, mail, _ in ACQUIRED_PEOPLE]
+
+
+def acquired_visits() -> list[dict[str, Any]]:
+    return [_event(ACQUIRED, f"V-{sid}", "visit", at, _email(mail), lineOfBusiness="spa", amount=95.0,
+                   currency="GBP") for sid, _, _, mail, at in ACQUIRED_PEOPLE]
+
+
+# --- touchpoints: what people did with the brand ----------------------------------------------
+
+def _event(source: str, event_id: str, kind: str, at: str, *identifiers: dict, **details: Any) -> dict[str, Any]:
+    return {"source": source, "eventId": event_id, "kind": kind, "at": at, "identifiers": list(identifiers),
+            **details}
+
+
+def touchpoints() -> list[dict[str, Any]]:
+    """Jane's stays (a hotel customer), a webshop order, a call that opened a case and web visits on her
+    cookie; and a visit on the Wilsons' shared tablet, which both spouses hold, so it attaches to neither."""
+    card, cookie, account = _card("PLT-99812"), _device("ck-5f2a91"), _account("webshop", "jsmith84")
+    stays = [("ST-2231", "2025-04-11T15:00:00Z", 610.0), ("ST-2876", "2025-11-20T15:00:00Z", 890.0),
+             ("ST-3307", "2026-05-02T15:00:00Z", 1240.0), ("ST-3518", "2026-10-14T15:00:00Z", 455.0)]
+    events = [_event("pms", sid, "stay", at, card, lineOfBusiness="hotel", amount=amount, currency="GBP",
+                     productCategory="room") for sid, at, amount in stays]
+    events += [
+        _event("webshop", "O-7781", "order", "2026-06-20T18:45:12Z", account, cookie, lineOfBusiness="retail",
+               amount=86.5, currency="GBP", productCategory="spa gift set"),
+        _event("callcentre", "CALL-5521", "call", "2026-08-02T14:05:00Z", card, channel="phone",
+               description="asked about a late checkout charge"),
+        _event("callcentre", "CASE-0912", "case", "2026-08-02T14:20:00Z", card, caseId="CASE-0912",
+               caseStatus="opened", description="disputed late checkout charge"),
+        _event("web", "WV-44120", "webVisit", "2026-10-30T08:12:00Z", cookie, pageCategory="rooms", channel="web"),
+        _event("web", "WV-44187", "webVisit", "2026-10-31T21:40:00Z", cookie, pageCategory="offers", channel="web"),
+        _event("web", "WV-50002", "webVisit", "2026-10-29T19:05:00Z", _device("tab-8c41e7"),
+               pageCategory="family breaks", channel="web"),
+    ]
+    return events
 
 
 # --- relationships: who follows whom, which company owns which --------------------------------

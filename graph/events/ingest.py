@@ -61,11 +61,12 @@ def _holdings(tx, events: list[Event]) -> dict[str, list[Holding]]:
     return by_key
 
 
-def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tuple[int, Event, bool]]]:
+def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tuple[int, Event, bool]], set[int]]:
     """Unchanged and stale events are answered at once; the others are (index, event, existed) to write.
-    An unchanged event still unattached is tried again: a record may hold its identifiers by now."""
+    An unchanged event still unattached is tried again (its index in the set returned): a record may hold
+    its identifiers by now."""
     states = {r["key"]: r for r in _run(tx, queries_events.EVENT_STATES, keys=[e.key for e in events])}
-    done, todo = {}, []
+    done, todo, retried = {}, [], set()
     for n, event in enumerate(events):
         state = states.get(event.key)
         if state and state["fingerprint"] == event.fingerprint and state["recordKey"]:
@@ -77,16 +78,27 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
                                        {"rule": "stale", "detail": "an observation newer than this one is stored"}])
         else:
             todo.append((n, event, state is not None))
-    return done, todo
+            if state and state["fingerprint"] == event.fingerprint:
+                retried.add(n)
+    return done, todo, retried
+
+
+def _new_row(event: Event, attached: Attachment) -> list:
+    props = _props(event, attached)
+    return [event.key, event.at.isoformat(), event.observed_at.isoformat()] + \
+        [props[name] for name in queries_events.EVENT_PROPERTIES]
 
 
 def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment]) -> None:
-    _run(tx, queries_events.UPSERT_EVENTS, rows=[
-        {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(), "observedAt": e.observed_at.isoformat()}
-        for n, e, _ in todo])
-    moved = [e.key for _, e, existed in todo if existed]
+    new = [(n, e) for n, e, existed in todo if not existed]
+    if new:
+        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n]) for n, e in new])
+    moved = [(n, e) for n, e, existed in todo if existed]
     if moved:
-        _run(tx, queries_events.UNLINK_EVENTS, keys=moved)
+        _run(tx, queries_events.UPSERT_EVENTS, rows=[
+            {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(),
+             "observedAt": e.observed_at.isoformat()} for n, e in moved])
+        _run(tx, queries_events.UNLINK_EVENTS, keys=[e.key for _, e in moved])
     links = [(e, chosen[n].record_key, f"{chosen[n].record_key}|{e.month}")
              for n, e, _ in todo if chosen[n].record_key]
     if not links:
@@ -105,11 +117,16 @@ def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment
 
 def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
     """Store and attach events whose keys are all different, in one transaction."""
-    done, todo = _triage(tx, events)
+    done, todo, retried = _triage(tx, events)
     if todo:
         holdings = _holdings(tx, [e for _, e, _ in todo])
         chosen = {n: choose(e.source, [h for i in e.identifiers for h in holdings.get(i.key, [])])
                   for n, e, _ in todo}
+        for n, event, _ in todo:
+            if n in retried and not chosen[n].record_key:       # still no one to attach it to
+                done[n] = EventOutcome(event.source, event.event_id, "unchanged", None, None, chosen[n].reason)
+        todo = [item for item in todo if item[0] not in done]
+    if todo:
         _write(tx, todo, chosen)
         track(tx, [e for _, e, _ in todo], [chosen[n] for n, _, _ in todo])   # visitors (graph/visitors)
         for n, event, existed in todo:

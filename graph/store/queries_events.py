@@ -63,6 +63,24 @@ ON CREATE SET e.createdAt = datetime()
 SET e += row.props, e.at = datetime(row.at), e.observedAt = datetime(row.observedAt), e.updatedAt = datetime()
 """
 
+# What an event stores besides its key (graph/events/ingest.py: _props), in CREATE_EVENTS' row order.
+EVENT_PROPERTIES = (
+    "source", "eventId", "kind", "month", "fingerprint", "collectedFor", "consentGranted", "consentDenied",
+    "identifierKeys", "ignoredValues", "setAsideFields", "setAsideValues", "setAsideReasons", "recordKey",
+    "attachReason", "lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
+    "caseStatus", "satisfaction", "caseId", "description",
+)
+
+# Events stored for the first time: every property in the CREATE itself (ArcadeDB writes a node again
+# for each SET item). A row is a list: key, at, observedAt (ISO text), then EVENT_PROPERTIES in order.
+# An event created meanwhile by another writer fails the key constraint and the chunk is retried.
+CREATE_EVENTS = """
+UNWIND $rows AS row
+CREATE (:Event {eventKey: row[0], at: datetime(row[1]), observedAt: datetime(row[2]),
+                createdAt: datetime(), updatedAt: datetime(),
+""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(EVENT_PROPERTIES, start=3)) + """})
+"""
+
 # An updated event may have moved (another month, another record): its old bucket link goes first.
 UNLINK_EVENTS = """
 UNWIND $keys AS key
@@ -118,12 +136,14 @@ LIMIT $limit
 
 # --- lifecycle ---------------------------------------------------------------------------------
 
-# Per person: when first seen (earliest record observation, earliest event), and every event that
+# Per person: when first seen (earliest record observation, per source too; earliest event), and every event that
 # may count as a purchase (kinds named by some definition), with its source and line of business.
 PERSON_LIFECYCLE_FACTS = """
 UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
-WITH pid, collect(r) AS records, min(r.observedAt) AS firstRecord, collect(DISTINCT r.source) AS sources
+WITH pid, r.source AS source, min(r.observedAt) AS first, collect(r) AS rs
+WITH pid, collect([source, first]) AS firstBySource, min(first) AS firstRecord,
+     reduce(acc = [], x IN collect(rs) | acc + x) AS records
 CALL (records) {
   UNWIND records AS r
   OPTIONAL MATCH (r)-[:HAS_EVENTS]->(m:EventMonth)
@@ -135,7 +155,7 @@ CALL (records) {
   WHERE e.kind IN $kinds
   RETURN collect(e {.eventKey, .kind, .source, .lineOfBusiness, .at, .amount}) AS purchases
 }
-RETURN pid AS personId, firstRecord, firstEvent, sources, purchases
+RETURN pid AS personId, firstRecord, firstEvent, firstBySource, purchases
 """
 
 ACTIVE_PERSON_IDS = """

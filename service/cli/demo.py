@@ -12,7 +12,7 @@ from graph.reads.views import identifier_key, whois
 from graph.store.driver import connect
 from service.cli.analytics import run_refresh
 from service.cli.common import console, local_server_for_command
-from service.cli.ingest import load_records, print_summary
+from service.cli.ingest import load_events, load_records, print_summary
 from service.cli.serve import run_api
 
 EXAMPLES = (("social", "twitter:janesmith", "@JaneSmith on twitter"),
@@ -35,6 +35,23 @@ def show_examples(store) -> None:
         table.add_row(label, view["personId"], view["name"].get("full", ""), str(view["metrics"]["tier"]),
                       str(view["metrics"]["lifetimeSpend"]), str(len(view["records"])), roles)
     console.print(table)
+
+
+def show_lifecycle(store, settings) -> None:
+    """Jane's status per line of business from the demo's touchpoints, and her latest few."""
+    from graph.events.timeline import timeline
+    from graph.lifecycle import definition
+    from graph.lifecycle.reads import person_lifecycle
+    person = store.read(whois, identifier_key("loyaltyCard", "PLT-99812"))["personId"]
+    status = store.read(person_lifecycle, person, definition.load(settings.lifecycle_file))
+    table = Table(title=f"who is a customer? Jane Smith ({person}), overall: {status['overall']['status']}")
+    for column in ("line of business", "status", "since", "evidence"):
+        table.add_column(column)
+    for name, line in status["linesOfBusiness"].items():
+        table.add_row(name, line["status"], line["since"].date().isoformat(), ", ".join(line["evidence"]))
+    console.print(table)
+    recent = store.read(timeline, person, "service", (), None, None, 5, "")["events"]
+    console.print("latest touchpoints: " + "; ".join(f"{e['at'].date()} {e['kind']} ({e['source']})" for e in recent))
 
 
 def show_key(issued, host: str, port: int) -> None:
@@ -69,14 +86,18 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
         data = hotel_chain.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
-            summary = load_records(store, settings, data.records, "demo", total=len(data.records))
+            summary = load_records(store, settings, data.records + data.acquired, "demo",
+                                   total=len(data.records) + len(data.acquired))
+            events = load_events(store, settings, data.events, "demo touchpoints", total=len(data.events))
             load_relations(store, data)
             run_refresh(store)
             show_examples(store)
+            show_lifecycle(store, settings)
             issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)
         finally:
             store.close()
         print_summary(summary)
+        print_summary(events, events=True)
         show_key(issued, host, port)
         if serve_after:
             run_api(settings, host, port)

@@ -1,6 +1,8 @@
 """POST /v1/events and GET /v1/persons/{id}/timeline through the Flask test client, on the real graph."""
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.integration.helpers import count, person_of
 
 
@@ -100,6 +102,8 @@ def test_an_unknown_visitor_is_stored_unattached_and_attached_once_known(client,
     body = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
     assert body["results"][0]["personId"] is None
     assert count(store, "Event") == 1 and count(store, "Person") == 0
+    same = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
+    assert (same["results"][0]["outcome"], same["results"][0]["personId"]) == ("unchanged", None)
     [ada] = post_records(client, rec("C-1", {"type": "device", "value": "ck-77aa"}))
     again = post_events(client, event("W-9", {"type": "device", "value": "ck-77aa"}, kind="webVisit"))
     assert (again["results"][0]["outcome"], again["results"][0]["personId"]) == ("updated", ada)
@@ -155,3 +159,87 @@ def test_the_export_lists_the_person_s_events(client, store):
     post_events(client, event("S-1", amount=99.5))
     body = client.get(f"/v1/persons/{ada}/export").get_json()
     assert [(e["eventKey"], e["amount"]) for e in body["events"]] == [("pms/S-1", 99.5)]
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+def _stays(client, n: int, identifier: dict, start_month: int = 1) -> list[str]:
+    events = [event(f"E-{k:03d}", identifier, kind=("stay", "webVisit", "call")[k % 3],
+                    at=f"2026-{start_month + k % 6:02d}-{1 + k % 27:02d}T{k % 24:02d}:00:00Z") for k in range(n)]
+    post_events(client, *events)
+    return [e["eventId"] for e in sorted(events, key=lambda e: (e["at"], "pms/" + e["eventId"]), reverse=True)]
+
+
+def test_the_timeline_is_newest_first_across_silos_and_pages_by_cursor(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")),
+                         rec("L-1", email("ada@example.com"), {"type": "loyaltyCard", "value": "ADA-1"},
+                             source="loyalty"))[:1]
+    expected = _stays(client, 40, email("ada@example.com"))
+    post_events(client, event("X-1", {"type": "loyaltyCard", "value": "ADA-1"}, source="shop", kind="purchase",
+                              at="2026-07-01T00:00:00Z"))
+    expected = ["X-1"] + expected
+    seen, cursor = [], ""
+    while True:
+        page = client.get(f"/v1/persons/{ada}/timeline", query_string={"limit": 7, "cursor": cursor}).get_json()
+        assert "events" in page, page
+        seen += [e["eventId"] for e in page["events"]]
+        assert len(page["events"]) <= 7
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    assert seen == expected
+
+
+def test_the_timeline_filters_by_kind_and_days(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com")))
+    _stays(client, 30, email("ada@example.com"))
+    calls = client.get(f"/v1/persons/{ada}/timeline?kinds=call&limit=500").get_json()["events"]
+    assert calls and {e["kind"] for e in calls} == {"call"}
+    march = client.get(f"/v1/persons/{ada}/timeline?from=2026-03-01&to=2026-03-31&limit=500").get_json()["events"]
+    assert march and all(e["at"].startswith("2026-03") for e in march)
+    both = client.get(f"/v1/persons/{ada}/timeline?kinds=stay,call&from=2026-02-10&to=2026-04-05&limit=500")
+    got = both.get_json()["events"]
+    assert all(e["kind"] in ("stay", "call") and "2026-02-10" <= e["at"][:10] <= "2026-04-05" for e in got)
+    assert client.get(f"/v1/persons/{ada}/timeline?kinds=teleport").status_code == 422
+    assert client.get(f"/v1/persons/{ada}/timeline?cursor=nonsense").status_code == 422
+    assert client.get(f"/v1/persons/{ada}/timeline?from=2026-05-01&to=2026-04-01").status_code == 422
+    assert client.get("/v1/persons/P-nobody/timeline").status_code == 404
+
+
+def test_the_timeline_is_filtered_by_purpose_and_audited(client, store):
+    # an event's own consent statement counts beside its record's, the newest deciding (as for records)
+    [ada] = post_records(client, rec("C-1", email("ada@example.com"), consent={"marketing": True},
+                                     observedAt="2026-01-01T00:00:00Z"))
+    post_events(client, event("S-1", at="2026-03-01T00:00:00Z"),
+                event("S-2", at="2026-03-02T00:00:00Z", consent={"marketing": False}),
+                event("S-3", at="2026-03-03T00:00:00Z", consent={"service": False}))
+    service = client.get(f"/v1/persons/{ada}/timeline").get_json()
+    marketing = client.get(f"/v1/persons/{ada}/timeline?purpose=marketing").get_json()
+    assert [e["eventId"] for e in service["events"]] == ["S-2", "S-1"] and service["withheldCount"] == 1
+    assert [e["eventId"] for e in marketing["events"]] == ["S-3", "S-1"] and marketing["withheldCount"] == 1
+    analytics = client.get(f"/v1/persons/{ada}/timeline", headers={"X-Purpose": "analytics"}).get_json()
+    assert analytics["events"] == [] and analytics["withheldCount"] == 3
+    audit = client.get(f"/v1/audit?personId={ada}").get_json()["events"]
+    assert [(e["action"], e["purpose"]) for e in audit][:3] == [
+        ("person.timeline", "analytics"), ("person.timeline", "marketing"), ("person.timeline", "service")]
+
+
+def test_a_customer_s_later_consent_change_governs_their_events(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com"), consent={"marketing": True}))
+    post_events(client, event("S-1"))
+    assert len(client.get(f"/v1/persons/{ada}/timeline?purpose=marketing").get_json()["events"]) == 1
+    change = {"purpose": "marketing", "granted": False, "source": "preference-centre",
+              "at": dt.datetime.now(dt.UTC).isoformat()}
+    assert client.post(f"/v1/persons/{ada}/consent", json=change).status_code == 201
+    assert client.get(f"/v1/persons/{ada}/timeline?purpose=marketing").get_json()["events"] == []
+
+
+def test_roles_that_may_read_a_timeline(app, store, issue_key):
+    from tests.conftest import keyed_client
+    admin = keyed_client(app, issue_key("admin"))
+    [ada] = post_records(admin, rec("C-1", email("ada@example.com")))
+    for role, status in (("agent", 200), ("analyst", 200), ("privacy", 200), ("steward", 403)):
+        assert keyed_client(app, issue_key(role)).get(f"/v1/persons/{ada}/timeline").status_code == status, role
+    body = {"events": [event("S-1")]}
+    assert keyed_client(app, issue_key("agent")).post("/v1/events", json=body).status_code == 403
+    assert keyed_client(app, issue_key("steward")).post("/v1/events", json=body).status_code == 200

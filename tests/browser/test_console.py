@@ -128,3 +128,11 @@ def test_a_wrong_key_is_refused_with_a_clear_message(page):
     look_up(page, "loyaltyCard", "PLT-99812")
     assert "Key refused" in page.text_content("#message")
     assert not page.is_visible("#result")
+
+
+def test_the_card_shows_who_is_a_customer_and_the_latest_touchpoints(jane):
+    lifecycle = jane.text_content("#card-lifecycle")
+    assert "hotel: customer since 2025-04-11" in lifecycle and "pms/ST-3518" in lifecycle
+    timeline = jane.text_content("#card-timeline")
+    assert "stay · pms · hotel" in timeline and "webVisit · web" in timeline and "case · callcentre" in timeline
+    assert "never bought: cars, dining" in jane.text_content("#card")

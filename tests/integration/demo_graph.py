@@ -1,15 +1,16 @@
-"""The demo data set loaded once: records, social edges, company parents, then an analytics refresh."""
+"""The demo data set loaded once: records, touchpoints, social edges, company parents, then an analytics refresh."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
 
 from graph.demo import hotel_chain
+from graph.events.ingest import ingest_events
 from graph.relationships.refresh import refresh
 from graph.resolution.ingest import ingest
 from graph.store import queries
 from service.cli.demo import load_relations
-from service.parsing import parse_record
+from service.parsing import parse_event, parse_record
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -23,6 +24,7 @@ def load_demo(store, settings) -> dict:
     """Empty the graph and load the demo as `idgraph demo` does; returns the refresh figures."""
     queries.clear_all(store)
     data = demo()
-    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records)])
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records + data.acquired)])
+    ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(data.events)])
     load_relations(store, data)
     return refresh(store, batch_size=25, today=TODAY)

@@ -17,7 +17,7 @@ GRAPH = Path(__file__).resolve().parents[2] / "graph"
 PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
-    "graph.events.ingest", "graph.events.timeline",
+    "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
     "graph.visitors.track", "graph.visitors.views", "graph.visitors.training", "graph.visitors.records",
     "graph.privacy.rights", "graph.privacy.suppression",
     "graph.reads.views", "graph.reads.explain_reads", "graph.reads.search_reads",

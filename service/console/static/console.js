@@ -145,12 +145,15 @@ async function show(fetchPerson, asked) {
   }
   const id = encodeURIComponent(person.personId);
   // Relationships and influence enrich the card; without them (a role that may not, an outage) it still shows.
-  const [relations, influence] = await Promise.allSettled([
-    api(`/v1/persons/${id}/relationships`, { depth: 1 }), api(`/v1/persons/${id}/influence`)]);
-  const missing = [["relationships", relations], ["influence", influence]]
+  const [relations, influence, timeline, lifecycle] = await Promise.allSettled([
+    api(`/v1/persons/${id}/relationships`, { depth: 1 }), api(`/v1/persons/${id}/influence`),
+    api(`/v1/persons/${id}/timeline`, { limit: 10, purpose: state.purpose }),
+    api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose })]);
+  const missing = [["relationships", relations], ["influence", influence], ["timeline", timeline],
+    ["lifecycle", lifecycle]]
     .filter(([, r]) => r.status === "rejected").map(([name, r]) => `${name}: ${explain(r.reason)[0]}`);
   $("result").hidden = false;
-  renderCard(person, influence.value);
+  renderCard(person, influence.value, timeline.value, lifecycle.value);
   renderGraph(person, relations.value);
   say(missing.length ? `Shown without ${missing.join("; ")}` : `Found ${person.name.full || person.personId}.`,
     missing.length ? "error" : "");
@@ -159,7 +162,7 @@ async function show(fetchPerson, asked) {
 
 // --- the person card -----------------------------------------------------------------------------
 
-function renderCard(person, influence) {
+function renderCard(person, influence, timeline, lifecycle) {
   const card = $("card");
   const name = person.name || {};
   const m = person.metrics || {};
@@ -178,7 +181,9 @@ function renderCard(person, influence) {
     facts([["lifetime spend", money(m.lifetimeSpend)], ["nights last year", m.nightsLastYear],
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
     influenceSection(influence),
+    lifecycleSection(lifecycle),
     el("h3", { text: "Roles" }), rolesList(person.roles || []),
+    timelineSection(timeline),
     el("h3", { text: "Consent, as stored on each record" }), consentTable(person.records || []),
     el("h3", { text: "Why these records" }), whyList(person.why || []),
   ].filter(Boolean));
@@ -202,6 +207,33 @@ function influenceSection(influence) {
       ["business influence", influence.business.score], ["value score", influence.value.score],
       ["flags", (influence.flags || []).map((f) => flags[f] || f).join(", ")]]),
     el("ul", { class: "plain", id: "card-reasons" }, (influence.priority.reasons || []).map((r) => el("li", { text: r }))));
+}
+
+function lifecycleSection(lifecycle) {
+  if (!lifecycle) return null;
+  const day = (t) => (t || "").slice(0, 10);
+  const lines = Object.entries(lifecycle.linesOfBusiness || {});
+  return el("div", {},
+    el("h3", { text: `Who is a customer: ${lifecycle.overall.status}` }),
+    el("ul", { class: "plain", id: "card-lifecycle" }, lines.map(([name, line]) => el("li", {
+      text: `${name}: ${line.status} since ${day(line.since)}` + (line.evidence.length ? ` (${line.evidence.join(", ")})` : ""),
+    }))),
+    lifecycle.whiteSpace.length ? el("p", { class: "muted", text: `never bought: ${lifecycle.whiteSpace.join(", ")}` }) : null);
+}
+
+function timelineSection(timeline) {
+  if (!timeline) return null;
+  const items = timeline.events.map((e) => el("li", {
+    text: `${e.at.slice(0, 16).replace("T", " ")} ${e.kind} · ${e.source}`
+      + [e.lineOfBusiness, e.amount != null ? money(e.amount) : null, e.pageCategory, e.caseStatus, e.description]
+        .filter((x) => x != null && x !== "").map((x) => ` · ${x}`).join(""),
+  }));
+  return el("div", {},
+    el("h3", { text: "Timeline (latest first)" }),
+    items.length ? el("ul", { class: "plain", id: "card-timeline" }, items)
+      : el("p", { class: "muted", text: "no touchpoints on file" }),
+    timeline.withheldCount ? el("p", { class: "muted",
+      text: `${timeline.withheldCount} touchpoint(s) withheld: consent does not cover ${timeline.purpose}` }) : null);
 }
 
 function rolesList(roles) {

@@ -1,0 +1,45 @@
+"""The demo's touchpoints: Jane Smith is a hotel customer with stays, the shared tablet's visit joins nobody."""
+from __future__ import annotations
+
+import datetime as dt
+
+from graph.events.ingest import ingest_events
+from graph.events.timeline import timeline
+from graph.lifecycle import definition
+from graph.lifecycle.reads import person_lifecycle
+from graph.reads.views import whois
+from service.parsing import parse_event
+from tests.integration.demo_graph import demo, load_demo
+
+AS_OF = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+
+
+def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(store, settings):
+    load_demo(store, settings)      # loads the touchpoints too: again here, to read the outcomes (unchanged)
+    outcomes = ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(demo().events)])
+    assert {o.outcome for o in outcomes} == {"unchanged"}
+    jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
+    by_id = {o.eventId: o for o in outcomes}
+    assert {o.personId for i, o in by_id.items() if i != "WV-50002" and o.source != "spaco"} == {jane}
+    assert by_id["V-SP-001"].personId == jane       # the acquired spa's visit joins the hotel's Jane
+    assert by_id["WV-50002"].personId is None          # the Wilsons' shared tablet: two persons hold it
+    status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
+    hotel = status["linesOfBusiness"]["hotel"]
+    assert (hotel["status"], hotel["since"].date()) == ("customer", dt.date(2025, 4, 11))
+    assert hotel["evidence"] == ["pms/ST-3518", "pms/ST-3307", "pms/ST-2876", "pms/ST-2231"]
+    assert status["linesOfBusiness"]["retail"]["status"] == "customer"
+    assert status["whiteSpace"] == ["cars", "dining"]
+    events = store.read(timeline, jane, "service", (), None, None, 50, "")["events"]
+    assert [e["eventId"] for e in events][:3] == ["WV-44187", "WV-44120", "ST-3518"]
+    assert {e["source"] for e in events} == {"pms", "webshop", "callcentre", "web", "spaco"}
+
+
+def test_the_acquired_spa_s_customers_overlap_the_hotel_s(store, settings):
+    from graph.lifecycle.reads import source_overlap
+    load_demo(store, settings)
+    body = store.read(source_overlap, "spaco", definition.load(), AS_OF)
+    assert body["definition"]["ownDefinition"] is True and body["persons"] == 3
+    assert body["customers"] == 3
+    assert body["alreadyKnown"] == {"count": 2, "as": {"customer": 1, "former customer": 0, "known prospect": 1,
+                                                       "new prospect": 0}}
+    assert body["new"] == 1
