@@ -77,9 +77,9 @@ def test_an_anonymous_device_is_a_visitor_not_a_person_and_its_read_is_audited(c
     assert not [e for e in logged if "ck-1" in str(e)]
 
 
-def test_an_unknown_visitor_is_404_and_a_non_device_kind_is_422(client):
+def test_an_unknown_visitor_or_a_non_device_kind_is_404(client):
     assert get(client, "/v1/visitors/device/ck-none", status=404)["code"] == 404
-    assert "path.type" in get(client, "/v1/visitors/email/a@example.com", status=422)["errors"]
+    assert get(client, "/v1/visitors/email/a@example.com", status=404)["code"] == 404
 
 
 def test_identifying_back_fills_the_visitors_history_and_later_visits_follow(client, store):
