@@ -183,7 +183,9 @@ class RecordResultSchema(Schema):
     source = fields.String()
     sourceId = fields.String()
     personId = fields.String(allow_none=True)
-    outcome = fields.String(metadata={"enum": ["created", "joined", "merged", "updated", "unchanged"]})
+    outcome = fields.String(metadata={"enum": ["created", "joined", "merged", "updated", "unchanged", "visitor"],
+                                      "description": "`visitor`: it names only a cookie or device, so it is "
+                                                     "that device's Visitor, not a Person (personId null)"})
     merged = fields.List(fields.String())
     refused = fields.List(fields.Dict())
     warnings = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={

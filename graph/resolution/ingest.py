@@ -25,6 +25,7 @@ from graph.stewardship import disputes
 from graph.stewardship.rules import constraints_for
 from graph.store import queries_analytics, queries_ingest
 from graph.store.values import creation_stamp, native
+from graph.visitors.records import keep_as_visitors, visitor_only
 
 CHUNK_SIZE = 200
 
@@ -265,6 +266,13 @@ def _triage(records: list[Record], states: dict) -> tuple[dict[int, Outcome], li
 def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | None = None) -> list[Outcome]:
     """Store and resolve records whose keys are all different, in one transaction."""
     states = {row["key"]: row for row in _run(tx, queries_ingest.RECORD_STATES, keys=[r.key for r in records])}
+    anonymous = {n: r for n, r in enumerate(records) if r.key not in states and visitor_only(r)}
+    if anonymous:   # a cookie-only record is a visitor, not a person (graph/visitors/records.py)
+        kept = {n: Outcome(r.source, r.source_id, None, outcome) for (n, r), outcome
+                in zip(anonymous.items(), keep_as_visitors(tx, list(anonymous.values())), strict=True)}
+        rest = [r for n, r in enumerate(records) if n not in anonymous]
+        resolved_rest = iter(ingest_chunk(tx, rest, settings, model) if rest else [])
+        return [kept[n] if n in kept else next(resolved_rest) for n in range(len(records))]
     done, items = _triage(records, states)
     if items:
         closed = _write_facts(tx, items)

@@ -67,7 +67,7 @@ SET e += row.props, e.at = datetime(row.at), e.observedAt = datetime(row.observe
 EVENT_PROPERTIES = (
     "source", "eventId", "kind", "month", "fingerprint", "collectedFor", "consentGranted", "consentDenied",
     "identifierKeys", "ignoredValues", "setAsideFields", "setAsideValues", "setAsideReasons", "recordKey",
-    "attachReason", "lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory",
+    "attachReason", "lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
     "caseStatus", "satisfaction", "caseId", "description",
 )
 

@@ -15,6 +15,8 @@ The visitor model (graph/visitors):
   person's record, `backfilledFrom` = visitorKey); `household` (seen with two persons of one household,
   `householdId`) or `shared` (two unrelated persons): then nothing is back-filled to anyone and what was
   is detached again. `personIds` lists every person it was seen with.
+- A record naming nothing but a device is a `(:VisitorRecord {recordKey, source, sourceId, observedAt,
+  consentGranted, consentDenied, fingerprint})` of its visitor (`-[:FROM_RECORD]->`), not a Person.
 - Feedback on a prediction: `(:Person)-[:HAS_FEEDBACK]->(:PredictionFeedback {feedbackId, personId,
   target, value, verdict, by, at, keyId, modelVersion})`.
 """
@@ -24,6 +26,7 @@ SCHEMA = (
     "CREATE CONSTRAINT visitor_key_unique IF NOT EXISTS FOR (v:Visitor) REQUIRE v.visitorKey IS UNIQUE",
     "CREATE CONSTRAINT visitor_id_unique IF NOT EXISTS FOR (v:Visitor) REQUIRE v.visitorId IS UNIQUE",
     "CREATE CONSTRAINT visitor_month_key_unique IF NOT EXISTS FOR (m:VisitorMonth) REQUIRE m.monthKey IS UNIQUE",
+    "CREATE CONSTRAINT visitor_record_key_unique IF NOT EXISTS FOR (r:VisitorRecord) REQUIRE r.recordKey IS UNIQUE",
     "CREATE CONSTRAINT prediction_feedback_id_unique IF NOT EXISTS FOR (f:PredictionFeedback) REQUIRE f.feedbackId IS UNIQUE",
 )
 
@@ -192,4 +195,27 @@ WITH pid, r, e ORDER BY e.at DESC
 WITH pid, collect(e {.kind, .at, .observedAt, .recordKey, .pageCategory, .productCategory, .channel, .amount,
                      .deviceType, .consentGranted, .consentDenied})[..$perPerson] AS events
 RETURN pid AS personId, events
+"""
+
+# --- records that only name a device (graph/visitors/records.py) -----------------------------------
+
+VISITOR_RECORD_STATES = """
+UNWIND $keys AS key
+MATCH (r:VisitorRecord {recordKey: key})
+RETURN key, r.fingerprint AS fingerprint
+"""
+
+UPSERT_VISITOR_RECORDS = """
+UNWIND $rows AS row
+MERGE (r:VisitorRecord {recordKey: row.recordKey})
+ON CREATE SET r.createdAt = datetime()
+SET r.source = row.source, r.sourceId = row.sourceId, r.fingerprint = row.fingerprint,
+    r.observedAt = datetime(row.observedAt), r.collectedFor = row.collectedFor,
+    r.consentGranted = row.consentGranted, r.consentDenied = row.consentDenied
+WITH r, row
+UNWIND row.visitors AS seen
+MERGE (v:Visitor {visitorKey: seen.visitorKey})
+ON CREATE SET v.visitorId = seen.visitorId, v.kind = seen.kind, v.status = 'anonymous', v.personIds = [],
+              v.createdAt = datetime()
+MERGE (v)-[:FROM_RECORD]->(r)
 """

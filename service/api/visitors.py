@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from graph.access import audit
-from graph.errors import Invalid, InvalidRecord
+from graph.errors import InvalidRecord
 from graph.intake.records import build_record
 from graph.reads.views import identifier_key
 from graph.twins.model_file import active_twins_model
@@ -31,8 +31,6 @@ blp = Blueprint("visitors", __name__, url_prefix="/v1", description="Visitors an
 
 def _visitor_key(kind: str, value: str) -> str:
     """Normalise the asked device exactly as ingestion does."""
-    if kind not in VISITOR_KINDS:
-        raise Invalid({"path.type": [f"must be one of: {', '.join(VISITOR_KINDS)} (a cookie is a device)"]})
     probe = {"source": "query", "sourceId": "query", "identifiers": [{"type": kind, "value": value}]}
     try:
         record = build_record(probe, context.settings(), query=True)
@@ -43,13 +41,14 @@ def _visitor_key(kind: str, value: str) -> str:
     return identifier_key(kind, record.identifiers[0].value)
 
 
-@blp.route("/visitors/<string:kind>/<string:value>", parameters=[PURPOSE_HEADER_DOC])
+# `any(...)` documents the kinds as an enum; another kind is simply no route (404).
+@blp.route(f"/visitors/<any({', '.join(VISITOR_KINDS)}):kind>/<string:value>", parameters=[PURPOSE_HEADER_DOC])
 class Visitor(MethodView):
     @requires("agent", "analyst", "privacy")
     @blp.arguments(VisitorQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, VisitorSchema)
     @blp.alt_response(404, description="No visitor with this cookie or device")
-    @blp.alt_response(422, description="Not a visitor kind, or not a valid value")
+    @blp.alt_response(422, description="Not a valid value for its kind")
     def get(self, args, kind: str, value: str):
         """An anonymous (or since identified) visitor: its events and what its statistic twins predict.
 

@@ -20,7 +20,7 @@ from service.cli.common import became_unreachable, console, open_store, progress
 # From this many records on, parsing gets a process of its own: it starts in about a second and
 # then takes ~0.3 ms a record off the ingest stream (service/loading.py).
 PARSE_PROCESS_FROM = 5_000
-OUTCOMES = ("created", "joined", "merged", "updated", "unchanged", "rejected")
+OUTCOMES = ("created", "joined", "merged", "updated", "unchanged", "visitor", "rejected")
 EVENT_OUTCOMES = ("created", "updated", "unchanged", "unattached", "rejected")
 
 

@@ -97,7 +97,7 @@ def test_erasure_removes_derived_facts_and_refreshes_those_left(privacy, client,
 
 def test_erasure_deletes_merged_away_ids_and_consent_changes(privacy, client, store):
     first = person_of(client, {"source": "crm", "sourceId": "C-9", "identifiers": [{"type": "email", "value": EMAIL}]})
-    second = person_of(client, {"source": "web", "sourceId": "W-9",
+    second = person_of(client, {"source": "web", "sourceId": "W-9", "gender": "F",   # a device alone is a visitor
                                 "identifiers": [{"type": "device", "value": "dv-1"}]})
     [bridge] = post(client, {"source": "app", "sourceId": "A-9", "identifiers": [
         {"type": "email", "value": EMAIL}, {"type": "device", "value": "dv-1"}]})

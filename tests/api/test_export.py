@@ -65,7 +65,7 @@ def test_export_holds_inferences_merges_households_scores(privacy, client, store
     first = person_of(client, {"source": "crm", "sourceId": "C-9", "name": {"full": "Ada Lovelace"},
                                "identifiers": [{"type": "email", "value": EMAIL}],
                                "addresses": [ADA_CRM["addresses"][0]]})
-    second = person_of(client, {"source": "web", "sourceId": "W-9",
+    second = person_of(client, {"source": "web", "sourceId": "W-9", "gender": "F",   # a device alone is a visitor
                                 "identifiers": [{"type": "device", "value": "dv-1"}]})
     [bridge] = post(client, {"source": "app", "sourceId": "A-9", "identifiers": [
         {"type": "email", "value": EMAIL}, {"type": "device", "value": "dv-1"}]})

@@ -73,7 +73,7 @@ def test_record_view_identifiers_carry_provenance(client, ada):
 
 def test_a_merge_is_inferred_with_its_rule_and_evidence(client):
     first = person_of(client, {"source": "crm", "sourceId": "C-9", "identifiers": [{"type": "email", "value": EMAIL}]})
-    second = person_of(client, {"source": "web", "sourceId": "W-9",
+    second = person_of(client, {"source": "web", "sourceId": "W-9", "gender": "F",   # a device alone is a visitor
                                 "identifiers": [{"type": "device", "value": "dv-1"}]})
     assert first != second
     [result] = post(client, {"source": "app", "sourceId": "A-9", "identifiers": [

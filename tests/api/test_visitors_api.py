@@ -77,9 +77,9 @@ def test_an_anonymous_device_is_a_visitor_not_a_person_and_its_read_is_audited(c
     assert not [e for e in logged if "ck-1" in str(e)]
 
 
-def test_an_unknown_visitor_is_404_and_a_non_device_kind_is_422(client):
+def test_an_unknown_visitor_or_a_non_device_kind_is_404(client):
     assert get(client, "/v1/visitors/device/ck-none", status=404)["code"] == 404
-    assert "path.type" in get(client, "/v1/visitors/email/a@example.com", status=422)["errors"]
+    assert get(client, "/v1/visitors/email/a@example.com", status=404)["code"] == 404
 
 
 def test_identifying_back_fills_the_visitors_history_and_later_visits_follow(client, store):
@@ -233,3 +233,17 @@ def test_without_a_trained_model_every_target_abstains_and_says_how_to_train(cli
     view = get(client, "/v1/visitors/device/ck-1")
     assert view["predictions"] == [] and view["model"] is None
     assert all("idgraph twins train" in a["reason"] for a in view["abstained"])
+
+
+def test_a_record_naming_only_a_cookie_is_a_visitor_and_a_later_login_identifies_it(client, store):
+    anonymous = {"source": "web", "sourceId": "S-1", "observedAt": "2026-04-01T10:00:00Z",
+                 "identifiers": [device("ck-7")], "consent": {"analytics": True}}
+    body = post(client, "/v1/records", {"records": [anonymous]})
+    assert [(r["outcome"], r["personId"]) for r in body["results"]] == [("visitor", None)]
+    assert post(client, "/v1/records", {"records": [anonymous]})["results"][0]["outcome"] == "unchanged"
+    assert count(store, "Person") == 0 and count(store, "SourceRecord") == 0
+    assert get(client, "/v1/visitors/device/ck-7")["status"] == "anonymous"
+    [ada] = records(client, rec("C-1", "Ada", ADA))
+    events(client, visit("W-1", "ck-7", "2026-04-02T10:00:00Z"), login("L-1", "ck-7", ADA, "2026-04-03T10:00:00Z"))
+    assert get(client, "/v1/visitors/device/ck-7")["personId"] == ada
+    assert timeline_keys(client, ada) == {"web/W-1", "web/L-1"}

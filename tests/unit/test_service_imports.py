@@ -84,4 +84,4 @@ def test_no_module_imports_another_modules_private_names(module):
 def test_the_cli_is_the_console_script():
     assert 'idgraph = "service.cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     from service.cli import main
-    assert set(main.commands) == {"db", "serve", "demo", "ingest", "keys", "analytics", "model", "resolve"}
+    assert set(main.commands) == {"db", "serve", "demo", "ingest", "keys", "analytics", "model", "resolve", "twins"}
