@@ -9,7 +9,7 @@ highest business impact first (`value`: the two persons' summed lifetime spend) 
 from __future__ import annotations
 
 from graph.errors import NotFound
-from graph.matching import Model
+from graph.matching import Model, match_input
 from graph.reads.explain_reads import why_not
 from graph.resolution.decision import Thresholds
 from graph.stewardship import decisions
@@ -38,7 +38,11 @@ def queue(tx, order: str, limit: int, cursor: str, model: Model, thresholds: Thr
     pairs.sort(key=_order(order))
     start = int(cursor) if cursor.isdigit() else 0
     page = pairs[start:start + limit]
+    keys = [pair[side]["record"] for pair in page for side in ("a", "b")]
+    fields = {r["key"]: match_input.loads(r["matchFields"]) for r in tx.run(q.RECORD_FIELDS, keys=keys)}
     for pair in page:
+        for side in ("a", "b"):      # the compared facts side by side, for the steward to judge
+            pair[side]["fields"] = fields.get(pair[side]["record"], {})
         pair["whyNot"] = why_not(tx, pair["a"]["record"], pair["b"]["record"], model, thresholds)
     more = start + limit < len(pairs)
     return {"order": order, "pairs": page, "total": len(pairs), "nextCursor": str(start + limit) if more else None}

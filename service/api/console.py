@@ -11,3 +11,10 @@ from service.console import assets
 # The console's policy allows inline styles (never inline scripts); /docs needs neither.
 bp = pages.page_blueprint("console", assets.STATIC_DIR, heading="The agent console is not installed",
                           inline_styles=True)
+
+
+@bp.get("/review")
+def review_page():
+    """The steward's review screen: the /v1/review queue, side by side, with the two answers."""
+    return pages.page_response("console", assets.STATIC_DIR, "review.html",
+                               heading="The agent console is not installed")

@@ -51,6 +51,11 @@ def page_blueprint(name: str, folder: Path, *, heading: str, inline_styles: bool
     return bp
 
 
+def page_response(name: str, folder: Path, file: str, *, heading: str) -> Response:
+    """Another page of the folder, served like its index (503 while the libraries are missing)."""
+    return _missing(name, heading) or _no_store(send_from_directory(folder, file, max_age=0))
+
+
 def _missing(name: str, heading: str) -> Response | None:
     if assets.installed():
         return None

@@ -126,9 +126,15 @@ class ReviewQueue(MethodView):
     @blp.response(200, ReviewPageSchema)
     def get(self, args):
         """POSSIBLY_SAME pairs to decide, highest business impact (`value`) or likeliest
-        (`probability`) first, each with the why-not comparison of one record of each person."""
+        (`probability`) first, each with one record of each person (its compared facts side by
+        side) and their why-not comparison. Each person shown is logged as `review.view`."""
         model, thresholds = _model()
-        return context.store().read(review.queue, args["order"], args["limit"], args["cursor"], model, thresholds)
+        page = context.store().read(review.queue, args["order"], args["limit"], args["cursor"], model, thresholds)
+        for pair in page["pairs"]:       # the steward sees both persons' facts: a read, logged as one
+            for side in ("a", "b"):
+                audit.record_read(context.store(), key_id=g.principal.key_id, role=g.principal.role,
+                                  purpose=None, action="review.view", person_id=pair[side]["personId"])
+        return page
 
 
 @blp.route("/review/<string:pair_id>")

@@ -219,6 +219,11 @@ def test_review_answers_change_persons_and_become_labels(steward, client, store)
     assert _person_of(store, "crm/R-2") != _person_of(store, "web/R-2")
     assert steward.get("/v1/review").get_json()["pairs"] == []
 
+    # undoing "different" puts the pair back in the queue, as it was
+    undone = steward.post(f"/v1/decisions/{kept.get_json()['decisionId']}/undo", json={})
+    assert undone.status_code == 200, undone.get_json()
+    assert [p["pairId"] for p in steward.get("/v1/review").get_json()["pairs"]] == [pair_ids[frozenset(different)]]
+
 
 # --- feedback on facts ---------------------------------------------------------------------------
 
