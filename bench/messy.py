@@ -1,6 +1,6 @@
 """idgraph against Splink on messy generated customers (issue 13): pairwise F1 on the same records.
 
-    python -m bench.messy [--people 1000] [--seed 1] [--shipped-model]
+    python -m bench.messy [--people 1000] [--seed 1] [--shipped-model] [--no-splink] [--compare-rules]
 
 The records are graph.demo.population's ``messy=True`` population: five to ten records per person,
 each with one to three errors (typos in names, e-mails and streets, nicknames, twins whose
@@ -11,8 +11,7 @@ labels in the same run, as an operator onboarding a new source would:
 - idgraph: ``fit`` from the shipped model (what `idgraph model train` does on the stored
   records), then the batch resolution `idgraph resolve --all` runs (graph/resolution/batch.py:
   stored blocking keys, shared identifiers as certain pairs, clustering with the conflict
-  protections), in memory, without a store: a town-only address still reaches matching here,
-  where intake refuses it until issue 13 item 1 keeps it;
+  protections), in memory, without a store (bench/messy_api.py goes through the API);
 - Splink 5 (DuckDB): bench/febrl.py's settings and training, plus the e-mail, phone and town
   columns these records have, clustered at 0.9.
 """
@@ -97,6 +96,35 @@ def splink_settings():
     return settings
 
 
+# issue 13's blocking rules, and the join rule: with CONTRADICTION_ODDS at +inf join_odds is the mean
+NEW_RULES = ("familySoundPostcode", "givenSoundTown", "familySoundBirthday", "emailLocalPart")
+
+
+def compare_rules(population) -> None:
+    """idgraph (model train + resolve --all, in memory) with the mean join rule and the blocking before
+    issue 13, with the new blocking, then with the new join rule too: what each change brings."""
+    import math
+
+    from graph.matching import clustering
+    from graph.resolution import blocking
+
+    stored, contradiction = blocking.STORED_RULES, clustering.CONTRADICTION_ODDS
+    before = tuple(rule for rule in stored if rule.name not in NEW_RULES)
+    table = Table(title=f"what issue 13's changes bring: {len(population)} messy records")
+    for column in ("join rule", "blocking", "candidate pairs", "blocking recall", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column in ("join rule", "blocking") else "right")
+    try:
+        for rule, label, rules, odds in (("mean", "before", before, math.inf), ("mean", "issue 13", stored, math.inf),
+                                  ("best link unless contradicted", "issue 13", stored, contradiction)):
+            blocking.STORED_RULES, clustering.CONTRADICTION_ODDS = rules, odds
+            o = run_idgraph(population, shipped=False)
+            table.add_row(rule, label, f"{o['candidate pairs']:,}", f"{o['blocking recall']:.4f}",
+                          f"{o['precision']:.4f}", f"{o['recall']:.4f}", f"{o['f1']:.4f}")
+    finally:
+        blocking.STORED_RULES, clustering.CONTRADICTION_ODDS = stored, contradiction
+    console.print(table)
+
+
 def _splink_row(n: int, fields: dict) -> dict:
     return {"rec_id": f"synthetic/{n}", "given_name": fields.get("given"), "surname": fields.get("family"),
             "date_of_birth": (fields.get("birthDate") or "").replace("-", "") or None,
@@ -141,8 +169,13 @@ def main(argv=None) -> None:
     parser.add_argument("--shipped-model", action="store_true",
                         help="idgraph resolves with the shipped model, untrained")
     parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument("--compare-rules", action="store_true",
+                        help="idgraph only, with the join rule and blocking before issue 13 and after")
     args = parser.parse_args(argv)
     population = generate_population(args.people, args.seed, messy=True)
+    if args.compare_rules:
+        compare_rules(population)
+        return
     ours = run_idgraph(population, args.shipped_model)
     label = "idgraph resolve --all" + (" (shipped model)" if args.shipped_model else " (model train)")
     theirs = {"precision": 0, "recall": 0, "f1": 0, "seconds": 0} if args.no_splink \

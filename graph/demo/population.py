@@ -9,8 +9,8 @@ value. Used to train the shipped defaults and to test behaviour end to end.
 
 ``messy=True`` is the data of a careless CRM export (issue 13): five to ten records per person,
 each with one to three errors, fields missing twice as often, e-mails with typos (some no longer
-parse), phone numbers missing a digit, impossible birth dates, addresses that are only a town,
-only a postcode or a street without its number, and twins whose formal names share a diminutive
+parse), phone numbers missing a digit, impossible birth dates, towns and postcodes mistyped, addresses
+that are only a town, only a postcode or a street without its number, and twins whose formal names share a diminutive
 (Alexander and Alexandra). The default stays as it was, so seeded
 outputs (the shipped model among them) do not change.
 """
@@ -355,9 +355,21 @@ def _impossible_date(rng: random.Random, p: Person) -> Person:
     return replace(p, birth_date=rng.choice((f"{year}-13-{day}", f"{year}-02-31", f"2{year[1:]}-{month}-{day}")))
 
 
+def _typo_town(rng: random.Random, p: Person) -> Person:
+    return replace(p, locality=_typo(rng, p.locality))
+
+
+def _typo_postcode(rng: random.Random, p: Person) -> Person:
+    """One digit of the postcode keyed wrong."""
+    i = rng.randrange(len(p.postcode)) if p.postcode else 0
+    if not p.postcode or not p.postcode[i].isdigit():
+        return _typo_town(rng, p)
+    return replace(p, postcode=p.postcode[:i] + str((int(p.postcode[i]) + rng.randint(1, 9)) % 10) + p.postcode[i + 1:])
+
+
 _MESSY_CORRUPTIONS = (
     (_typo_email, 2), (_town_only, 2), (_postcode_only, 1), (_no_house_number, 1), (_wrong_year, 0.5),
-    (_broken_email, 1), (_broken_phone, 0.5), (_impossible_date, 0.5),
+    (_broken_email, 1), (_broken_phone, 0.5), (_impossible_date, 0.5), (_typo_town, 0.5), (_typo_postcode, 0.5),
 )
 
 

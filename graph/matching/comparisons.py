@@ -44,7 +44,7 @@ from graph.matching.text import (
 )
 
 CLOSE_NAME, SIMILAR_NAME, COMPATIBLE_NAME = 0.92, 0.85, 0.88
-SIMILAR_STREET, SIMILAR_EMAIL_LOCAL = 0.85, 0.88
+SIMILAR_STREET, SIMILAR_EMAIL_LOCAL, SIMILAR_TOWN = 0.85, 0.88, 0.9
 
 # --- names ---------------------------------------------------------------------------
 
@@ -166,7 +166,22 @@ def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
         return AddressLevel.STREET
     if post_a and post_a == post_b:
         return AddressLevel.POSTCODE
-    return AddressLevel.LOCALITY if place_a and place_a == place_b else AddressLevel.DIFFERENT
+    return _town_level(post_a, post_b, place_a, place_b)
+
+
+def _town_level(post_a: str, post_b: str, place_a: str, place_b: str) -> AddressLevel:
+    """Postcode and town on their own, once street and number say nothing: exact, one typo away,
+    different. A typo counts only where the other part does not disagree (two towns a keystroke
+    apart are more often neighbours than a mistyped one)."""
+    posts_differ = bool(post_a and post_b) and post_a != post_b
+    places_differ = bool(place_a and place_b) and place_a != place_b
+    if post_a and post_b and not places_differ and one_edit_apart(post_a, post_b):
+        return AddressLevel.POSTCODE_SIMILAR
+    if place_a and place_a == place_b:
+        return AddressLevel.LOCALITY
+    if places_differ and not posts_differ and jaro_winkler(place_a, place_b) >= SIMILAR_TOWN:
+        return AddressLevel.LOCALITY_SIMILAR
+    return AddressLevel.DIFFERENT
 
 
 # --- phone, e-mail, national id, gender ----------------------------------------------

@@ -30,13 +30,15 @@ class DateLevel(IntEnum):
 class AddressLevel(IntEnum):
     NULL = -1
     DIFFERENT = 0
-    LOCALITY = 1
-    POSTCODE = 2
-    STREET = 3  # same number, street name Jaro-Winkler >= 0.85
+    LOCALITY_SIMILAR = 1  # town names Jaro-Winkler >= 0.9 (a typo), postcodes not different
+    LOCALITY = 2
+    POSTCODE_SIMILAR = 3  # postcodes one edit apart (a typo), towns not different
+    POSTCODE = 4
+    STREET = 5  # same number, street name Jaro-Winkler >= 0.85
     # same postcode and street (Jaro-Winkler >= 0.85), the number too or missing on a side: a
     # typo in the street, or a street written without its number, is nearly the exact address
-    STREET_POSTCODE = 4
-    EXACT = 5  # same number, street and postcode
+    STREET_POSTCODE = 6
+    EXACT = 7  # same number, street and postcode
 
 
 class ContactLevel(IntEnum):

@@ -38,6 +38,7 @@ EM_ROUNDS = 2
 MIN_M = 0.002
 PSEUDO_MATCHES = 10.0
 Priors = tuple[float, float]  # matches, relatives
+NEW_LEVEL = LevelParams(0.01, 0.01)
 
 
 def pattern(a: Fields, b: Fields) -> Pattern:
@@ -81,7 +82,8 @@ def _tables(model: Model) -> tuple[Table, Table]:
     u: Table = [{} for _ in COMPARISONS]
     for i, comparison in enumerate(COMPARISONS):
         for level in comparison.observed_levels:
-            params = model.parameters[comparison.name][level_key(level)]
+            # a level newer than the model (trained by an older version) starts as no evidence
+            params = model.parameters.get(comparison.name, {}).get(level_key(level), NEW_LEVEL)
             m[i][int(level)], u[i][int(level)] = params.m, params.u
     return m, u
 

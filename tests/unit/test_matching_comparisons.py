@@ -219,3 +219,36 @@ def test_an_initial_has_its_own_level_however_short_the_name(a, b):
 def test_given_and_family_names_swapped_have_their_own_level(a, b):
     assert compare_given(a, b) == NameLevel.SWAPPED
     assert compare_family(a, b) == NameLevel.SWAPPED
+
+
+# --- towns and postcodes on their own (issue 13 item 2) -------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "level"), [
+    ({"postcode": "2372", "locality": "hahndorf"}, {"postcode": "2373", "locality": "hahndorf"},
+     AddressLevel.POSTCODE_SIMILAR),                                  # a postcode typo, the town agrees
+    ({"postcode": "2372"}, {"postcode": "2373"}, AddressLevel.POSTCODE_SIMILAR),
+    ({"postcode": "2372", "locality": "hahndorf"}, {"postcode": "2373", "locality": "selby"},
+     AddressLevel.DIFFERENT),                                         # two towns: neighbouring postcodes
+    ({"locality": "hahndorf"}, {"locality": "hahndorff"}, AddressLevel.LOCALITY_SIMILAR),
+    ({"locality": "hahndorf", "postcode": "1"}, {"locality": "hahndorff", "postcode": "9"},
+     AddressLevel.DIFFERENT),                                         # a town typo, postcodes differ
+    ({"locality": "Bath"}, {"street": "Rose Lane", "locality": "bath"}, AddressLevel.LOCALITY),
+    ({"postcode": "BA1 1AA"}, {"postcode": "ba11aa", "locality": "Bath"}, AddressLevel.POSTCODE),
+    ({"street": "Rose Lane", "postcode": "BA1 1AA"}, {"streetNumber": "12", "street": "Rose Lane",
+                                                      "postcode": "BA1 1AA"}, AddressLevel.STREET_POSTCODE),
+])
+def test_town_only_postcode_only_and_numberless_addresses_are_evidence(a, b, level):
+    assert compare_addresses(a, b) == level == compare_addresses(b, a)
+
+
+def test_a_model_trained_before_a_level_existed_still_trains():
+    from graph.matching import fit
+    from graph.matching.defaults import load_default_model
+    from graph.matching.model import Model
+
+    data = load_default_model().to_dict()
+    del data["comparisons"]["address"]["postcodeSimilar"]
+    records = [{"given": "Ann", "family": "Lee", "postcode": f"{1000 + n % 7}",
+                "birthDate": f"19{50 + n % 40}-01-0{1 + n % 9}"} for n in range(60)]
+    fitted = fit(records, Model.from_dict(data))
+    assert "postcodeSimilar" in fitted.parameters["address"]
