@@ -484,17 +484,16 @@ def api_headers(store) -> dict:
 
 
 @contextlib.contextmanager
-def http_api(settings, store):
-    """The real app under waitress, in a daemon thread, on a free loopback port.
-
-    Yields (base URL, request headers)."""
+def http_api(settings, store, threads: int = 8):
+    """The real app under waitress (`threads` request threads), in a daemon thread, on a free
+    loopback port. Yields (base URL, request headers)."""
     from waitress import create_server, wasyncore
 
     from service import create_app
     logging.getLogger("waitress").setLevel(logging.ERROR)
     app = create_app(settings, store)
     headers = api_headers(store)
-    server = create_server(app, host="127.0.0.1", port=free_port(), threads=8, ident="idgraph-bench")
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=threads, ident="idgraph-bench")
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"

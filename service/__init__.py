@@ -45,7 +45,9 @@ class JSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
-def create_app(settings: config.Settings | None = None, store: Store | None = None) -> Flask:
+def create_app(settings: config.Settings | None = None, store: Store | None = None,
+               shared_limits: str | None = None) -> Flask:
+    """`shared_limits`: a file for the rate-limit buckets when several processes serve the API."""
     app = Flask(__name__)
     app.json = JSONProvider(app)
     settings = settings or config.load()
@@ -65,7 +67,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     app.extensions["idgraph"] = {"store": store, "settings": settings}
     api = Api(app)
     errors.init_app(app, api)
-    auth.init_app(app, api)
+    auth.init_app(app, api, shared_limits)
     for blueprint in (records.blp, persons.blp, privacy.blp, audit.blp, keys.blp, health.blp):
         api.register_blueprint(blueprint)
     for blueprint in (relationships.blp, social.blp):

@@ -16,6 +16,7 @@ from flask_smorest import Blueprint, abort
 from graph.access import apikeys
 from service import context
 from service.limits import MAX_JSON_DEPTH, TokenBuckets, json_too_deep
+from service.shared_limits import SharedTokenBuckets
 
 log = logging.getLogger(__name__)
 PROTECTED_PREFIX = "/v1/"
@@ -45,10 +46,11 @@ def requires(*roles: str):
     return decorator
 
 
-def init_app(app, api) -> None:
+def init_app(app, api, shared_limits: str | None = None) -> None:
+    """`shared_limits`: the file of the rate-limit buckets that all worker processes share."""
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
-    app.extensions["idgraph"]["buckets"] = TokenBuckets()
+    app.extensions["idgraph"]["buckets"] = SharedTokenBuckets(shared_limits) if shared_limits else TokenBuckets()
     app.before_request(_guard)
 
 

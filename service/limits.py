@@ -1,7 +1,8 @@
-"""Abuse limits: an in-process token bucket for each API key, and a cap on how deep JSON may nest.
+"""Abuse limits: a token bucket for each API key, and a cap on how deep JSON may nest.
 
 Each bucket holds up to `rate` tokens and refills at `rate` per minute; a request takes one.
-The buckets live in one process: with N API processes a key may make up to N times the rate.
+TokenBuckets live in one process; service/shared_limits.py keeps the same buckets in a file that
+every worker process of one `idgraph serve --workers N` maps, so the limit holds across them.
 """
 from __future__ import annotations
 
@@ -27,15 +28,21 @@ class TokenBuckets:
         if rate <= 0:
             return 0.0
         now = self._clock()
-        per_second = rate / 60
         with self._lock:
-            tokens, then = self._buckets.get(key_id, (float(rate), now))
-            tokens = min(float(rate), tokens + (now - then) * per_second)
-            if tokens >= 1:
-                self._buckets[key_id] = (tokens - 1, now)
-                return 0.0
+            tokens, wait = take_token(self._buckets.get(key_id), now, rate)
             self._buckets[key_id] = (tokens, now)
-            return (1 - tokens) / per_second
+            return wait
+
+
+def take_token(bucket: tuple[float, float] | None, now: float, rate: int) -> tuple[float, float]:
+    """A bucket (tokens, when counted; None: never used, so full) asked for one token at `now`: the
+    tokens left, and 0 when the token was given, else the seconds until one is back."""
+    per_second = rate / 60
+    tokens, then = bucket or (float(rate), now)
+    tokens = min(float(rate), tokens + (now - then) * per_second)
+    if tokens >= 1:
+        return tokens - 1, 0.0
+    return tokens, (1 - tokens) / per_second
 
 
 def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

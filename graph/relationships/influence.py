@@ -38,7 +38,7 @@ def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: st
             today: dt.date) -> scoring.Profile:
     """A scoring Profile from one PROFILE row; PageRank only counts if the latest run wrote it."""
     m = metrics(row["metrics"])
-    handles = [h for h in row["handles"] if h.get("key")]
+    handles = distinct_handles(row)
     rank = sum(h.get("pagerank") or 0.0 for h in handles if run_id and h.get("analyticsRun") == run_id)
     jobs = [j for j in row["jobs"] if native(j.get("validTo")) is None or native(j["validTo"]) >= today]
     comps = []
@@ -53,6 +53,12 @@ def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: st
     return scoring.Profile(row["personId"], row["name"], m["lifetimeSpend"], m["tier"], m["lastActivity"],
                            sum(_followers(h) for h in handles), social_rank.relative(rank, handle_count),
                            tuple(comps))
+
+
+def distinct_handles(row: dict) -> list[dict]:
+    """A PROFILE row's handles, each once: its followers and PageRank count once, however many of
+    the person's records name it."""
+    return list({h["key"]: h for h in row["handles"] if h.get("key")}.values())
 
 
 def _followers(handle: dict) -> int:
@@ -70,7 +76,7 @@ def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
     s = scoring.score(p, today)
     handles = [{"handle": h["key"], "platform": h.get("platform"), "followers": h.get("followers"),
                 "knownFollowers": h.get("knownFollowers"), "pagerank": h.get("pagerank")}
-               for h in row["handles"] if h.get("key")]
+               for h in distinct_handles(row)]
     view = {
         "personId": target, "name": p.name,
         "reach": {"followers": p.followers, "handles": sorted(handles, key=lambda h: h["handle"]),

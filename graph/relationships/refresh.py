@@ -19,7 +19,7 @@ import networkx as nx
 from graph.analytics import households as hh
 from graph.analytics import scoring, social_rank
 from graph.intake.domains import email_domain, is_corporate_domain
-from graph.relationships.influence import company_facts, profile
+from graph.relationships.influence import company_facts, distinct_handles, profile
 from graph.relationships.network import address_label, households_at
 from graph.store import queries_analytics
 from graph.store.driver import Store
@@ -211,7 +211,7 @@ def _persons(run: Refresh, handle_count: int) -> int:
         out = []
         for row in profiles:
             p = profile(row, {}, handle_count, run.run_id, run.today)
-            rank = sum(h.get("pagerank") or 0.0 for h in row["handles"] if h.get("analyticsRun") == run.run_id)
+            rank = sum(h.get("pagerank") or 0.0 for h in distinct_handles(row) if h.get("analyticsRun") == run.run_id)
             out.append(_person_row(p, scoring.score(p, run.today), rank, run.today))
         run.write(queries_analytics.WRITE_PERSON_SCORES, rows=out)
         done += len(rows)

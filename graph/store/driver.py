@@ -53,7 +53,7 @@ class Store:
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _groups: dict[str, GroupCommit] = field(default_factory=dict, repr=False, compare=False)
 
-    def _run(self, access: str, work, *args):
+    def _run(self, access: str, work, *args, autocommit: bool = False):
         """Our own retry loop, so contention is retried but an unreachable server fails at once.
 
         The driver's own retry is off: it would spend seconds re-dialling a server that is down.
@@ -61,6 +61,8 @@ class Store:
         for attempt in range(ATTEMPTS):
             try:
                 with self.driver.session(database=self.database, default_access_mode=access) as session:
+                    if autocommit:
+                        return work(session, *args)
                     run = session.execute_write if access == "WRITE" else session.execute_read
                     return run(work, *args)
             except CONNECTION_LOST as exc:
@@ -90,6 +92,13 @@ class Store:
 
     def read(self, work, *args):
         return self._run("READ", work, *args)
+
+    def read_each(self, work, *args):
+        """Run `work(runner, *args)` with each statement its own auto-commit read: one round trip a
+        statement, where a managed transaction adds BEGIN and COMMIT (two more; who-is-this has two
+        statements). For reads that need no snapshot across their statements: Neo4j's transactions
+        are read-committed, so a managed one would not give one either. Routed like `read`."""
+        return self._run("READ", work, *args, autocommit=True)
 
     def grouped(self, statement: str) -> GroupCommit:
         """Concurrent writes of rows with one `statement` (`UNWIND $rows AS row ...`), committed in

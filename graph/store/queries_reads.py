@@ -5,12 +5,14 @@ queries_privacy, queries_access, queries_bulk); queries.py holds only the whole-
 """
 from __future__ import annotations
 
+# A pattern comprehension from the one indexed node, not OPTIONAL MATCH + collect: ArcadeDB plans
+# the latter several times slower (server CPU 0.5 against 1.1-1.8 ms a lookup, bench/README.md).
 IDENTIFIER_HOLDERS = """
 MATCH (i:Identifier {key: $key})
-OPTIONAL MATCH (i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
 RETURN i.key AS key, coalesce(i.generic, false) AS generic,
-       collect({personId: p.personId, current: l.current, validTo: l.validTo,
-                observedAt: r.observedAt, disputed: l.disputed}) AS holders
+       [(i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person) |
+        {personId: p.personId, current: l.current, validTo: l.validTo, observedAt: r.observedAt,
+         disputed: l.disputed}] AS holders
 """
 
 PERSON_REDIRECT = """

@@ -53,7 +53,7 @@ class Whois(MethodView):
         Facts from records whose consent does not cover the declared purpose are withheld and listed
         in `withheld` (without their values).
         """
-        return context.store().read(whois, _lookup_key(args), read_purpose())
+        return context.store().read_each(whois, _lookup_key(args), read_purpose())
 
 
 @blp.route("/persons/<string:person_id>", parameters=[PURPOSE_HEADER_DOC])
@@ -69,7 +69,7 @@ class PersonView(MethodView):
 
         Facts are filtered by the declared purpose like `/v1/whois`; an erased person answers 410.
         """
-        return context.store().read(person_view, person_id, None, read_purpose())
+        return context.store().read_each(person_view, person_id, None, read_purpose())
 
     @requires("privacy")
     @blp.response(200, ErasureSchema)

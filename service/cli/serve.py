@@ -1,14 +1,20 @@
-"""`idgraph serve`: the REST API on waitress (the demo serves through run_api too)."""
+"""`idgraph serve`: the REST API on waitress, or gunicorn workers (the demo serves through run_api too)."""
 from __future__ import annotations
 
 import click
 
 from graph import config
 from graph.errors import StoreUnavailable
+from service import workers_app
 from service.cli.common import console, local_server_for_command
 
 
-def run_api(settings: config.Settings, host: str, port: int) -> None:
+def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    """One process with `threads` waitress threads, or `workers` gunicorn processes of `threads` each."""
+    if workers > 1:
+        _say_where(host, port)
+        workers_app.serve(settings, host, port, workers, threads)
+        return
     from waitress import serve as waitress_serve
 
     from service import create_app
@@ -17,10 +23,14 @@ def run_api(settings: config.Settings, host: str, port: int) -> None:
     except StoreUnavailable as exc:
         raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
                                    "credentials, or unset IDGRAPH_URI to use the local server.") from exc
+    _say_where(host, port)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="idgraph")
+
+
+def _say_where(host: str, port: int) -> None:
     console.print(f"[bold green]idgraph API[/] on http://{host}:{port}  (docs: /docs, spec: /openapi.json)")
     if _install_console_assets():
         console.print(f"[bold green]agent console[/] on http://{host}:{port}/console  (paste an API key)")
-    waitress_serve(app, host=host, port=port, threads=8, ident="idgraph")
 
 
 def _install_console_assets() -> bool:
@@ -40,8 +50,12 @@ def _install_console_assets() -> bool:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="API processes; more than 1 serves through gunicorn, rate limits shared between them")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="request threads per process")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the REST API (starts the local server when IDGRAPH_URI is unset)."""
     settings = config.load()
     with local_server_for_command(settings):
-        run_api(settings, host, port)
+        run_api(settings, host, port, workers, threads)

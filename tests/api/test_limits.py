@@ -166,3 +166,51 @@ def test_the_driver_never_logs_query_parameters_even_in_verbose_mode(idgraph, ca
         driver_log.setLevel(level)
     assert result.exit_code == 0, result.output
     assert EMAIL not in caplog.text
+
+
+# --- rate limits shared by worker processes (idgraph serve --workers N) ---------------------------
+
+def _take_in_another_process(path: str, key_id: str, rate: int, now: float, times: int) -> list[float]:
+    from functools import partial
+
+    from service.shared_limits import SharedTokenBuckets
+    buckets = SharedTokenBuckets(path, clock=partial(float, now))
+    return [buckets.take(key_id, rate) for _ in range(times)]
+
+
+def test_shared_buckets_refill_like_in_process_ones(tmp_path):
+    from service.shared_limits import SharedTokenBuckets
+    clock = Clock()
+    buckets = SharedTokenBuckets(str(tmp_path / "buckets"), clock)
+    assert [buckets.take("k", 6) for _ in range(6)] == [0.0] * 6
+    assert buckets.take("k", 6) == pytest.approx(10.0)
+    clock.now += 10
+    assert buckets.take("k", 6) == 0.0 and buckets.take("k", 6) > 0
+    assert buckets.take("other", 6) == 0.0
+    assert {buckets.take("k", 0) for _ in range(100)} == {0.0}
+
+
+def test_two_processes_share_one_budget_per_key(tmp_path):
+    import multiprocessing
+
+    from service.shared_limits import SharedTokenBuckets
+    path = str(tmp_path / "buckets")
+    here = SharedTokenBuckets(path, clock=Clock())
+    assert [here.take("k", 10) for _ in range(4)] == [0.0] * 4
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        there = pool.apply(_take_in_another_process, (path, "k", 10, Clock().now, 8))
+    assert there.count(0.0) == 6                     # what this process left of the key's 10
+    assert here.take("k", 10) > 0
+
+
+def test_two_api_processes_enforce_one_rate_per_key(settings, session_store, store, issue_key, tmp_path):
+    from dataclasses import replace
+
+    from service import create_app
+    path = str(tmp_path / "buckets")
+    apps = [create_app(replace(settings, rate_limit=3), session_store, shared_limits=path) for _ in range(2)]
+    key = issue_key("analyst")
+    first, second = (keyed_client(app, key) for app in apps)
+    assert [first.get("/v1/persons").status_code, second.get("/v1/persons").status_code,
+            first.get("/v1/persons").status_code] == [200, 200, 200]
+    assert second.get("/v1/persons").status_code == 429
