@@ -89,14 +89,14 @@ class IntentionsSchema(Schema):
     model = fields.Nested(TwinModelInfoSchema, allow_none=True)
 
 
-class FeedbackSchema(Strict):
+class PredictionFeedbackSchema(Strict):
     target = fields.String(required=True, validate=validate.OneOf(TARGETS))
     value = Text(max_length=100, required=True)
     by = fields.String(load_default="agent", validate=validate.OneOf(["agent", "customer"]),
                        metadata={"description": "Who said the prediction is wrong."})
 
 
-class FeedbackResultSchema(Schema):
+class PredictionFeedbackResultSchema(Schema):
     personId = fields.String()
     created = fields.Boolean()
     feedback = fields.Dict()

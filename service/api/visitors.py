@@ -19,9 +19,9 @@ from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.schemas import PurposeQuerySchema
 from service.visitor_schemas import (
-    FeedbackResultSchema,
-    FeedbackSchema,
     IntentionsSchema,
+    PredictionFeedbackResultSchema,
+    PredictionFeedbackSchema,
     VisitorQuerySchema,
     VisitorSchema,
 )
@@ -88,9 +88,9 @@ class Intentions(MethodView):
 @blp.route("/persons/<string:person_id>/predictions/feedback")
 class Feedback(MethodView):
     @requires("agent", "steward")
-    @blp.arguments(FeedbackSchema, unknown=RAISE)
-    @blp.response(201, FeedbackResultSchema, description="The mark was recorded")
-    @blp.alt_response(200, schema=FeedbackResultSchema, description="This value was already marked wrong")
+    @blp.arguments(PredictionFeedbackSchema, unknown=RAISE)
+    @blp.response(201, PredictionFeedbackResultSchema, description="The mark was recorded")
+    @blp.alt_response(200, schema=PredictionFeedbackResultSchema, description="This value was already marked wrong")
     @blp.alt_response(404, description="No such person")
     @blp.alt_response(410, description="The person was erased")
     def post(self, mark, person_id: str):
