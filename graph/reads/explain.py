@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph.matching import MatchResult, Model, blocking_keys
-from graph.matching.clustering import capped
+from graph.matching.clustering import capped, join_odds
 from graph.matching.model import probability
 from graph.model import KINDS, Identifier
 from graph.resolution.conflicts import Facts, conflict
@@ -121,12 +121,12 @@ def comparison(result: MatchResult) -> dict:
 
 
 def as_a_whole(results: Sequence[MatchResult]) -> float | None:
-    """A record's probability of matching a group of records as a whole: the mean of its
-    log-odds against each, as the clustering's average linkage counts it (one strong link
-    does not outvote a contradicting one)."""
+    """A record's probability of matching a group of records as a whole, by the join rule
+    resolution applies (graph.matching.clustering.join_odds: the best pair unless one contradicts
+    it strongly, then the mean; one strong link does not outvote a contradicting one)."""
     if not results:
         return None
-    return probability(sum(capped(r.match_weight) for r in results) / len(results))
+    return probability(join_odds(capped(r.match_weight) for r in results))
 
 
 def never_compared(a: RecordSnapshot, b: RecordSnapshot, shared: Sequence[Shared]) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from graph.matching import load_default_model
+from graph.matching.clustering import CONTRADICTION_ODDS
 from graph.reads.explain import (
     Holding,
     PersonFacts,
@@ -62,14 +63,17 @@ def test_why_scores_against_each_other_record_and_as_a_whole():
     assert out["links"][1]["chain"] == [{"record": "crm/1"}, {"identifier": EMAIL.key}, {"record": "web/1"},
                                         {"identifier": PHONE.key}, {"record": "shop/1"}]
     assert out["bestProbability"] == web["probability"]
-    assert out["probability"] < web["probability"]   # the weaker link pulls the whole down
+    # the join rule: a record the model only doubts does not pull the whole below the best link
+    assert out["probability"] == web["probability"]
     assert "shares identifiers with 1 of the person's 2 other record(s)" in out["summary"]
 
 
-def test_as_a_whole_is_the_mean_of_log_odds():
+def test_as_a_whole_is_the_join_rule_best_link_unless_contradicted_then_the_mean():
     strong, weak = (MODEL.score(JANE, JANE), MODEL.score(JANE, {"given": "Jane", "family": "Smith"}))
-    whole = as_a_whole([strong, weak])
-    assert weak.probability < whole < strong.probability
+    assert as_a_whole([strong, weak]) == strong.probability
+    other = MODEL.score(JANE, {"given": "Edward", "family": "Smith", "birthDate": "1931-11-30"})
+    assert other.match_weight < CONTRADICTION_ODDS
+    assert other.probability < as_a_whole([strong, other]) < strong.probability
     assert as_a_whole([]) is None
 
 
