@@ -70,6 +70,7 @@ class DemoData:
     companies: list[dict[str, Any]] = field(default_factory=list)  # POST /v1/companies items
     events: list[dict[str, Any]] = field(default_factory=list)     # POST /v1/events items (touchpoints)
     acquired: list[dict[str, Any]] = field(default_factory=list)   # an acquired brand's customer file (records)
+    acquired_events: list[dict[str, Any]] = field(default_factory=list)   # and its customers' visits
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -589,7 +590,7 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
                     truth={label: tuple(keys) for label, keys in b.truth.items()},
                     edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES),
-                    events=touchpoints() + acquired_visits(), acquired=acquired_customers())
+                    events=touchpoints(), acquired=acquired_customers(), acquired_events=acquired_visits())
 
 
 # --- an acquired brand: a spa chain's customer file, judged by its own definition ---------------
