@@ -58,6 +58,21 @@ class Employment:
     valid_to: dt.date | None = None
 
 
+# Roles a person holds besides working somewhere (issue 14): several at once and over time, each from
+# a record, with validity dates; a buying-team member may have a stance.
+ROLE_KINDS = ("customer", "employee", "caregiver", "patient", "partner", "supplierContact", "buyingTeamMember")
+STANCES = ("decisionMaker", "champion", "influencer", "naysayer")
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str
+    organisation: str | None = None
+    stance: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class SetAside:
     """A field kept as given but not trusted: malformed or implausible. It never becomes an
@@ -89,6 +104,7 @@ class Record:
     metrics: dict = field(default_factory=dict)
     ignored: tuple[str, ...] = ()   # values the block list refused, kept for provenance
     set_aside: tuple[SetAside, ...] = ()
+    roles: tuple[Role, ...] = ()
 
     @property
     def key(self) -> str:

@@ -1,23 +1,44 @@
 """Request and response schemas for touchpoints (events), the timeline and lifecycle answers."""
 from __future__ import annotations
 
+import datetime as dt
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from graph.intake.events import EVENT_KINDS
 from graph.model import PURPOSES
-from service.schemas import MAX_BATCH, IdentifierSchema, PastDateTime, PurposeQuerySchema, Strict, Text
+from service.relation_schemas import RankingQuerySchema
+from service.schemas import (
+    MAX_BATCH,
+    IdentifierSchema,
+    PageQuerySchema,
+    PastDateTime,
+    PurposeQuerySchema,
+    Strict,
+    Text,
+)
 
 SOURCE = [validate.Length(1, 64), validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, '_', '.', '-' only")]
 SEND_EVENTS = 'send a JSON object {"events": [...]}'
 EVENT_BATCH_SIZE = f"must be a list of 1 to {MAX_BATCH} events"
 
 
+class EventTime(PastDateTime):
+    """A moment from 1900 on that has happened, in UTC (an offset past Java's 18 hours would not store)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
+        if moment.year < 1900:
+            raise ValidationError("must be from 1900 on")
+        return moment
+
+
 class EventSchema(Strict):
     source = fields.String(required=True, validate=SOURCE)
     eventId = Text(max_length=128, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
-    at = PastDateTime(required=True, metadata={"description": "When it happened."})
-    observedAt = PastDateTime(allow_none=True, metadata={
+    at = EventTime(required=True, metadata={"description": "When it happened."})
+    observedAt = EventTime(allow_none=True, metadata={
         "description": "When the source said so (default `at`); an older re-send than the stored one is stale."})
     collectedFor = Text(allow_none=True)
     consent = fields.Dict(keys=Text(max_length=64), values=fields.Boolean(), allow_none=True)
@@ -149,3 +170,20 @@ class OverlapSchema(Schema):
                                                         "own definition."})
     alreadyKnown = fields.Dict(metadata={"description": "Of those, how many other sources knew, by status there."})
     new = fields.Integer()
+
+
+STATUS_DOC = "lifecycle status (customer, former customer, known prospect, new prospect) to keep; see /lifecycle"
+
+
+class StatusFilterSchema(Strict):
+    status = fields.String(validate=validate.OneOf(["customer", "former customer", "known prospect", "new prospect"]),
+                           metadata={"description": STATUS_DOC})
+    lineOfBusiness = Text(max_length=64, metadata={"description": "judge `status` in this line (default overall)"})
+
+
+class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema):
+    """The person list's paging, and optionally a lifecycle status to keep."""
+
+
+class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):
+    """The ranking's order and size, and optionally a lifecycle status to keep."""

@@ -77,6 +77,8 @@ class RelationshipsSchema(Schema):
     kinds = fields.List(fields.String())
     depth = fields.Integer()
     truncated = fields.Boolean()
+    roles = fields.List(fields.Dict(), metadata={"description": "The person's roles besides employment, with "
+                                                                "source and validity (as in the person view)."})
     summary = fields.Dict()
     nodes = fields.List(fields.Dict())
     relationships = fields.List(fields.Dict())

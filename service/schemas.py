@@ -7,7 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from graph.access.apikeys import ROLES
 from graph.intake.normalize import CONTROL_OR_SURROGATE
-from graph.model import IDENTIFIER_TYPES, PURPOSES
+from graph.model import IDENTIFIER_TYPES, PURPOSES, ROLE_KINDS, STANCES
 
 MAX_BATCH = 1000
 MAX_FOLLOWERS = 10**12   # far above any real account, far below the graph's 64-bit integers
@@ -108,6 +108,13 @@ class EmploymentSchema(Period):
     decisionMaker = fields.Boolean(load_default=False)
 
 
+class RoleSchema(Period):
+    role = fields.String(required=True, validate=validate.OneOf(ROLE_KINDS))
+    organisation = Text(allow_none=True)
+    stance = fields.String(allow_none=True, validate=validate.OneOf(STANCES),
+                           metadata={"description": "a buying-team member's stance"})
+
+
 class MetricsSchema(Strict):
     lifetimeSpend = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=1e12))
     nightsLastYear = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=366))
@@ -131,6 +138,8 @@ class RecordSchema(Strict):
     addresses = fields.List(fields.Nested(AddressSchema), validate=validate.Length(max=20))
     employment = fields.List(fields.Nested(EmploymentSchema), validate=validate.Length(max=20))
     metrics = fields.Nested(MetricsSchema, allow_none=True)
+    roles = fields.List(fields.Nested(RoleSchema), validate=validate.Length(max=20), metadata={
+        "description": "Roles held besides employment (customer, caregiver, buying-team member ...), with validity."})
 
     @validates_schema
     def _something_to_resolve(self, data, **kwargs):
@@ -225,6 +234,9 @@ class PersonSchema(Schema):
     addresses = fields.List(fields.Dict())
     metrics = fields.Dict()
     roles = fields.List(fields.Dict())
+    heldRoles = fields.List(fields.Dict(), metadata={
+        "description": "Roles besides employment (customer, caregiver, buying-team member with a stance ...): "
+                       "role, organisation, stance, validFrom, validTo, current, record, source, observedAt."})
     records = fields.List(fields.Dict())
     merges = fields.List(fields.Dict())
     why = fields.List(fields.Dict())

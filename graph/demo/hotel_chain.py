@@ -70,6 +70,7 @@ class DemoData:
     companies: list[dict[str, Any]] = field(default_factory=list)  # POST /v1/companies items
     events: list[dict[str, Any]] = field(default_factory=list)     # POST /v1/events items (touchpoints)
     acquired: list[dict[str, Any]] = field(default_factory=list)   # an acquired brand's customer file (records)
+    acquired_events: list[dict[str, Any]] = field(default_factory=list)   # and its customers' visits
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -149,7 +150,7 @@ def _record(source: str, source_id: str, observed_at: str, name: dict | None = N
     if name:
         record["name"] = name
     key_map = {"birth_date": "birthDate"}
-    for key in ("birth_date", "gender", "identifiers", "addresses", "employment", "metrics"):
+    for key in ("birth_date", "gender", "identifiers", "addresses", "employment", "metrics", "roles"):
         if fields.get(key):
             record[key_map.get(key, key)] = fields[key]
     return record
@@ -186,7 +187,11 @@ def _jane(b: _Builder) -> Scenario:
     b.add("jane", _record(
         "crm", "C-0107", "2025-11-14T09:30:00Z", _name("Jane", "Smith"), **jane,
         identifiers=[_email("Jane.Smith@Example.com")],
-        employment=[_job("Acme Travel Limited", "Travel Manager", True)]))
+        employment=[_job("Acme Travel Limited", "Travel Manager", True)],
+        roles=[{"role": "buyingTeamMember", "organisation": "ACME Travel Ltd", "stance": "champion",
+                "validFrom": "2024-01-01"},
+               {"role": "partner", "organisation": "ACME Travel Ltd", "validFrom": "2019-03-01",
+                "validTo": "2023-12-31"}]))
     b.add("jane", _record(
         "webshop", "W-0233", "2026-06-20T18:45:12Z", _name("Jane", "Smith"),
         identifiers=[_account("webshop", "jsmith84"), _phone("020 7946 0958"),
@@ -585,7 +590,7 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
                     truth={label: tuple(keys) for label, keys in b.truth.items()},
                     edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES),
-                    events=touchpoints() + acquired_visits(), acquired=acquired_customers())
+                    events=touchpoints(), acquired=acquired_customers(), acquired_events=acquired_visits())
 
 
 # --- an acquired brand: a spa chain's customer file, judged by its own definition ---------------

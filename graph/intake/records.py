@@ -11,7 +11,7 @@ from graph.errors import InvalidRecord
 from graph.intake import normalize as norm
 from graph.intake import set_aside as aside
 from graph.intake.domains import email_domain, is_corporate_domain
-from graph.model import Employment, Identifier, Record, SetAside
+from graph.model import Employment, Identifier, Record, Role, SetAside
 
 
 def fingerprint(data: dict) -> str:
@@ -169,7 +169,13 @@ def build_record(data: dict, settings: Settings, query: bool = False) -> Record:
         given_key=person and (person.given_key or None), family_key=person and (person.family_key or None),
         birth_date=birth_date, gender=data.get("gender"),
         identifiers=tuple(_dedupe(identifiers)), employment=tuple(employment),
-        metrics=dict(data.get("metrics") or {}), ignored=tuple(ignored), set_aside=tuple(held))
+        metrics=dict(data.get("metrics") or {}), ignored=tuple(ignored), set_aside=tuple(held),
+        roles=tuple(_role(item, f"roles[{n}]") for n, item in enumerate(data.get("roles", []))))
+
+
+def _role(item: dict, path: str) -> Role:
+    _check_period(item, path)
+    return Role(item["role"], item.get("organisation"), item.get("stance"), item.get("validFrom"), item.get("validTo"))
 
 
 def _employment(item: dict, path: str) -> Employment:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from graph.lifecycle.definition import Definition
 from graph.lifecycle.status import CUSTOMER, FORMER, STATUSES, lifecycle, purchases_of
-from graph.reads.views import resolve_id
+from graph.reads.views import persons_page, resolve_id
+from graph.relationships.influence import ranking
 from graph.store import queries_events
 from graph.store.values import native, plain
 
@@ -122,3 +123,49 @@ def source_overlap(tx, source: str, definition: Definition, today: dt.datetime |
             "customers": by_source[CUSTOMER] + by_source[FORMER],
             "alreadyKnown": {"count": sum(known_as.values()), "as": {s: known_as[s] for s in STATUSES}},
             "new": new}
+
+
+def having_status(tx, person_ids: list[str], definition: Definition, status: str, line: str | None = None,
+                  today: dt.datetime | None = None) -> set[str]:
+    """Which of `person_ids` have `status` overall, or in line of business `line` when given."""
+    now = today or dt.datetime.now(dt.UTC)
+    keep = set()
+    for f in (facts(tx, person_ids, definition) if person_ids else []):
+        got = status_of(f, definition, now)
+        found = got["linesOfBusiness"].get(line, {}).get("status") if line else got["overall"]["status"]
+        if found == status:
+            keep.add(f.person_id)
+    return keep
+
+
+def filtered_pages(tx, fetch, definition: Definition, status: str, line: str | None, limit: int) -> list[dict]:
+    """Rows of `fetch(size)` (each with a personId, in order) whose person has `status`, up to `limit`:
+    asks for more rows, doubling, until enough pass or there are no more."""
+    size = limit
+    while True:
+        rows = fetch(size)
+        keep = having_status(tx, [r["personId"] for r in rows], definition, status, line)
+        passed = [r for r in rows if r["personId"] in keep]
+        if len(passed) >= limit or len(rows) < size:
+            return passed[:limit]
+        size *= 2
+
+
+def persons_page_with_status(tx, limit: int, cursor: str, definition: Definition, status: str,
+                             line: str | None = None) -> dict:
+    """The person list (graph/reads/views.py: persons_page) keeping only persons with `status`."""
+    kept = filtered_pages(tx, lambda size: persons_page(tx, size, cursor)["persons"], definition, status, line,
+                          limit)
+    return {"persons": kept, "nextCursor": kept[-1]["personId"] if len(kept) == limit else None}
+
+
+def ranking_with_status(tx, order: str, limit: int, definition: Definition, status: str,
+                        line: str | None = None) -> dict:
+    """The influence ranking keeping only persons with `status` (ranks stay those of the whole ranking)."""
+    answer = ranking(tx, order, limit)
+    kept = filtered_pages(tx, lambda size: ranking(tx, order, size)["persons"], definition, status, line, limit)
+    answer["persons"] = kept
+    answer["flagged"] = {flag: [p["personId"] for p in kept if key in p["flags"]]
+                         for flag, key in (("highValueLowReach", "highValueLowReach"),
+                                           ("highReachNoPurchase", "highReachNoPurchase"))}
+    return answer

@@ -8,6 +8,7 @@ import networkx as nx
 
 from graph.errors import Gone, NotFound
 from graph.privacy import consent
+from graph.reads.held_roles import held_roles
 from graph.store import queries_privacy, queries_reads
 from graph.store.values import native, plain
 
@@ -92,7 +93,7 @@ def person_view(tx, person_id: str, asked: str | None = None, purpose: str | Non
               for r in tx.run(queries_reads.PERSON_MERGES, personId=target)]
     view = {"personId": target, "status": person.get("status"), "name": _name(visible),
             **identifiers_of(seen, by_key), "attributes": _attributes(visible),
-            "metrics": _metrics(visible), "roles": roles_of(seen, by_key),
+            "metrics": _metrics(visible), "roles": roles_of(seen, by_key), "heldRoles": held_roles(visible),
             "records": [_record(r, changes.get(r["recordKey"], []))
                         for r in sorted(visible, key=lambda r: r["recordKey"])],
             "merges": merges, "why": why(seen, visible, asked, hidden=links),

@@ -10,8 +10,9 @@ import datetime as dt
 
 from graph.analytics import households as hh
 from graph.intake.domains import is_corporate_domain
+from graph.reads.held_roles import held_roles
 from graph.reads.views import resolve_id
-from graph.store import queries_analytics
+from graph.store import queries_analytics, queries_reads
 from graph.store.values import native, plain
 
 PER_PERSON = 50          # at most this many relationships of one query per person asked
@@ -188,7 +189,9 @@ def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KIND
             break
     _name_persons(tx, g)
     rels = [plain(r) for r in g.rels.values()]
+    records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
     view = {"personId": target, "kinds": list(kinds), "depth": depth, "truncated": truncated,
+            "roles": held_roles(records, today),
             "summary": {k: sum(r["kind"] == k for r in rels) for k in kinds},
             "nodes": sorted(g.nodes.values(), key=lambda n: (n["depth"], n["type"], n["id"])),
             "relationships": sorted(rels, key=lambda r: (r["kind"], r["type"], r["from"], r["to"]))}

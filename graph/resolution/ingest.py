@@ -49,6 +49,15 @@ def default_model(settings: Settings) -> Model:
     return active_model(settings).model
 
 
+def role_props(record: Record) -> dict:
+    """A record's roles as parallel lists of text ('' for none), like its set-aside fields."""
+    roles = record.roles
+    return {"roleKinds": [r.kind for r in roles], "roleOrganisations": [r.organisation or "" for r in roles],
+            "roleStances": [r.stance or "" for r in roles],
+            "roleValidFrom": [r.valid_from.isoformat() if r.valid_from else "" for r in roles],
+            "roleValidTo": [r.valid_to.isoformat() if r.valid_to else "" for r in roles]}
+
+
 def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
     m = record.metrics
     props = {
@@ -67,6 +76,7 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
         "setAsideFields": [s.field for s in record.set_aside],
         "setAsideValues": [s.value for s in record.set_aside],
         "setAsideReasons": [s.reason for s in record.set_aside],
+        **role_props(record),
     }
     # every rule's property is written, so a key the record no longer has is removed (null)
     props.update({prop: blocks.get(rule) for rule, prop in BLOCK_PROPERTIES.items()})

@@ -44,6 +44,7 @@ RECORD_PROPERTIES = (
     "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",
     "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
     "setAsideFields", "setAsideValues", "setAsideReasons",
+    "roleKinds", "roleOrganisations", "roleStances", "roleValidFrom", "roleValidTo",
 ) + tuple(BLOCK_PROPERTIES.values())
 
 # Sent as ISO 8601 text and made datetimes by the server: the driver packs a Python datetime in

@@ -8,14 +8,16 @@ from marshmallow import RAISE
 
 from graph.errors import InvalidRecord
 from graph.intake.records import build_record
+from graph.lifecycle import definition
+from graph.lifecycle.reads import persons_page_with_status
 from graph.privacy import rights
 from graph.reads.views import identifier_key, person_view, persons_page, whois
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
+from service.event_schemas import PersonsQuerySchema
 from service.schemas import (
     ErasureSchema,
-    PageQuerySchema,
     PersonSchema,
     PersonsPageSchema,
     PurposeQuerySchema,
@@ -86,11 +88,16 @@ class PersonView(MethodView):
 @blp.route("/persons")
 class Persons(MethodView):
     @requires("analyst")
-    @blp.arguments(PageQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(PersonsQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, PersonsPageSchema)
     def get(self, args):
         """Page through all persons with their record keys (pass nextCursor back as cursor).
 
         Ids, display names and record keys only: no identifier values (e-mails, phones, cards ...).
+        `status` keeps only persons of that lifecycle status (overall, or in `lineOfBusiness`).
         """
+        if args.get("status"):
+            return context.store().read(persons_page_with_status, args["limit"], args["cursor"],
+                                        definition.load(context.settings().lifecycle_file), args["status"],
+                                        args.get("lineOfBusiness"))
         return context.store().read(persons_page, args["limit"], args["cursor"])

@@ -5,13 +5,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.lifecycle import definition
+from graph.lifecycle.reads import ranking_with_status
 from graph.relationships.influence import influence, ranking
 from graph.relationships.network import relationships
 from service import context
 from service.auth import requires
+from service.event_schemas import RankingStatusQuerySchema
 from service.relation_schemas import (
     InfluenceSchema,
-    RankingQuerySchema,
     RankingSchema,
     RelationshipsQuerySchema,
     RelationshipsSchema,
@@ -44,8 +46,13 @@ class PersonInfluence(MethodView):
 @blp.route("/influence/ranking")
 class InfluenceRanking(MethodView):
     @requires("analyst")
-    @blp.arguments(RankingQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(RankingStatusQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, RankingSchema)
     def get(self, args):
-        """Persons by value, reach or priority as of the last `idgraph analytics refresh`."""
+        """Persons by value, reach or priority as of the last `idgraph analytics refresh`; `status` keeps
+        only persons of that lifecycle status (overall, or in `lineOfBusiness`)."""
+        if args.get("status"):
+            return context.store().read(ranking_with_status, args["order"], args["limit"],
+                                        definition.load(context.settings().lifecycle_file), args["status"],
+                                        args.get("lineOfBusiness"))
         return context.store().read(ranking, args["order"], args["limit"])

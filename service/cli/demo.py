@@ -88,7 +88,8 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
         try:
             summary = load_records(store, settings, data.records + data.acquired, "demo",
                                    total=len(data.records) + len(data.acquired))
-            events = load_events(store, settings, data.events, "demo touchpoints", total=len(data.events))
+            events = load_events(store, settings, data.events + data.acquired_events, "demo touchpoints",
+                                 total=len(data.events) + len(data.acquired_events))
             load_relations(store, data)
             run_refresh(store)
             show_examples(store)

@@ -58,6 +58,7 @@ def full_record(n: int) -> dict:
                        "locality": "Bath", "postcode": "BA1 1AA", "region": "Somerset", "country": "GB"}],
         "employment": [{"company": "ACME Travel Ltd", "title": "Travel manager"}],
         "metrics": {"lifetimeSpend": 10.0, "nightsLastYear": 2, "tier": "gold"},
+        "roles": [{"role": "buyingTeamMember", "organisation": "ACME Travel Ltd", "stance": "champion"}],
     }
 
 

@@ -104,3 +104,26 @@ def test_who_may_read_the_summary_and_overlap(app, store, issue_key):
         client = keyed_client(app, issue_key(role))
         assert client.get("/v1/customers/summary").status_code == status, role
         assert client.get("/v1/sources/crm/overlap").status_code == status, role
+
+
+def test_status_filters_the_person_list_and_the_ranking(client, store):
+    from graph.relationships.refresh import refresh
+    ada, bob, cy = post_records(client, rec("C-1", email("ada@example.com")),
+                                rec("C-2", email("bob@example.com"), given="Bob", birthDate="1950-01-01"),
+                                rec("C-3", email("cy@example.com"), given="Cy", birthDate="1960-01-01"))
+    post_events(client, event("S-1", lineOfBusiness="hotel", at=RECENT),
+                event("S-2", email("cy@example.com"), lineOfBusiness="hotel", at=RECENT),
+                event("O-1", email("bob@example.com"), kind="purchase", lineOfBusiness="retail", at=YEARS_AGO))
+    customers = client.get("/v1/persons", query_string={"status": "customer", "limit": 1}).get_json()
+    assert len(customers["persons"]) == 1 and customers["nextCursor"]
+    more = client.get("/v1/persons", query_string={"status": "customer", "limit": 1,
+                                                   "cursor": customers["nextCursor"]}).get_json()
+    assert {customers["persons"][0]["personId"], more["persons"][0]["personId"]} == {ada, cy}
+    retail = client.get("/v1/persons", query_string={"status": "former customer", "lineOfBusiness": "retail"})
+    assert [p["personId"] for p in retail.get_json()["persons"]] == [bob]
+    assert client.get("/v1/persons", query_string={"status": "vip"}).status_code == 422
+    refresh(store, batch_size=25)
+    ranked = client.get("/v1/influence/ranking", query_string={"status": "customer", "order": "value"}).get_json()
+    assert {p["personId"] for p in ranked["persons"]} == {ada, cy}
+    prospects = client.get("/v1/influence/ranking", query_string={"status": "known prospect", "limit": 5}).get_json()
+    assert prospects["persons"] == []

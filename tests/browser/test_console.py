@@ -136,3 +136,9 @@ def test_the_card_shows_who_is_a_customer_and_the_latest_touchpoints(jane):
     timeline = jane.text_content("#card-timeline")
     assert "stay · pms · hotel" in timeline and "webVisit · web" in timeline and "case · callcentre" in timeline
     assert "never bought: cars, dining" in jane.text_content("#card")
+
+
+def test_the_card_shows_roles_besides_employment_with_source_and_dates(jane):
+    held = jane.text_content("#card-held-roles")
+    assert "buyingTeamMember · champion at ACME Travel Ltd (2024-01-01 to now) · crm" in held
+    assert "partner at ACME Travel Ltd (2019-03-01 to 2023-12-31) · crm (past)" in held

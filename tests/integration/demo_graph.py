@@ -24,7 +24,7 @@ def load_demo(store, settings) -> dict:
     """Empty the graph and load the demo as `idgraph demo` does; returns the refresh figures."""
     queries.clear_all(store)
     data = demo()
-    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records + data.acquired)])
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records)])
     ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(data.events)])
     load_relations(store, data)
     return refresh(store, batch_size=25, today=TODAY)

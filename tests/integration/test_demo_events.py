@@ -20,8 +20,7 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert {o.outcome for o in outcomes} == {"unchanged"}
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
-    assert {o.personId for i, o in by_id.items() if i != "WV-50002" and o.source != "spaco"} == {jane}
-    assert by_id["V-SP-001"].personId == jane       # the acquired spa's visit joins the hotel's Jane
+    assert {o.personId for i, o in by_id.items() if i != "WV-50002"} == {jane}
     assert by_id["WV-50002"].personId is None          # the Wilsons' shared tablet: two persons hold it
     status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
     hotel = status["linesOfBusiness"]["hotel"]
@@ -31,12 +30,17 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert status["whiteSpace"] == ["cars", "dining"]
     events = store.read(timeline, jane, "service", (), None, None, 50, "")["events"]
     assert [e["eventId"] for e in events][:3] == ["WV-44187", "WV-44120", "ST-3518"]
-    assert {e["source"] for e in events} == {"pms", "webshop", "callcentre", "web", "spaco"}
+    assert {e["source"] for e in events} == {"pms", "webshop", "callcentre", "web"}
 
 
 def test_the_acquired_spa_s_customers_overlap_the_hotel_s(store, settings):
     from graph.lifecycle.reads import source_overlap
-    load_demo(store, settings)
+    from graph.resolution.ingest import ingest
+    from service.parsing import parse_record
+    load_demo(store, settings)          # then the acquired spa's file, as `idgraph demo` loads it
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(demo().acquired)])
+    outcomes = ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(demo().acquired_events)])
+    assert outcomes[0].personId == store.read(whois, "loyaltyCard:PLT-99812")["personId"]   # Jane
     body = store.read(source_overlap, "spaco", definition.load(), AS_OF)
     assert body["definition"]["ownDefinition"] is True and body["persons"] == 3
     assert body["customers"] == 3

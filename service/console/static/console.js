@@ -182,7 +182,7 @@ function renderCard(person, influence, timeline, lifecycle) {
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
     influenceSection(influence),
     lifecycleSection(lifecycle),
-    el("h3", { text: "Roles" }), rolesList(person.roles || []),
+    el("h3", { text: "Roles" }), rolesList(person.roles || []), heldRolesList(person.heldRoles || []),
     timelineSection(timeline),
     el("h3", { text: "Consent, as stored on each record" }), consentTable(person.records || []),
     el("h3", { text: "Why these records" }), whyList(person.why || []),
@@ -234,6 +234,15 @@ function timelineSection(timeline) {
       : el("p", { class: "muted", text: "no touchpoints on file" }),
     timeline.withheldCount ? el("p", { class: "muted",
       text: `${timeline.withheldCount} touchpoint(s) withheld: consent does not cover ${timeline.purpose}` }) : null);
+}
+
+function heldRolesList(roles) {
+  if (!roles.length) return null;
+  const when = (r) => (r.validFrom || r.validTo ? ` (${r.validFrom || "…"} to ${r.validTo || "now"})` : "");
+  return el("ul", { class: "plain", id: "card-held-roles" }, roles.map((r) => el("li", {
+    text: `${r.role}` + (r.stance ? ` · ${r.stance}` : "") + (r.organisation ? ` at ${r.organisation}` : "")
+      + when(r) + ` · ${r.source}` + (r.current ? "" : " (past)"),
+  })));
 }
 
 function rolesList(roles) {
