@@ -34,6 +34,7 @@ from graph.relationships.refresh import rewrite_households
 from graph.resolution.decision import given_family_key
 from graph.store import queries_analytics, queries_events, queries_privacy, queries_reads
 from graph.store.values import plain
+from graph.visitors.erasure import forget_person
 
 AUDIT_PAGE = 500
 
@@ -148,8 +149,11 @@ def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Era
     merged_away = list(tx.run(queries_privacy.MERGED_AWAY, personId=target).single()["ids"])
     inferred = dict(tx.run(queries_privacy.INFERRED_COUNTS, personId=target).single())
     changes = tx.run(queries_privacy.DELETE_CONSENT_CHANGES, recordKeys=record_keys).single()
+    devices = forget_person(tx, target)   # visitors identified as them (graph/visitors/erasure.py)
     hashes = [{"hash": suppression.keyed_hash(hmac_key, i["key"]), "kind": i["kind"]}
               for i in unshared if i["kind"] in suppression.SUPPRESSIBLE]
+    hashes += [{"hash": suppression.keyed_hash(hmac_key, key), "kind": "device"} for key in devices
+               if key not in {i["key"] for i in unshared}]
     tx.run(queries_privacy.SUPPRESS, rows=hashes).consume()
     for statement in (queries_events.DELETE_EVENTS, queries_events.DELETE_MONTHS):   # touchpoints go too
         tx.run(statement, recordKeys=record_keys).consume()

@@ -25,6 +25,7 @@ from __future__ import annotations
 SCHEMA = (
     "CREATE CONSTRAINT visitor_key_unique IF NOT EXISTS FOR (v:Visitor) REQUIRE v.visitorKey IS UNIQUE",
     "CREATE CONSTRAINT visitor_id_unique IF NOT EXISTS FOR (v:Visitor) REQUIRE v.visitorId IS UNIQUE",
+    "CREATE INDEX visitor_person_id IF NOT EXISTS FOR (v:Visitor) ON (v.personId)",
     "CREATE CONSTRAINT visitor_month_key_unique IF NOT EXISTS FOR (m:VisitorMonth) REQUIRE m.monthKey IS UNIQUE",
     "CREATE CONSTRAINT visitor_record_key_unique IF NOT EXISTS FOR (r:VisitorRecord) REQUIRE r.recordKey IS UNIQUE",
     "CREATE CONSTRAINT prediction_feedback_id_unique IF NOT EXISTS FOR (f:PredictionFeedback) REQUIRE f.feedbackId IS UNIQUE",
@@ -218,4 +219,30 @@ MERGE (v:Visitor {visitorKey: seen.visitorKey})
 ON CREATE SET v.visitorId = seen.visitorId, v.kind = seen.kind, v.status = 'anonymous', v.personIds = [],
               v.createdAt = datetime()
 MERGE (v)-[:FROM_RECORD]->(r)
+"""
+
+# --- erasure (graph/visitors/erasure.py) -------------------------------------------------------------
+
+PERSON_VISITORS = """
+MATCH (v:Visitor {personId: $personId})
+RETURN v.visitorKey AS key
+"""
+
+# A visitor identified as an erased person goes whole: buckets, its record, and events still unattached
+# (the attached ones go with the person's records).
+DELETE_VISITORS = """
+UNWIND $keys AS key
+MATCH (v:Visitor {visitorKey: key})
+OPTIONAL MATCH (v)-[:HAS_EVENTS]->(m:VisitorMonth)
+OPTIONAL MATCH (m)<-[:SEEN_IN]-(e:Event)
+WHERE e.recordKey IS NULL
+OPTIONAL MATCH (v)-[:FROM_RECORD]->(r:VisitorRecord)
+DETACH DELETE e, m, r, v
+"""
+
+# A household or shared visitor stays, without the erased person among those it was seen with.
+UNLIST_PERSON = """
+MATCH (v:Visitor)
+WHERE $personId IN v.personIds
+SET v.personIds = [p IN v.personIds WHERE p <> $personId]
 """

@@ -8,6 +8,7 @@ named numbers, so the model's vocabulary grows with the categories a brand has:
 |---|---|
 | `viewed:<category>` | share of the views (web visits, e-mail clicks) in that page or product category |
 | `bought:<category>` | share of the purchases and orders in that product category |
+| `recent:<category>` | share of the views in the 30 days up to the latest event: what is being looked at now |
 | `channel:<channel>` | share of the events by channel (the event's own, else one implied by its kind) |
 | `device:<type>` | share of the events by device type, where the source states one |
 | `time:<part>` | share of the events by part of the day, UTC: night 0-6, morning 6-12, afternoon 12-18, evening 18-24 |
@@ -34,6 +35,7 @@ PURCHASES = ("purchase", "order")
 VIEWS = ("webVisit", "emailClick")
 IMPLIED_CHANNEL = {"webVisit": "web", "emailOpen": "email", "emailClick": "email", "login": "web",
                    "call": "phone", "case": "phone", "complaint": "phone", "stay": "store", "visit": "store"}
+RECENT = dt.timedelta(days=30)
 DAY_PARTS = ((6, "night"), (12, "morning"), (18, "afternoon"), (24, "evening"))
 
 Event = Mapping[str, object]
@@ -46,7 +48,10 @@ def profile(events: Iterable[Event], now: dt.datetime) -> Profile:
     if not happened:
         return {}
     features: Profile = {}
-    features |= _shares("viewed", [_category(e) for e in happened if e.get("kind") in VIEWS])
+    views = [e for e in happened if e.get("kind") in VIEWS]
+    features |= _shares("viewed", [_category(e) for e in views])
+    lately = event_time(happened[-1]) - RECENT
+    features |= _shares("recent", [_category(e) for e in views if event_time(e) >= lately])
     purchases = [e for e in happened if e.get("kind") in PURCHASES]
     features |= _shares("bought", [_category(e) for e in purchases])
     features |= _shares("channel", [_text(e.get("channel")) or IMPLIED_CHANNEL.get(str(e.get("kind")))

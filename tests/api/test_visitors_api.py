@@ -247,3 +247,16 @@ def test_a_record_naming_only_a_cookie_is_a_visitor_and_a_later_login_identifies
     events(client, visit("W-1", "ck-7", "2026-04-02T10:00:00Z"), login("L-1", "ck-7", ADA, "2026-04-03T10:00:00Z"))
     assert get(client, "/v1/visitors/device/ck-7")["personId"] == ada
     assert timeline_keys(client, ada) == {"web/W-1", "web/L-1"}
+
+
+def test_erasing_a_person_erases_the_visitor_identified_as_them_and_suppresses_its_cookie(app, client, issue_key,
+                                                                                          store):
+    from tests.conftest import keyed_client
+    [ada] = records(client, rec("C-1", "Ada", ADA))
+    events(client, visit("W-1", "ck-1", "2026-04-01T10:00:00Z"), login("L-1", "ck-1", ADA, "2026-04-02T10:00:00Z"))
+    privacy = keyed_client(app, issue_key("privacy"))
+    assert privacy.delete(f"/v1/persons/{ada}").status_code == 200
+    assert count(store, "Visitor") == 0 and count(store, "Event") == 0 and count(store, "VisitorMonth") == 0
+    get(client, "/v1/visitors/device/ck-1", status=404)
+    refused = client.post("/v1/events", json={"events": [visit("W-2", "ck-1", "2026-04-03T10:00:00Z")]})
+    assert refused.status_code == 422, refused.get_json()
