@@ -63,6 +63,7 @@ class Item:
     current: str | None                           # its Person before this chunk
     existed: bool
     lost_evidence: bool = False                   # the update dropped identifiers or changed fields
+    disputed: frozenset[str] = frozenset()        # identifier keys its person disputed (graph/stewardship)
 
 
 @dataclass
@@ -88,8 +89,9 @@ class Plan:
     results: list[Result] = field(default_factory=list)
 
 
-def stitching(record: Record) -> dict[str, Identifier]:
-    return {i.key: i for i in record.identifiers if KINDS[i.kind].stitches}
+def stitching(record: Record, disputed: frozenset[str] = frozenset()) -> dict[str, Identifier]:
+    """The identifiers a record stitches on: never one its person disputed, however often it is re-sent."""
+    return {i.key: i for i in record.identifiers if KINDS[i.kind].stitches and i.key not in disputed}
 
 
 class ChunkResolver:
@@ -146,7 +148,8 @@ class ChunkResolver:
             self._unindex(old)
             self.scorer.forget(record.key)
         known = Known(record.key, person_id, item.fields, item.blocks, record_facts(record),
-                      given_family_key(record.given_key, record.family_key), stitching(record), in_chunk=True)
+                      given_family_key(record.given_key, record.family_key), stitching(record, item.disputed),
+                      in_chunk=True)
         self.records[record.key] = known
         self._index(known)
         return known

@@ -110,14 +110,19 @@ def _identifier_nodes(records: list[Record], existed: set[str]) -> list[list]:
     return [nodes[key] for key in sorted(nodes)]
 
 
-def write_identifiers(tx, records: list[Record], existed: set[str]) -> None:
-    """The identifier nodes of `records` and their links; only records in `existed` can have links."""
+def write_identifiers(tx, records: list[Record], existed: set[str],
+                      disputed: dict[str, frozenset[str]] | None = None) -> None:
+    """The identifier nodes of `records` and their links; only records in `existed` can have links.
+    A link its person disputed is left as the dispute left it: a re-send neither clears the flag nor
+    restores a cut link (the source still says so; the customer said no, and a steward rules)."""
+    disputed = disputed or {}
     if not any(r.identifiers for r in records):
         return
     _run(tx, queries_ingest.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
     for statement, old in ((queries_ingest.LINK_IDENTIFIERS, True), (queries_ingest.LINK_NEW_IDENTIFIERS, False)):
         links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to]
-                        for r in records if (r.key in existed) == old for i in r.identifiers),
+                        for r in records if (r.key in existed) == old for i in r.identifiers
+                        if i.key not in disputed.get(r.key, ())),
                        key=lambda row: (row[1], row[0]))
         if links:
             _run(tx, statement, rows=links)
@@ -143,7 +148,8 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
     if len(new) < len(items):
         _run(tx, queries_ingest.UPSERT_RECORDS,
              rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
-    write_identifiers(tx, records, {item.record.key for item in items if item.existed})
+    write_identifiers(tx, records, {item.record.key for item in items if item.existed},
+                      {item.record.key: item.disputed for item in items if item.disputed})
     if any(r.employment for r in records):
         _run(tx, queries_ingest.LINK_EMPLOYMENT, rows=_job_rows(records))
     existing = [item.record for item in items if item.existed]
@@ -162,7 +168,7 @@ def _holding(key: str, kind: str, value: str, link: dict) -> Identifier:
 
 
 def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
-    chunk_idents = {key: ident for item in items for key, ident in stitching(item.record).items()}
+    chunk_idents = {key: ident for item in items for key, ident in stitching(item.record, item.disputed).items()}
     holdings: dict[str, dict[str, Identifier]] = {}
     generic, person_ids = set(), {item.current for item in items if item.current}
     for key, is_generic, links in _run(tx, queries_ingest.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
@@ -256,10 +262,11 @@ def _triage(records: list[Record], states: dict) -> tuple[dict[int, Outcome], li
             done[n] = Outcome(record.source, record.source_id, current, "unchanged",
                               refused=[{"rule": "stale", "detail": "an observation newer than this one is stored"}])
         else:
-            fields = disputes.strip(match_input.match_fields(record), state and state["disputedKeys"])
+            disputed = frozenset(state["disputedKeys"] or ()) if state else frozenset()
+            fields = disputes.strip(match_input.match_fields(record), disputed)
             changed = state is not None and match_input.loads(state["matchFields"]) != fields
             items.append(Item(record, fields, frozenset(block_keys(fields).values()), current,
-                              state is not None, lost_evidence=changed))
+                              state is not None, lost_evidence=changed, disputed=disputed))
     return done, items
 
 

@@ -6,6 +6,8 @@ so the disputed value is taken out of those, now and at every later re-send of t
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from graph.matching.match_input import ADDRESS_FIELDS
 
 LISTED = {"email": "email", "phone": "phone"}
@@ -19,7 +21,7 @@ def _address_is(fields: dict, value: str) -> bool:
     return len(parts) >= 3 and postcode == parts[1] and number == parts[2]
 
 
-def strip(fields: dict, disputed: list[str] | None) -> dict:
+def strip(fields: dict, disputed: Iterable[str] | None) -> dict:
     """`fields` without the disputed identifier keys' values ('email:x', 'address:...')."""
     out = dict(fields)
     for key in disputed or ():

@@ -117,12 +117,13 @@ MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_ADDRESS]->(a
 RETURN DISTINCT a.key AS addressKey
 """
 
-# Every holding of each address, by active persons: the residents households are derived from.
+# Every holding of each address, by active persons: the residents households are derived from. A
+# holding its person disputed (graph/stewardship/feedback.py) makes no one a resident.
 RESIDENTS = """
 UNWIND $addressKeys AS ak
 MATCH (a:Identifier {key: ak})
 OPTIONAL MATCH (a)<-[l:HAS_ADDRESS]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
-WHERE p.status = 'active'
+WHERE p.status = 'active' AND NOT coalesce(l.disputed, false)
 RETURN ak AS addressKey, a {.streetNumber, .street, .locality, .postcode} AS address,
        collect({personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}) AS holdings
 """

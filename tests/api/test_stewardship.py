@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.relationships.refresh import refresh
 from graph.resolution.resolve_all import resolve_all
 from graph.store.values import plain
 from tests.conftest import keyed_client
@@ -269,3 +270,52 @@ def test_feedback_on_an_identifier_the_person_does_not_hold_is_422(client, store
     wrong = client.post(f"/v1/persons/{jane['personId']}/feedback",
                         json={"kind": "wrong prediction", "prediction": "interested in baby furniture"})
     assert wrong.status_code == 201 and wrong.get_json()["prediction"] == "interested in baby furniture"
+
+
+def test_a_dispute_holds_when_the_source_resends_the_record_changed(client, store):
+    """The source keeps saying it; the customer said no: neither a cut link nor a disputed identifier
+    comes back into use until a steward rules (the cut e-mail would otherwise stitch Jane to Jim)."""
+    jane_record = _record("crm", "C-7", "Jane", "Doe", identifiers=_email("family@example.com") +
+                          [{"type": "phone", "value": "+44 20 7946 0959"}])
+    [jane] = _post(client, jane_record)
+    for kind, identifier in (("wrong link", _email("family@example.com")[0]),
+                             ("disputed fact", {"type": "phone", "value": "+44 20 7946 0959"})):
+        response = client.post(f"/v1/persons/{jane['personId']}/feedback",
+                               json={"kind": kind, "identifier": identifier})
+        assert response.status_code == 201, response.get_json()
+    [jim] = _post(client, _record("web", "W-7", "Jim", "Roe", identifiers=_email("family@example.com") +
+                                  [{"type": "phone", "value": "+44 20 7946 0959"}]))
+    assert jim["personId"] != jane["personId"]
+
+    changed = jane_record | {"observedAt": "2026-02-01T00:00:00Z", "metrics": {"lifetimeSpend": 500.0}}
+    [resent] = _post(client, changed)
+    assert resent["personId"] == jane["personId"] and resent["outcome"] == "updated"
+    assert _person_of(store, "web/W-7") == jim["personId"] != jane["personId"]
+    assert client.get("/v1/whois?type=email&value=family@example.com").get_json()["personId"] == jim["personId"]
+    assert client.get("/v1/whois?type=phone&value=+44 20 7946 0959").get_json()["personId"] == jim["personId"]
+    links = store.query("MATCH (:SourceRecord {recordKey: 'crm/C-7'})-[l]->(i:Identifier) "
+                        "RETURN i.key AS key, l.current AS current, l.disputed AS disputed")
+    assert {(row["key"].partition(":")[0], row["current"], row["disputed"]) for row in links} == {
+        ("email", False, True), ("phone", True, True)}
+
+
+def _households_of(store, person_id):
+    return store.query("MATCH (:Person {personId: $p})-[m:MEMBER_OF {current: true}]->(h:Household) "
+                       "RETURN h.householdId AS h", p=person_id)
+
+
+def test_a_disputed_address_makes_no_one_a_resident_of_it(client, store):
+    phone = [{"type": "phone", "value": "+44 1225 000111"}]
+    [ann] = _post(client, _record("crm", "C-8", "Ann", "Hale", addresses=[ADDRESS], identifiers=phone,
+                                  birthDate="1970-03-01"))
+    [tom] = _post(client, _record("crm", "C-9", "Tom", "Hale", addresses=[ADDRESS], identifiers=phone,
+                                  birthDate="1968-07-09"))
+    assert ann["personId"] != tom["personId"]
+    refresh(store)
+    assert _households_of(store, tom["personId"]) and _households_of(store, ann["personId"])   # the control
+
+    response = client.post(f"/v1/persons/{tom['personId']}/feedback",
+                           json={"kind": "disputed fact", "address": ADDRESS, "reason": "moved out in 2019"})
+    assert response.status_code == 201, response.get_json()
+    refresh(store)
+    assert _households_of(store, tom["personId"]) == []
