@@ -5,6 +5,8 @@ does (`edges[0].to`), like the per-record errors of POST /v1/records.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import request
 from marshmallow import Schema, ValidationError
 
@@ -18,3 +20,14 @@ def load_json(schema: type[Schema]) -> dict:
         return schema().load(request.get_json(silent=True) or {})
     except ValidationError as exc:
         raise Invalid(flatten_errors(exc.messages)) from None
+
+
+def batch_answer(results: list[dict], errors: list[dict], field: str, **summary: int) -> tuple[dict, int]:
+    """A batch POST's answer, records and events alike: 200 all stored whole, 207 some set aside or
+    refused, Invalid (422) naming `field[index].path` when nothing was stored."""
+    if errors and not results:
+        raise Invalid({f"{field}[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
+    warned = sum(1 for r in results if r["warnings"])
+    body = {"results": results, "errors": errors,
+            "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors), warned=warned, **summary)}
+    return body, (207 if errors or warned else 200)

@@ -1,8 +1,6 @@
 """POST /v1/events and GET /v1/persons/{personId}/timeline: touchpoints in, a person's timeline out."""
 from __future__ import annotations
 
-from collections import Counter
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -11,7 +9,7 @@ from graph.errors import Invalid
 from graph.events.timeline import timeline
 from graph.store import schema
 from service import context
-from service.api.bodies import load_json
+from service.api.bodies import batch_answer, load_json
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.event_schemas import EventBatchResultSchema, EventEnvelopeSchema, TimelineQuerySchema, TimelineSchema
@@ -51,13 +49,7 @@ class Events(MethodView):
         for batch in ingest_events_batches(store, context.settings(), items):
             results += [_result(n, event, o) for (n, event), o in zip(batch.good, batch.outcomes, strict=True)]
             errors += batch.errors
-        warned = sum(1 for r in results if r["warnings"])
-        body = {"results": results, "errors": errors,
-                "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors), warned=warned,
-                                unattached=sum(1 for r in results if not r["personId"]))}
-        if errors and not results:
-            raise Invalid({f"events[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
-        return body, (207 if errors or warned else 200)
+        return batch_answer(results, errors, "events", unattached=sum(1 for r in results if not r["personId"]))
 
 
 @blp.route("/persons/<string:person_id>/timeline", parameters=[PURPOSE_HEADER_DOC])

@@ -1,17 +1,14 @@
 """POST /v1/records and GET /v1/sources/{source}/records/{sourceId}."""
 from __future__ import annotations
 
-from collections import Counter
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph.errors import Invalid
 from graph.reads.views import record_view
 from graph.store import schema
 from service import context
-from service.api.bodies import load_json
+from service.api.bodies import batch_answer, load_json
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.loading import ingest_batches
@@ -49,12 +46,7 @@ class Records(MethodView):
             results += [dict(vars(o), index=n, warnings=warnings_of(record))
                         for (n, record), o in zip(batch.good, batch.outcomes, strict=True)]
             errors += batch.errors
-        warned = sum(1 for r in results if r["warnings"])
-        body = {"results": results, "errors": errors,
-                "summary": dict(Counter(r["outcome"] for r in results), rejected=len(errors), warned=warned)}
-        if errors and not results:
-            raise Invalid({f"records[{e['index']}].{f}": reasons for e in errors for f, reasons in e["errors"].items()})
-        return body, (207 if errors or warned else 200)
+        return batch_answer(results, errors, "records")
 
 
 @blp.route("/sources/<string:source>/records/<path:source_id>", parameters=[PURPOSE_HEADER_DOC])
