@@ -160,7 +160,9 @@ def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
         return AddressLevel.EXACT
     (number_a, street_a, post_a, place_a), (number_b, street_b, post_b, place_b) = parts_a, parts_b
     similar_street = bool(street_a and street_b) and jaro_winkler(street_a, street_b) >= SIMILAR_STREET
-    if similar_street and post_a and post_a == post_b and (number_a == number_b or not (number_a and number_b)):
+    streetless = bool(number_a) and number_a == number_b and not (street_a and street_b)
+    if (similar_street or streetless) and post_a and post_a == post_b and \
+            (number_a == number_b or not (number_a and number_b)):
         return AddressLevel.STREET_POSTCODE
     if similar_street and number_a and number_a == number_b:
         return AddressLevel.STREET

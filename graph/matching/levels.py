@@ -35,8 +35,9 @@ class AddressLevel(IntEnum):
     POSTCODE_SIMILAR = 3  # postcodes one edit apart (a typo), towns not different
     POSTCODE = 4
     STREET = 5  # same number, street name Jaro-Winkler >= 0.85
-    # same postcode and street (Jaro-Winkler >= 0.85), the number too or missing on a side: a
-    # typo in the street, or a street written without its number, is nearly the exact address
+    # same postcode and street (Jaro-Winkler >= 0.85), the number too or missing on a side, or
+    # same postcode and number with the street missing on a side: a typo in the street, or a
+    # street or number left out, is nearly the exact address
     STREET_POSTCODE = 6
     EXACT = 7  # same number, street and postcode
 

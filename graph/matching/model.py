@@ -92,7 +92,7 @@ class Model:
         contributions = []
         for comparison in COMPARISONS:
             level = levels[comparison.name]
-            logs = self._level_logs(comparison, level, a)
+            logs = self.level_logs(comparison, level, a)
             weight = 0.0
             if logs is not None:
                 classes = [c + x for c, x in zip(classes, logs, strict=True)]
@@ -115,7 +115,7 @@ class Model:
     def _log_cache(self) -> dict:
         return {}
 
-    def _level_logs(self, comparison: Comparison, level: IntEnum, record: Fields) -> tuple[float, ...] | None:
+    def level_logs(self, comparison: Comparison, level: IntEnum, record: Fields) -> tuple[float, ...] | None:
         """log2 of ``_probabilities``; cached per level unless term frequencies apply to it (the
         parameters never change: the model is frozen)."""
         if level == comparison.tf_level and self.frequencies is not None:

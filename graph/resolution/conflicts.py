@@ -9,6 +9,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from graph.matching.comparisons import given_names_compatible
 
 OVERRULE_PROBABILITY = 0.99
+NATIONAL_IDS = "different national ids"
 
 
 def national_ids_compatible(a: str, b: str) -> bool:
@@ -65,7 +66,7 @@ def clashes(a: Facts, b: Facts) -> list[str]:
     birth_agree = _agree(a.birth_dates, b.birth_dates, birth_dates_compatible)
     found = []
     if _clash(a.national_ids, b.national_ids, national_ids_compatible) and not (given_agree and birth_agree):
-        found.append("different national ids")
+        found.append(NATIONAL_IDS)
     if not same_id and _clash(a.birth_dates, b.birth_dates, birth_dates_compatible):
         found.append("different birth dates")
     if not same_id and a.given and b.given and not given_agree:
@@ -78,13 +79,27 @@ def conflict(a: Facts, b: Facts, probability: float | None = None) -> str | None
 
     ``probability`` is the match model's verdict when the two were compared by it (it weighs the
     same facts, and a household of relatives as the other explanation): at OVERRULE_PROBABILITY
-    or above it outweighs one clash, never two. Stitching by a shared identifier alone (a family
-    phone) passes no probability, so any clash blocks it."""
-    return verdict(clashes(a, b), probability)
+    or above it outweighs one clash, never two. A national id that differs while the given name or
+    the birth date agrees (the other unknown on one side) is left to the model at its own
+    threshold: a mistyped id and a junior named after his father are both plausible there, and
+    the model's relatives class, fitted to the data at hand, tells them apart better than a rule.
+    Stitching by a shared identifier alone (a family phone) passes no probability, so any clash
+    blocks it."""
+    found = clashes(a, b)
+    return verdict(found, probability, overrule_at(a, b, found))
 
 
-def verdict(found: list[str], probability: float | None) -> str | None:
-    """`conflict` for clashes already found: the first, unless a sure model overrules a lone one."""
-    if not found or (len(found) == 1 and probability is not None and probability >= OVERRULE_PROBABILITY):
+def overrule_at(a: Facts, b: Facts, found: list[str]) -> float:
+    """The model probability that overrules the lone clash ``found`` between ``a`` and ``b``."""
+    if found == [NATIONAL_IDS] and (_agree(a.given, b.given, given_names_compatible)
+                                    or _agree(a.birth_dates, b.birth_dates, birth_dates_compatible)):
+        return 0.0
+    return OVERRULE_PROBABILITY
+
+
+def verdict(found: list[str], probability: float | None, overrule: float = OVERRULE_PROBABILITY) -> str | None:
+    """`conflict` for clashes already found: the first, unless a model verdict at ``overrule`` or
+    above overrules a lone one."""
+    if not found or (len(found) == 1 and probability is not None and probability >= overrule):
         return None
     return found[0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from graph.matching.model import Model
 from graph.matching.model import probability as from_log2_odds
 from graph.model import KINDS, Identifier, Record
-from graph.resolution.conflicts import Facts, clashes, conflict, verdict
+from graph.resolution.conflicts import Facts, clashes, conflict, overrule_at, verdict
 
 TIME_BOUND = {"phone", "address"}
 
@@ -205,7 +205,8 @@ def _add_matches(group: list[str], matches: list[Match], persons, facts, linkage
             odds, reason = None, found[0]
         else:
             odds = match.log2_odds if not group or linkage is None else linkage(group, pid)
-            reason = verdict(found, from_log2_odds(min(match.log2_odds, odds)))
+            reason = verdict(found, from_log2_odds(min(match.log2_odds, odds)),
+                             overrule_at(combined, persons[pid].facts, found))
         if reason:
             decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
                                      "score": round(match.probability, 4)})

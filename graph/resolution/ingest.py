@@ -21,6 +21,7 @@ from graph.resolution.chunk import ChunkResolver, Item, Known, Plan, Snapshot, s
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds, given_family_key
 from graph.resolution.linkage import Scorer
+from graph.resolution.relatives_prior import fitted_model
 from graph.stewardship import disputes
 from graph.stewardship.rules import constraints_for
 from graph.store import queries_analytics, queries_ingest
@@ -286,7 +287,8 @@ def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | N
         for item in items:
             item.lost_evidence = item.lost_evidence or bool(closed.get(item.record.key))
         snapshot = _gather(tx, items, sorted(item.record.key for item in items))
-        model = model or default_model(settings)
+        model = fitted_model(tx, settings, model or default_model(settings), [item.fields for item in items],
+                             [known.fields for known in snapshot.records.values()])
         steward = constraints_for(tx, list(snapshot.records) + [item.record.key for item in items])
         resolver = ChunkResolver(snapshot, items, Scorer(model), settings.generic_threshold,
                                  Thresholds(match=model.threshold), new_person_id, steward)

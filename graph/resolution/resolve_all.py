@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.matching import Model, match_input
+from graph.matching.relatives_share import address_odds, fitted_to
 from graph.model import Identifier
 from graph.resolution.batch import BatchPlan, BatchRecord, plan, resolve_with_review
+from graph.resolution.blocking import BLOCK_DEGREE_CAP
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds
 from graph.resolution.ingest import default_model, new_person_id
@@ -86,8 +88,9 @@ def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece
 
 
 def resolve_all(store, settings, model: Model | None = None, progress: Progress | None = None) -> Summary:
-    model = model or default_model(settings)
     records = read_records(store, progress)
+    model = model or default_model(settings)
+    model = fitted_to(model, address_odds(model, [r.fields for r in records], BLOCK_DEGREE_CAP))
     if progress:
         progress("score", 0, None)
     resolved = resolve_with_review(records, Scorer(model, remember=False), Thresholds(match=model.threshold),

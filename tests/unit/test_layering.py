@@ -24,7 +24,7 @@ USE_CASES = {
     "graph.reads.views", "graph.reads.explain_reads", "graph.reads.search_reads",
     "graph.relationships.network", "graph.relationships.edges", "graph.relationships.influence",
     "graph.relationships.refresh",
-    "graph.resolution.ingest", "graph.resolution.resolve_all",
+    "graph.resolution.ingest", "graph.resolution.resolve_all", "graph.resolution.relatives_prior",
     "graph.stewardship.rules", "graph.stewardship.decisions", "graph.stewardship.snapshots",
     "graph.stewardship.review", "graph.stewardship.feedback", "graph.stewardship.labels",
 }

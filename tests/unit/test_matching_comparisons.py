@@ -236,6 +236,10 @@ def test_given_and_family_names_swapped_have_their_own_level(a, b):
     ({"postcode": "BA1 1AA"}, {"postcode": "ba11aa", "locality": "Bath"}, AddressLevel.POSTCODE),
     ({"street": "Rose Lane", "postcode": "BA1 1AA"}, {"streetNumber": "12", "street": "Rose Lane",
                                                       "postcode": "BA1 1AA"}, AddressLevel.STREET_POSTCODE),
+    ({"streetNumber": "37", "postcode": "3102", "locality": "ivanhoe"},          # the street left out
+     {"streetNumber": "37", "street": "port jackson circuit", "postcode": "3102"}, AddressLevel.STREET_POSTCODE),
+    ({"streetNumber": "37", "postcode": "3102"}, {"streetNumber": "38", "street": "port jackson circuit",
+                                                  "postcode": "3102"}, AddressLevel.POSTCODE),
 ])
 def test_town_only_postcode_only_and_numberless_addresses_are_evidence(a, b, level):
     assert compare_addresses(a, b) == level == compare_addresses(b, a)
