@@ -66,3 +66,17 @@ def test_a_sure_model_overrules_one_clash_but_never_two_and_stitching_never():
     assert conflict(emma, sophie, probability=0.995) is None
     older = Facts(given={"sophie"}, birth_dates={dt.date(1950, 6, 7)})
     assert conflict(emma, older, probability=0.99999) == "different birth dates"
+
+
+def test_a_national_id_clash_is_left_to_the_model_when_the_given_name_or_birth_date_agrees():
+    a = Facts(given={"harriet"}, birth_dates={dt.date(1936, 1, 15)}, national_ids={"9280016"})
+    undated = Facts(given={"harriet"}, national_ids={"5056485"})
+    unnamed = Facts(birth_dates={dt.date(1936, 1, 15)}, national_ids={"5056485"})
+    unknown = Facts(national_ids={"5056485"})
+    for other in (undated, unnamed):
+        assert conflict(a, other) == "different national ids"           # stitching alone: blocked
+        assert conflict(a, other, probability=0.95) is None             # the model's verdict decides
+    assert conflict(a, unknown, probability=0.95) == "different national ids"   # nothing else agrees
+    assert conflict(a, unknown, probability=0.995) is None
+    junior = Facts(given={"harriet"}, birth_dates={dt.date(1966, 4, 2)}, national_ids={"5056485"})
+    assert conflict(a, junior, probability=0.999) == "different national ids"    # two clashes
