@@ -41,3 +41,9 @@ def block_keys(fields: Mapping) -> dict[str, str]:
         if found:
             keys[rule.name] = found[0]
     return keys
+
+
+def block_props(fields: Mapping) -> dict[str, str | None]:
+    """The stored blocking properties of a record with these match fields (None removes one)."""
+    keys = block_keys(fields)
+    return {prop: keys.get(rule) for rule, prop in BLOCK_PROPERTIES.items()}

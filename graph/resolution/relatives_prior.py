@@ -14,7 +14,7 @@ from graph.config import Settings
 from graph.matching import Model, match_input
 from graph.matching.relatives_share import address_odds, fitted_to
 from graph.resolution.blocking import BLOCK_DEGREE_CAP
-from graph.store import queries_relatives
+from graph.store import queries_ingest, queries_relatives
 
 SCAN_ADDRESSES = 20_000
 STALE = 0.1
@@ -38,7 +38,7 @@ def fitted_model(tx, settings: Settings, model: Model, chunk: list[dict], around
 
 
 def _stored_odds(tx, settings: Settings, model: Model) -> tuple[float, ...]:
-    records = tx.run(queries_relatives.COUNT_RECORDS).single()["n"]
+    records = tx.run(queries_ingest.RECORD_COUNT).single()["n"]
     key = (settings.uri, settings.database, str(settings.data_dir), model.trained_at, model.prior)
     with _lock:
         sample = _samples.get(key)

@@ -6,6 +6,7 @@ runs are resolved incrementally and may be moved by the write-back.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from graph.matching import Model, match_input
 from graph.matching.relatives_share import address_odds, fitted_to
 from graph.model import Identifier
 from graph.resolution.batch import BatchPlan, BatchRecord, plan, resolve_with_review
-from graph.resolution.blocking import BLOCK_DEGREE_CAP
+from graph.resolution.blocking import BLOCK_DEGREE_CAP, block_props
 from graph.resolution.conflicts import Facts
 from graph.resolution.decision import Thresholds
 from graph.resolution.ingest import default_model, new_person_id
@@ -36,6 +37,7 @@ class Summary:
     splits: int
     possibly_same: int
     persons_before: int = 0         # active Persons holding records before it: the onboarding report's "before"
+    reindexed_records: int = 0      # records whose stored blocking keys were out of date (a rule added since)
 
 
 def _batch_record(row: dict) -> BatchRecord:
@@ -64,6 +66,22 @@ def read_records(store, progress: Progress | None = None, page: int = PAGE) -> l
         cursor = rows[-1]["recordKey"]
 
 
+def reindex(store, records: list[BatchRecord], piece: int = 1000) -> list[BatchRecord]:
+    """The records with blocking keys derived from their match fields by today's rules; the stored
+    keys of those that differ are rewritten, so that ingestion's probes find them too."""
+    current, rows = [], []
+    for record in records:
+        props = block_props(record.fields)
+        blocks = frozenset(v for v in props.values() if v is not None)
+        if blocks != record.blocks:
+            rows.append({"key": record.key, "blocks": props})
+            record = dataclasses.replace(record, blocks=blocks)
+        current.append(record)
+    for part in _pieces(rows, piece):
+        store.write(lambda tx, p=part: tx.run(queries_ingest.SET_BLOCK_KEYS, rows=p).consume())
+    return current
+
+
 def _pieces(rows: list, size: int):
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
@@ -88,7 +106,8 @@ def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece
 
 
 def resolve_all(store, settings, model: Model | None = None, progress: Progress | None = None) -> Summary:
-    records = read_records(store, progress)
+    stored = read_records(store, progress)
+    records = reindex(store, stored)
     model = model or default_model(settings)
     model = fitted_to(model, address_odds(model, [r.fields for r in records], BLOCK_DEGREE_CAP))
     if progress:
@@ -100,4 +119,5 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
     write_plan(store, result, progress)
     before = len({r.person_id for r in records if r.person_id})
     return Summary(len(records), len(resolved.clusters), len(result.attach), len(result.new_persons),
-                   len(result.retire), len(result.splits), len(result.possibly_same), before)
+                   len(result.retire), len(result.splits), len(result.possibly_same), before,
+                   sum(1 for old, new in zip(stored, records, strict=True) if old is not new))

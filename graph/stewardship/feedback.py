@@ -14,7 +14,7 @@ import json
 
 from graph.errors import Conflict, InvalidRecord
 from graph.matching import match_input
-from graph.resolution.blocking import BLOCK_PROPERTIES, block_keys
+from graph.resolution.blocking import block_props
 from graph.stewardship import disputes
 from graph.stewardship.decisions import Steward, active_person, base_props, get, record_decision, view
 from graph.store import queries_stewardship as q
@@ -22,15 +22,10 @@ from graph.store import queries_stewardship as q
 ACTIONS = {"disputed fact": "dispute", "wrong link": "cut link", "wrong prediction": "wrong prediction"}
 
 
-def _block_props(fields: dict) -> dict:
-    keys = block_keys(fields)
-    return {prop: keys.get(rule) for rule, prop in BLOCK_PROPERTIES.items()}
-
-
 def _without(row, key: str, disputed: list[str]) -> dict:
     fields = disputes.strip(match_input.loads(row["matchFields"]), disputed + [key])
     return {"key": row["recordKey"], "matchFields": match_input.dumps(fields),
-            "disputedKeys": sorted(set(disputed) | {key}), "blocks": _block_props(fields)}
+            "disputedKeys": sorted(set(disputed) | {key}), "blocks": block_props(fields)}
 
 
 def give(tx, person_id: str, kind: str, key: str | None, prediction: str | None, reason: str | None,
@@ -73,7 +68,7 @@ def rule(tx, decision_id: str, outcome: str, reason: str | None, steward: Stewar
         for saved in json.loads(d["before"]):
             fields = disputes.strip(match_input.loads(saved["matchFields"]), saved["disputedKeys"])
             rows.append({"key": saved["key"], "matchFields": saved["matchFields"],
-                         "disputedKeys": saved["disputedKeys"], "blocks": _block_props(fields)})
+                         "disputedKeys": saved["disputedKeys"], "blocks": block_props(fields)})
         tx.run(q.SET_MATCH_FIELDS, rows=rows).consume()
         tx.run(q.WITHDRAW_DISPUTE, decisionId=decision_id).consume()
     tx.run(q.RULED, decisionId=decision_id, status=outcome, keyId=steward.key_id, reason=reason).consume()

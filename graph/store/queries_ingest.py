@@ -318,6 +318,14 @@ ON CREATE SET m.at = datetime(), m.rule = row.rule, m.evidence = []
 
 RECORD_COUNT = "MATCH (r:SourceRecord) RETURN count(r) AS n"
 
+# `resolve --all` re-derives every record's blocking keys from its match fields: records stored
+# before a blocking rule existed (or changed) are found by it from then on.
+SET_BLOCK_KEYS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.key})
+SET r += row.blocks
+"""
+
 # --- benchmarks only: records loaded unresolved, one Person each (bench/resolve_all.py) ----------
 
 BENCH_LOAD_RECORDS = """

@@ -1,7 +1,5 @@
 """Reads for fitting the relatives' prior to the stored data (graph/resolution/relatives_prior.py)."""
 
-COUNT_RECORDS = "MATCH (r:SourceRecord) RETURN count(r) AS n"
-
 # The match fields of records that share an address, a bounded sample: the first $scan addresses,
 # of those the ones held by two to $cap records (more is a hub: resolution skips it too).
 ADDRESS_GROUPS = """
