@@ -287,7 +287,8 @@ def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | N
         for item in items:
             item.lost_evidence = item.lost_evidence or bool(closed.get(item.record.key))
         snapshot = _gather(tx, items, sorted(item.record.key for item in items))
-        model = fitted_model(tx, settings, model or default_model(settings), [item.fields for item in items],
+        model = fitted_model(tx, settings, model or default_model(settings),
+                             {item.record.key: item.fields for item in items},
                              [known.fields for known in snapshot.records.values()])
         steward = constraints_for(tx, list(snapshot.records) + [item.record.key for item in items])
         resolver = ChunkResolver(snapshot, items, Scorer(model), settings.generic_threshold,
