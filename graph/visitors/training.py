@@ -21,7 +21,7 @@ from graph.store import queries_privacy, queries_visitors
 from graph.store.values import native, plain
 from graph.twins.features import profile
 from graph.twins.labels import intention_split, known_labels
-from graph.twins.model import Example, TwinModel, TwinSettings
+from graph.twins.model import Example, TwinModel, TwinSettings, subject_key
 from graph.twins.model_file import save_twins_model, twins_model_path
 
 PAGE = 500
@@ -99,4 +99,5 @@ def _example(person: dict, today: dt.date) -> Example | None:
     for f in person["feedback"]:
         rejected.setdefault(f["target"], set()).add(f["value"])
     as_of = max(e["at"] for e in events)
-    return Example(profile(history, as_of), labels, {t: frozenset(v) for t, v in rejected.items()})
+    return Example(profile(history, as_of), labels, {t: frozenset(v) for t, v in rejected.items()},
+                   subject_key(person["personId"]))

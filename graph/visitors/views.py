@@ -12,10 +12,10 @@ from collections.abc import Set as AbstractSet
 from graph.errors import InvalidRecord, NotFound
 from graph.privacy import consent
 from graph.reads.views import consent_changes, resolve_id
-from graph.store import queries_reads, queries_visitors
+from graph.store import queries_privacy, queries_reads, queries_visitors
 from graph.store.values import plain
 from graph.twins.features import profile
-from graph.twins.model import MODEL_NAME, TARGETS, Outcome, TwinModel
+from graph.twins.model import MODEL_NAME, TARGETS, Outcome, TwinModel, subject_key
 from graph.twins.special import special_category
 
 PROFILE_EVENTS = 2000     # the latest events a profile is built from
@@ -49,7 +49,8 @@ def person_intentions(tx, person_id: str, purpose: str, model: TwinModel | None,
     allowed = [e for e in rows if _allowed(e, records.get(e.get("recordKey") or ""), changes, purpose)]
     rejected = {(f["target"], f["value"]) for f in
                 (plain(r["feedback"]) for r in tx.run(queries_visitors.PERSON_FEEDBACK, personId=target))}
-    found = predictions(allowed, model, confidence, rejected)
+    merged_away = tx.run(queries_privacy.MERGED_AWAY, personId=target).single()["ids"]
+    found = predictions(allowed, model, confidence, rejected, {subject_key(p) for p in [target, *merged_away]})
     answer = {"personId": target, "purpose": purpose, "eventsUsed": len(allowed),
               "withheldCount": len(rows) - len(allowed),
               "intentions": [p for p in found["predictions"] if p["target"] == "intention"],
@@ -73,14 +74,15 @@ def record_feedback(tx, person_id: str, target: str, value: str, by: str, key_id
 
 
 def predictions(events: list[dict], model: TwinModel | None, confidence: float | None,
-                rejected: AbstractSet[tuple[str, str]] = frozenset()) -> dict:
+                rejected: AbstractSet[tuple[str, str]] = frozenset(), subjects: AbstractSet[str] = frozenset()) -> dict:
     """The answered predictions, the abstentions (target and reason, never a value) and the values
-    dropped because they were marked wrong."""
+    dropped because they were marked wrong. `subjects`: a known customer's own training rows, never
+    their own twins."""
     if model is None:
         return {"predictions": [], "dropped": [], "model": None,
                 "abstained": [{"target": t, "reason": "no twin model is trained yet (idgraph twins train)"}
                               for t in TARGETS]}
-    outcomes = model.predict(profile(events, dt.datetime.now(dt.UTC)), confidence=confidence)
+    outcomes = model.predict(profile(events, dt.datetime.now(dt.UTC)), confidence=confidence, subjects=subjects)
     answered = [o for o in outcomes if o.answered and not special_category(o.value)]
     dropped = [o for o in answered if (o.target, o.value) in rejected]
     return {"predictions": [_prediction(o, model) for o in answered if o not in dropped],
