@@ -198,6 +198,13 @@ WITH pid, collect(e {.kind, .at, .observedAt, .recordKey, .pageCategory, .produc
 RETURN pid AS personId, events
 """
 
+# The customer's consent changes on a page of persons' records: one statement a page, not one a person.
+TRAINING_CONSENT_CHANGES = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange)
+RETURN r.recordKey AS record, collect(c {.*}) AS changes
+"""
+
 # --- records that only name a device (graph/visitors/records.py) -----------------------------------
 
 VISITOR_RECORD_STATES = """
