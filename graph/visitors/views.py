@@ -17,6 +17,7 @@ from graph.store.values import plain
 from graph.twins.features import profile
 from graph.twins.model import MODEL_NAME, TARGETS, Outcome, TwinModel, subject_key
 from graph.twins.special import special_category
+from graph.visitors.persons import persons_now
 
 PROFILE_EVENTS = 2000     # the latest events a profile is built from
 SHOWN = ("eventKey", "source", "eventId", "kind", "at", "channel", "pageCategory", "productCategory",
@@ -29,15 +30,16 @@ def visitor_view(tx, visitor_key: str, purpose: str, model: TwinModel | None, co
     if not row:
         raise NotFound(f"no visitor {visitor_key}")
     visitor = plain(row["visitor"])
-    changes = consent_changes(tx, person_id=visitor["personId"]) if visitor.get("personId") else {}
+    person_id = persons_now(tx, [visitor.get("personId")]).get(visitor.get("personId") or "")
+    changes = consent_changes(tx, person_id=person_id) if person_id else {}
     rows = [(plain(r["event"]), plain(r["record"]) if r["record"] else None)
             for r in tx.run(queries_visitors.VISITOR_EVENTS, visitorKey=visitor_key, limit=PROFILE_EVENTS)]
     allowed = [e for e, record in rows if _allowed(e, record, changes, purpose)]
     return {"visitorId": visitor["visitorId"], "visitorKey": visitor_key, "status": visitor["status"],
-            "personId": visitor.get("personId"), "householdId": visitor.get("householdId"),
+            "personId": person_id, "householdId": visitor.get("householdId"),
             "firstAt": visitor.get("firstAt"), "lastAt": visitor.get("lastAt"), "purpose": purpose,
             "events": [_shown(e) for e in allowed[:limit]], "withheldCount": len(rows) - len(allowed),
-            **predictions(allowed, model, confidence)}
+            **predictions(allowed, model, confidence, subjects=_subjects(tx, person_id))}
 
 
 def person_intentions(tx, person_id: str, purpose: str, model: TwinModel | None, confidence: float | None) -> dict:
@@ -49,8 +51,7 @@ def person_intentions(tx, person_id: str, purpose: str, model: TwinModel | None,
     allowed = [e for e in rows if _allowed(e, records.get(e.get("recordKey") or ""), changes, purpose)]
     rejected = {(f["target"], f["value"]) for f in
                 (plain(r["feedback"]) for r in tx.run(queries_visitors.PERSON_FEEDBACK, personId=target))}
-    merged_away = tx.run(queries_privacy.MERGED_AWAY, personId=target).single()["ids"]
-    found = predictions(allowed, model, confidence, rejected, {subject_key(p) for p in [target, *merged_away]})
+    found = predictions(allowed, model, confidence, rejected, _subjects(tx, target))
     answer = {"personId": target, "purpose": purpose, "eventsUsed": len(allowed),
               "withheldCount": len(rows) - len(allowed),
               "intentions": [p for p in found["predictions"] if p["target"] == "intention"],
@@ -99,6 +100,14 @@ def _prediction(o: Outcome, model: TwinModel) -> dict:
             "because": [{"feature": d.feature, "direction": d.direction, "value": d.value, "twins": d.twins,
                          "typical": d.typical} for d in o.drivers],
             "reason": o.reason}
+
+
+def _subjects(tx, person_id: str | None) -> set[str]:
+    """A known customer's training rows (under their id and those merged into them): never their own twins."""
+    if not person_id:
+        return set()
+    merged_away = tx.run(queries_privacy.MERGED_AWAY, personId=person_id).single()["ids"]
+    return {subject_key(p) for p in [person_id, *merged_away]}
 
 
 def _allowed(event: dict, record: dict | None, changes: dict[str, list[dict]], purpose: str) -> bool:
