@@ -68,6 +68,14 @@ MATCH (m:VisitorMonth {monthKey: row.monthKey})
 MERGE (e)-[:SEEN_IN]->(m)
 """
 
+# The person each id names now: a visitor keeps the id it was identified with, and a merge leaves that
+# id as a redirect (status 'merged', mergedInto = the survivor), so readers follow it here.
+PERSONS_NOW = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})
+RETURN pid AS personId, CASE WHEN p.status = 'merged' THEN p.mergedInto ELSE pid END AS now
+"""
+
 VISITOR_STATES = """
 UNWIND $keys AS key
 MATCH (v:Visitor {visitorKey: key})
@@ -198,6 +206,13 @@ WITH pid, collect(e {.kind, .at, .observedAt, .recordKey, .pageCategory, .produc
 RETURN pid AS personId, events
 """
 
+# The customer's consent changes on a page of persons' records: one statement a page, not one a person.
+TRAINING_CONSENT_CHANGES = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange)
+RETURN r.recordKey AS record, collect(c {.*}) AS changes
+"""
+
 # --- records that only name a device (graph/visitors/records.py) -----------------------------------
 
 VISITOR_RECORD_STATES = """
@@ -223,8 +238,10 @@ MERGE (v)-[:FROM_RECORD]->(r)
 
 # --- erasure (graph/visitors/erasure.py) -------------------------------------------------------------
 
+# $personIds: the person and the ids merged into them (a visitor keeps the id it was identified with).
 PERSON_VISITORS = """
-MATCH (v:Visitor {personId: $personId})
+UNWIND $personIds AS pid
+MATCH (v:Visitor {personId: pid})
 RETURN v.visitorKey AS key
 """
 
@@ -243,6 +260,6 @@ DETACH DELETE e, m, r, v
 # A household or shared visitor stays, without the erased person among those it was seen with.
 UNLIST_PERSON = """
 MATCH (v:Visitor)
-WHERE $personId IN v.personIds
-SET v.personIds = [p IN v.personIds WHERE p <> $personId]
+WHERE any(p IN v.personIds WHERE p IN $personIds)
+SET v.personIds = [p IN v.personIds WHERE NOT p IN $personIds]
 """

@@ -8,7 +8,7 @@ named numbers, so the model's vocabulary grows with the categories a brand has:
 |---|---|
 | `viewed:<category>` | share of the views (web visits, e-mail clicks) in that page or product category |
 | `bought:<category>` | share of the purchases and orders in that product category |
-| `recent:<category>` | share of the views in the 30 days up to the latest event: what is being looked at now |
+| `recent:<category>` | share of the views in the 30 days up to the latest view: what is being looked at now |
 | `channel:<channel>` | share of the events by channel (the event's own, else one implied by its kind) |
 | `device:<type>` | share of the events by device type, where the source states one |
 | `time:<part>` | share of the events by part of the day, UTC: night 0-6, morning 6-12, afternoon 12-18, evening 18-24 |
@@ -50,7 +50,7 @@ def profile(events: Iterable[Event], now: dt.datetime) -> Profile:
     features: Profile = {}
     views = [e for e in happened if e.get("kind") in VIEWS]
     features |= _shares("viewed", [_category(e) for e in views])
-    lately = event_time(happened[-1]) - RECENT
+    lately = event_time(views[-1]) - RECENT if views else now   # a login or a call is no browsing
     features |= _shares("recent", [_category(e) for e in views if event_time(e) >= lately])
     purchases = [e for e in happened if e.get("kind") in PURCHASES]
     features |= _shares("bought", [_category(e) for e in purchases])

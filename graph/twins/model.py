@@ -21,6 +21,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ from graph.twins.features import Profile
 from graph.twins.special import refuse_special, special_category
 
 MODEL_NAME = "statistic-twins-knn"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: each row's subject (subject_key), so a known customer is never their own twin
 # What may be predicted. A target outside this list is refused, so nothing outside it is ever produced.
 TARGETS = ("ageBand", "area", "lifeStage", "valueBand", "intention")
 DECIMALS = 4   # the stored matrix's precision: the model in memory is the model as saved
@@ -52,6 +53,7 @@ class Example:
     profile: Profile
     labels: Mapping[str, str]
     rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)   # feedback: values marked wrong
+    subject: str | None = None   # whose example this is (subject_key): left out of their own twins
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,17 @@ Calibration = Mapping[str, tuple[Sequence[float], Sequence[float]]]   # target: 
 class TwinModel:
     def __init__(self, features: Sequence[str], mean: np.ndarray, scale: np.ndarray, matrix: np.ndarray,
                  labels: Mapping[str, Sequence[str | None]], settings: TwinSettings, trained_at: str,
-                 calibration: Calibration | None = None):
+                 calibration: Calibration | None = None, subjects: Sequence[str | None] | None = None):
         for target in labels:
             _check_target(target)
         self.features = list(features)
         self.mean, self.scale, self.matrix = mean, scale, matrix
         self.labels = {t: list(v) for t, v in labels.items()}
+        self.subjects = list(subjects) if subjects is not None else [None] * len(matrix)
+        self._rows_by_subject: dict[str, set[int]] = {}
+        for row, subject in enumerate(self.subjects):
+            if subject is not None:
+                self._rows_by_subject.setdefault(subject, set()).add(row)
         self.settings, self.trained_at = settings, trained_at
         self.priors = {t: _shares(v) for t, v in self.labels.items()}
         self._centroids: dict[tuple[str, str], np.ndarray] = {}
@@ -115,16 +122,19 @@ class TwinModel:
         labels = {t: [_label(e, t) for e in rows] for t in targets}
         when = trained_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         return cls(features, mean, scale, np.round((raw - mean) / scale, DECIMALS), labels,
-                   settings or TwinSettings(), when)
+                   settings or TwinSettings(), when, subjects=[e.subject for e in rows])
 
     def predict(self, profile: Profile, targets: Iterable[str] | None = None,
-                confidence: float | None = None) -> list[Outcome]:
+                confidence: float | None = None, subjects: Iterable[str] = ()) -> list[Outcome]:
         """Each target's outcome for this behaviour profile (answered or abstained); `confidence`
-        overrides the trained default (IDGRAPH_TWINS_CONFIDENCE)."""
-        return self.predict_many([profile], targets, confidence)[0]
+        overrides the trained default (IDGRAPH_TWINS_CONFIDENCE). `subjects`: who the profile is
+        (subject_key of a known customer and of the ids merged into them): their own training rows
+        are left out of their twins, or a customer's earlier self would vote for their future."""
+        return self.predict_many([profile], targets, confidence, [frozenset(subjects)])[0]
 
     def predict_many(self, profiles: Sequence[Profile], targets: Iterable[str] | None = None,
-                     confidence: float | None = None) -> list[list[Outcome]]:
+                     confidence: float | None = None,
+                     subjects: Sequence[AbstractSet[str]] | None = None) -> list[list[Outcome]]:
         """`predict` for many profiles with one neighbour search."""
         wanted = list(targets) if targets is not None else sorted(self.labels)
         for target in wanted:
@@ -133,11 +143,17 @@ class TwinModel:
         known = [i for i, p in enumerate(profiles) if p]
         answers = [[_abstain(t, "no behaviour to compare") for t in wanted] for _ in profiles]
         if known:
+            own = [self._rows_of(subjects[i]) if subjects else set() for i in known]
+            k = min(self.settings.k, len(self.matrix))
             points = np.array([self._standardise(profiles[i]) for i in known])
-            _, found = self.index.kneighbors(points, n_neighbors=min(self.settings.k, len(self.matrix)))
-            for i, point, twins in zip(known, points, found, strict=True):
+            _, found = self.index.kneighbors(points, n_neighbors=min(k + max(map(len, own)), len(self.matrix)))
+            for i, point, twins, skip in zip(known, points, found, own, strict=True):
+                twins = np.array([t for t in twins if int(t) not in skip][:k])
                 answers[i] = [self._outcome(t, point, twins, least) for t in wanted]
         return answers
+
+    def _rows_of(self, subjects: AbstractSet[str]) -> set[int]:
+        return set().union(*(self._rows_by_subject.get(s, set()) for s in subjects))
 
     def _outcome(self, target: str, point: np.ndarray, twins: np.ndarray, confidence: float) -> Outcome:
         values = self.labels.get(target)
@@ -216,14 +232,14 @@ class TwinModel:
         digest = hashlib.sha256(self.matrix.tobytes() + self.mean.tobytes() + self.scale.tobytes())
         for target in sorted(self.labels):
             digest.update(repr((target, self.labels[target])).encode())
-        digest.update(repr((self.settings, sorted(self.calibration.items()))).encode())
+        digest.update(repr((self.settings, sorted(self.calibration.items()), self.subjects)).encode())
         return f"{FORMAT_VERSION}.{digest.hexdigest()[:12]}"
 
     def to_dict(self) -> dict:
         return {"name": MODEL_NAME, "version": FORMAT_VERSION, "modelVersion": self.version,
                 "trainedAt": self.trained_at, "settings": vars(self.settings), "features": self.features,
                 "mean": self.mean.tolist(), "scale": self.scale.tolist(), "matrix": self.matrix.tolist(),
-                "labels": self.labels, "calibration": self.calibration}
+                "labels": self.labels, "calibration": self.calibration, "subjects": self.subjects}
 
     @classmethod
     def from_dict(cls, data: dict) -> TwinModel:
@@ -232,7 +248,7 @@ class TwinModel:
         try:
             model = cls(data["features"], np.array(data["mean"], float), np.array(data["scale"], float),
                         np.array(data["matrix"], float), data["labels"], TwinSettings(**data["settings"]),
-                        data["trainedAt"], data["calibration"])
+                        data["trainedAt"], data["calibration"], data["subjects"])
         except (KeyError, TypeError, ValueError) as exc:
             raise TwinModelFormatError(f"twin model file is malformed: {type(exc).__name__}") from exc
         if model.version != data.get("modelVersion"):
@@ -246,6 +262,12 @@ class UnknownTargetError(ValueError):
 
 class TwinModelFormatError(ValueError):
     """A twin model file this version cannot read."""
+
+
+def subject_key(person_id: str) -> str:
+    """The opaque key a known customer's training row carries: enough to leave them out of their own
+    twins, without the person id in the file."""
+    return hashlib.sha256(f"twins-subject|{person_id}".encode()).hexdigest()[:16]
 
 
 def wilson_low(successes: int, n: int, z: float) -> float:

@@ -10,6 +10,7 @@ from graph.privacy import consent
 from graph.reads.views import consent_changes
 from graph.store import queries_events, queries_reads, queries_visitors
 from graph.store.values import native, plain
+from graph.visitors.persons import followed, persons_now
 from graph.visitors.rules import VISITOR_KINDS, VisitorState, narrowed, refused_purposes, seen_with
 
 
@@ -25,14 +26,21 @@ def track(tx, events: list[Event], attached: list[Attachment]) -> None:
     if not seen:
         return
     _file(tx, [(e, keys) for e, _, keys in seen])
-    states = {r["key"]: VisitorState(r["status"], r["personId"], None, tuple(r["personIds"] or ()))
-              for r in _run(tx, queries_visitors.VISITOR_STATES, keys=sorted({k for _, _, ks in seen for k in ks}))}
+    states = _states(tx, sorted({k for _, _, ks in seen for k in ks}))
     for event, attachment, keys in sorted(seen, key=lambda s: (s[0].at, s[0].key)):
         for key in keys:
             states[key] = _identify(tx, key, states[key], event, attachment)
     for key, state in states.items():   # anonymous events after identification are the person's too
         if state.person_id:
             _backfill(tx, key, state.person_id, f"visitor {key} identified")
+
+
+def _states(tx, keys: list[str]) -> dict[str, VisitorState]:
+    """The visitors' states, their persons followed through merges since (graph/visitors/persons.py)."""
+    rows = _run(tx, queries_visitors.VISITOR_STATES, keys=keys)
+    now = persons_now(tx, [p for r in rows for p in [r["personId"], *(r["personIds"] or ())]])
+    return {r["key"]: VisitorState(r["status"], now.get(r["personId"]) if r["personId"] else None, None,
+                                   followed(now, r["personIds"] or ())) for r in rows}
 
 
 def _file(tx, seen: list[tuple[Event, list[str]]]) -> None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from graph.config import Settings
 from graph.privacy import consent
-from graph.store import queries_privacy, queries_visitors
+from graph.store import queries_visitors
 from graph.store.values import native, plain
 from graph.twins.features import profile
 from graph.twins.labels import intention_split, known_labels
-from graph.twins.model import Example, TwinModel, TwinSettings
+from graph.twins.model import Example, TwinModel, TwinSettings, subject_key
 from graph.twins.model_file import save_twins_model, twins_model_path
 
 PAGE = 500
@@ -68,10 +68,8 @@ def _page(tx, cursor: str) -> list[dict]:
     ids = [p["personId"] for p in persons]
     events = {r["personId"]: [plain(e) for e in r["events"]]
               for r in tx.run(queries_visitors.TRAINING_EVENTS, personIds=ids, perPerson=EVENTS_PER_PERSON)}
-    changes: dict[str, list[dict]] = {}
-    for pid in ids:
-        for r in tx.run(queries_privacy.PERSON_CONSENT_CHANGES, personId=pid):
-            changes[r["record"]] = [plain(c) for c in r["changes"]]
+    changes = {r["record"]: [plain(c) for c in r["changes"]]
+               for r in tx.run(queries_visitors.TRAINING_CONSENT_CHANGES, personIds=ids)}
     return [dict(p, records=[plain(r) for r in p["records"]], events=events.get(p["personId"], []),
                  changes=changes) for p in persons]
 
@@ -99,4 +97,5 @@ def _example(person: dict, today: dt.date) -> Example | None:
     for f in person["feedback"]:
         rejected.setdefault(f["target"], set()).add(f["value"])
     as_of = max(e["at"] for e in events)
-    return Example(profile(history, as_of), labels, {t: frozenset(v) for t, v in rejected.items()})
+    return Example(profile(history, as_of), labels, {t: frozenset(v) for t, v in rejected.items()},
+                   subject_key(person["personId"]))

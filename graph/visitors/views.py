@@ -12,11 +12,12 @@ from collections.abc import Set as AbstractSet
 from graph.errors import InvalidRecord, NotFound
 from graph.privacy import consent
 from graph.reads.views import consent_changes, resolve_id
-from graph.store import queries_reads, queries_visitors
+from graph.store import queries_privacy, queries_reads, queries_visitors
 from graph.store.values import plain
 from graph.twins.features import profile
-from graph.twins.model import MODEL_NAME, TARGETS, Outcome, TwinModel
+from graph.twins.model import MODEL_NAME, TARGETS, Outcome, TwinModel, subject_key
 from graph.twins.special import special_category
+from graph.visitors.persons import persons_now
 
 PROFILE_EVENTS = 2000     # the latest events a profile is built from
 SHOWN = ("eventKey", "source", "eventId", "kind", "at", "channel", "pageCategory", "productCategory",
@@ -29,15 +30,16 @@ def visitor_view(tx, visitor_key: str, purpose: str, model: TwinModel | None, co
     if not row:
         raise NotFound(f"no visitor {visitor_key}")
     visitor = plain(row["visitor"])
-    changes = consent_changes(tx, person_id=visitor["personId"]) if visitor.get("personId") else {}
+    person_id = persons_now(tx, [visitor.get("personId")]).get(visitor.get("personId") or "")
+    changes = consent_changes(tx, person_id=person_id) if person_id else {}
     rows = [(plain(r["event"]), plain(r["record"]) if r["record"] else None)
             for r in tx.run(queries_visitors.VISITOR_EVENTS, visitorKey=visitor_key, limit=PROFILE_EVENTS)]
     allowed = [e for e, record in rows if _allowed(e, record, changes, purpose)]
     return {"visitorId": visitor["visitorId"], "visitorKey": visitor_key, "status": visitor["status"],
-            "personId": visitor.get("personId"), "householdId": visitor.get("householdId"),
+            "personId": person_id, "householdId": visitor.get("householdId"),
             "firstAt": visitor.get("firstAt"), "lastAt": visitor.get("lastAt"), "purpose": purpose,
             "events": [_shown(e) for e in allowed[:limit]], "withheldCount": len(rows) - len(allowed),
-            **predictions(allowed, model, confidence)}
+            **predictions(allowed, model, confidence, subjects=_subjects(tx, person_id))}
 
 
 def person_intentions(tx, person_id: str, purpose: str, model: TwinModel | None, confidence: float | None) -> dict:
@@ -49,7 +51,7 @@ def person_intentions(tx, person_id: str, purpose: str, model: TwinModel | None,
     allowed = [e for e in rows if _allowed(e, records.get(e.get("recordKey") or ""), changes, purpose)]
     rejected = {(f["target"], f["value"]) for f in
                 (plain(r["feedback"]) for r in tx.run(queries_visitors.PERSON_FEEDBACK, personId=target))}
-    found = predictions(allowed, model, confidence, rejected)
+    found = predictions(allowed, model, confidence, rejected, _subjects(tx, target))
     answer = {"personId": target, "purpose": purpose, "eventsUsed": len(allowed),
               "withheldCount": len(rows) - len(allowed),
               "intentions": [p for p in found["predictions"] if p["target"] == "intention"],
@@ -73,14 +75,15 @@ def record_feedback(tx, person_id: str, target: str, value: str, by: str, key_id
 
 
 def predictions(events: list[dict], model: TwinModel | None, confidence: float | None,
-                rejected: AbstractSet[tuple[str, str]] = frozenset()) -> dict:
+                rejected: AbstractSet[tuple[str, str]] = frozenset(), subjects: AbstractSet[str] = frozenset()) -> dict:
     """The answered predictions, the abstentions (target and reason, never a value) and the values
-    dropped because they were marked wrong."""
+    dropped because they were marked wrong. `subjects`: a known customer's own training rows, never
+    their own twins."""
     if model is None:
         return {"predictions": [], "dropped": [], "model": None,
                 "abstained": [{"target": t, "reason": "no twin model is trained yet (idgraph twins train)"}
                               for t in TARGETS]}
-    outcomes = model.predict(profile(events, dt.datetime.now(dt.UTC)), confidence=confidence)
+    outcomes = model.predict(profile(events, dt.datetime.now(dt.UTC)), confidence=confidence, subjects=subjects)
     answered = [o for o in outcomes if o.answered and not special_category(o.value)]
     dropped = [o for o in answered if (o.target, o.value) in rejected]
     return {"predictions": [_prediction(o, model) for o in answered if o not in dropped],
@@ -97,6 +100,14 @@ def _prediction(o: Outcome, model: TwinModel) -> dict:
             "because": [{"feature": d.feature, "direction": d.direction, "value": d.value, "twins": d.twins,
                          "typical": d.typical} for d in o.drivers],
             "reason": o.reason}
+
+
+def _subjects(tx, person_id: str | None) -> set[str]:
+    """A known customer's training rows (under their id and those merged into them): never their own twins."""
+    if not person_id:
+        return set()
+    merged_away = tx.run(queries_privacy.MERGED_AWAY, personId=person_id).single()["ids"]
+    return {subject_key(p) for p in [person_id, *merged_away]}
 
 
 def _allowed(event: dict, record: dict | None, changes: dict[str, list[dict]], purpose: str) -> bool:

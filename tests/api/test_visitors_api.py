@@ -260,3 +260,27 @@ def test_erasing_a_person_erases_the_visitor_identified_as_them_and_suppresses_i
     get(client, "/v1/visitors/device/ck-1", status=404)
     refused = client.post("/v1/events", json={"events": [visit("W-2", "ck-1", "2026-04-03T10:00:00Z")]})
     assert refused.status_code == 422, refused.get_json()
+
+
+def test_a_visitor_identified_as_a_person_follows_them_when_they_merge_into_another(app, client, issue_key, store):
+    from tests.conftest import keyed_client
+    ada2 = "ada.lovelace@example.org"
+    [ada, other] = records(client, rec("C-1", "Ada", ADA), rec("C-2", "Ada", ada2))
+    events(client, visit("W-1", "ck-1", "2026-04-01T10:00:00Z"), login("L-1", "ck-1", ADA, "2026-04-02T10:00:00Z"),
+           visit("W-2", "ck-2", "2026-04-01T11:00:00Z"), login("L-2", "ck-2", ada2, "2026-04-02T11:00:00Z"))
+    bridge = rec("L-1", "Ada", ADA) | {"source": "loyalty", "identifiers": [email(ADA), email(ada2)]}
+    [survivor] = records(client, bridge)
+    [merged_away] = {ada, other} - {survivor}      # one of the two visitors was identified under this id
+    for cookie in ("ck-1", "ck-2"):
+        view = get(client, f"/v1/visitors/device/{cookie}")
+        assert (view["status"], view["personId"]) == ("identified", survivor)
+    away_cookie, away_mail = ("ck-1", ADA) if merged_away == ada else ("ck-2", ada2)
+    # The survivor logging in on the merged-away id's cookie is the same person, not a second one.
+    events(client, visit("W-3", away_cookie, "2026-04-05T10:00:00Z"),
+           login("L-3", away_cookie, ADA if away_mail == ada2 else ada2, "2026-04-06T10:00:00Z"))
+    view = get(client, f"/v1/visitors/device/{away_cookie}")
+    assert (view["status"], view["personId"]) == ("identified", survivor)
+    assert {"web/W-1", "web/W-2", "web/W-3"} <= timeline_keys(client, survivor)
+    privacy = keyed_client(app, issue_key("privacy"))
+    assert privacy.delete(f"/v1/persons/{survivor}").status_code == 200
+    assert count(store, "Visitor") == 0                 # both, whichever id they were identified under

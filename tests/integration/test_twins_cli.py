@@ -1,11 +1,15 @@
-"""`idgraph twins train|show`: the twins learn from the graph's persons (analytics consent only), and a
-value marked wrong for a person is left out of that person's labels at the next training."""
+"""`idgraph twins train|show`: the twins learn from the graph's persons (analytics consent only, a
+customer's later withdrawal included), each row keyed by its person's opaque subject key, and a value
+marked wrong for a person is left out of that person's labels at the next training."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from graph.demo.behaviour import behaviour_population
 from graph.demo.population import FAMILY, MALE
+from graph.privacy.rights import record_consent_change
+from graph.twins.model import subject_key
 from graph.twins.model_file import active_twins_model
 from graph.visitors.views import record_feedback
 from service.loading import ingest_events_batches
@@ -37,15 +41,20 @@ def test_twins_train_learns_from_consenting_persons_and_honours_feedback(idgraph
                                                                          monkeypatch):
     monkeypatch.setenv("IDGRAPH_TWINS_MODEL", str(tmp_path / "twins.json"))
     customers = _load_customers(store, settings, people=150, refusing=10)
+    withdrawn = person_of(store, "crm", customers[30].key)     # granted on the record, withdrawn later
+    store.write(record_consent_change, withdrawn, {"purpose": "analytics", "granted": False, "source": "app",
+                                                   "at": dt.datetime(2026, 6, 1, tzinfo=dt.UTC)}, "k1")
     assert idgraph("twins", "show").exit_code == 1
     first = idgraph("twins", "train")
     assert first.exit_code == 0, first.output
-    assert "twins trained on 140 of 150 persons" in first.output and "saved" in first.output
+    assert "twins trained on 139 of 150 persons" in first.output and "saved" in first.output
     stored = json.loads((tmp_path / "twins.json").read_text())
-    assert stored["training"] == {"persons": 150, "examples": 140, "feedback": 0, "purpose": "analytics"}
+    assert stored["training"] == {"persons": 150, "examples": 139, "feedback": 0, "purpose": "analytics"}
     model = active_twins_model(settings.__class__(**{**vars(settings), "twins_model_file": tmp_path / "twins.json"}))
     assert model is not None and {"ageBand", "valueBand", "intention"} <= set(model.labels)
-    assert sum(v is not None for v in model.labels["valueBand"]) == 140
+    assert sum(v is not None for v in model.labels["valueBand"]) == 139
+    trained = {person_of(store, "crm", c.key) for c in customers[10:]} - {withdrawn}
+    assert set(model.subjects) == {subject_key(p) for p in trained}
 
     marked = customers[20]
     person = person_of(store, "crm", marked.key)
@@ -53,6 +62,6 @@ def test_twins_train_learns_from_consenting_persons_and_honours_feedback(idgraph
     again = idgraph("twins", "train")
     assert again.exit_code == 0 and "(1 feedback marks)" in again.output
     retrained = json.loads((tmp_path / "twins.json").read_text())
-    assert sum(v is not None for v in retrained["labels"]["valueBand"]) == 139
-    assert sum(v is not None for v in retrained["labels"]["ageBand"]) == 140
+    assert sum(v is not None for v in retrained["labels"]["valueBand"]) == 138
+    assert sum(v is not None for v in retrained["labels"]["ageBand"]) == 139
     assert idgraph("twins", "show").exit_code == 0

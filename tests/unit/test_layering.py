@@ -19,7 +19,7 @@ USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
     "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
     "graph.visitors.track", "graph.visitors.views", "graph.visitors.training", "graph.visitors.records",
-    "graph.visitors.erasure",
+    "graph.visitors.erasure", "graph.visitors.persons",
     "graph.privacy.rights", "graph.privacy.suppression",
     "graph.reads.views", "graph.reads.explain_reads", "graph.reads.search_reads",
     "graph.relationships.network", "graph.relationships.edges", "graph.relationships.influence",

@@ -98,3 +98,12 @@ def test_age_and_value_bands_and_minors_are_never_profiled():
     assert [value_band(v) for v in (0, 499.99, 500, 2500, None)] == ["low", "low", "mid", "high", None]
     assert known_labels({"birthDate": dt.date(1980, 1, 1), "lifetimeSpend": 900, "segments": {"area": "urban"}},
                         today) == {"ageBand": "35-54", "valueBand": "mid", "area": "urban"}
+
+
+def test_recent_views_are_the_month_up_to_the_latest_view_so_a_later_login_keeps_them():
+    browsing = [{"kind": "webVisit", "at": at(200), "pageCategory": "garden"},
+                {"kind": "webVisit", "at": at(60), "pageCategory": "laptops"},
+                {"kind": "webVisit", "at": at(55), "pageCategory": "laptops"}]
+    logged_in = profile([*browsing, {"kind": "login", "at": at(1)}], NOW)
+    assert logged_in["recent:laptops"] == 1.0 and "recent:garden" not in logged_in
+    assert logged_in["recency"] > profile(browsing, NOW)["recency"]          # the login is still activity

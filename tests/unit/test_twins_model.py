@@ -13,7 +13,15 @@ import pytest
 from bench.twins import evaluate
 from graph import config
 from graph.twins.features import profile
-from graph.twins.model import MODEL_NAME, Example, TwinModel, TwinSettings, UnknownTargetError, wilson_low
+from graph.twins.model import (
+    MODEL_NAME,
+    Example,
+    TwinModel,
+    TwinSettings,
+    UnknownTargetError,
+    subject_key,
+    wilson_low,
+)
 from graph.twins.model_file import MODEL_FILE, active_twins_model, save_twins_model
 from graph.twins.special import SpecialCategoryError, special_category
 
@@ -147,3 +155,19 @@ def test_an_edited_or_foreign_model_file_gives_no_predictions(tmp_path, model, c
     path.write_text(json.dumps(data | {"version": 99}))
     os.utime(path, ns=(2, 2))
     assert active_twins_model(settings(tmp_path)) is None
+
+
+def test_a_known_customers_own_training_row_is_never_among_their_twins():
+    rng = random.Random(4)
+    others = [Example(profile(shopper(rng, rng.choice(["toys", "fashion"])), NOW), {"intention": "books"},
+                      subject=subject_key(f"P-{n}")) for n in range(120)]
+    ada = profile(shopper(random.Random(9), "cameras"), NOW)
+    model = TwinModel.fit([*others, Example(ada, {"intention": "cameras"}, subject=subject_key("P-ada"))],
+                          TwinSettings(k=1, min_cohort=1))
+    [as_anyone] = model.predict(ada, ["intention"])
+    [as_herself] = model.predict(ada, ["intention"], subjects={subject_key("P-ada")})
+    assert as_anyone.value == "cameras" and as_herself.value == "books"     # her nearest row is her own
+    [merged] = model.predict_many([ada], ["intention"], subjects=[{subject_key("P-old"), subject_key("P-ada")}])[0]
+    assert merged.value == "books"
+    assert TwinModel.from_dict(json.loads(json.dumps(model.to_dict()))).subjects == model.subjects
+    assert "P-ada" not in json.dumps(model.to_dict())                      # an opaque key, not the id

@@ -69,12 +69,15 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, params = {}) {
+// GET, or POST when a JSON `payload` is given.
+async function api(path, params = {}, payload = null) {
   const key = sessionStorage.getItem(KEY_STORAGE);
   if (!key) throw new ApiError(401, { message: "paste an API key first (the demo prints one)" });
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null));
-  const response = await fetch(`${path}${query.size ? "?" + query : ""}`,
-    { headers: { "X-API-Key": key, Accept: "application/json" } });
+  const headers = { "X-API-Key": key, Accept: "application/json" };
+  const init = payload ? { method: "POST", headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify(payload) } : { headers };
+  const response = await fetch(`${path}${query.size ? "?" + query : ""}`, init);
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
@@ -123,20 +126,23 @@ async function lookUp(event) {
   if (type === "social") params.platform = $("platform").value.trim();
   if (type === "account") params.system = $("system").value.trim();
   state.purpose = params.purpose;
-  await show(() => api("/v1/whois", params), `${type} ${params.value}`);
+  // A device no person holds may be an anonymous visitor (predictions.js).
+  await show(() => api("/v1/whois", params), `${type} ${params.value}`,
+    type === "device" ? () => showVisitor(params.value) : null);
 }
 
 async function openPerson(personId) {
   await show(() => api(`/v1/persons/${encodeURIComponent(personId)}`, { purpose: state.purpose }), personId);
 }
 
-async function show(fetchPerson, asked) {
+async function show(fetchPerson, asked, orElse = null) {
   setState("loading");
   say(`Looking up ${asked}...`);
   let person;
   try {
     person = await fetchPerson();
   } catch (error) {
+    if (orElse && error instanceof ApiError && error.status === 404) return orElse();
     setState("error");
     $("result").hidden = true;
     const [text, details] = explain(error);
@@ -145,15 +151,17 @@ async function show(fetchPerson, asked) {
   }
   const id = encodeURIComponent(person.personId);
   // Relationships and influence enrich the card; without them (a role that may not, an outage) it still shows.
-  const [relations, influence, timeline, lifecycle] = await Promise.allSettled([
+  const [relations, influence, timeline, lifecycle, predictions] = await Promise.allSettled([
     api(`/v1/persons/${id}/relationships`, { depth: 1 }), api(`/v1/persons/${id}/influence`),
     api(`/v1/persons/${id}/timeline`, { limit: 10, purpose: state.purpose }),
-    api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose })]);
+    api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose }),
+    api(`/v1/persons/${id}/intentions`, { purpose: state.purpose })]);
   const missing = [["relationships", relations], ["influence", influence], ["timeline", timeline],
-    ["lifecycle", lifecycle]]
+    ["lifecycle", lifecycle], ["predictions", predictions]]
     .filter(([, r]) => r.status === "rejected").map(([name, r]) => `${name}: ${explain(r.reason)[0]}`);
   $("result").hidden = false;
-  renderCard(person, influence.value, timeline.value, lifecycle.value);
+  $("graph-panel").hidden = false;
+  renderCard(person, influence.value, timeline.value, lifecycle.value, predictions.value);
   renderGraph(person, relations.value);
   say(missing.length ? `Shown without ${missing.join("; ")}` : `Found ${person.name.full || person.personId}.`,
     missing.length ? "error" : "");
@@ -162,7 +170,7 @@ async function show(fetchPerson, asked) {
 
 // --- the person card -----------------------------------------------------------------------------
 
-function renderCard(person, influence, timeline, lifecycle) {
+function renderCard(person, influence, timeline, lifecycle, predictions) {
   const card = $("card");
   const name = person.name || {};
   const m = person.metrics || {};
@@ -182,6 +190,7 @@ function renderCard(person, influence, timeline, lifecycle) {
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
     influenceSection(influence),
     lifecycleSection(lifecycle),
+    predictions ? personPredictionsSection(person.personId, state.purpose, predictions) : null,
     el("h3", { text: "Roles" }), rolesList(person.roles || []), heldRolesList(person.heldRoles || []),
     timelineSection(timeline),
     el("h3", { text: "Consent, as stored on each record" }), consentTable(person.records || []),
