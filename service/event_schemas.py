@@ -135,6 +135,12 @@ class TimelineSchema(Schema):
     withheldCount = fields.Integer(metadata={"description": "Events on this page's span whose consent does not "
                                                             "cover the purpose (never their facts)."})
     nextCursor = fields.String(allow_none=True)
+    lifeEvents = fields.List(fields.Dict(), metadata={
+        "description": "First page only: changes the person's history shows (kind name|job|address|death, change "
+                       "started|ended|died, on, the value, record), newest first, from records the purpose may use."})
+    refused = fields.Dict(metadata={
+        "description": "Present instead of events when the purpose may not use this person at all: reason and "
+                       "deceasedSince (no marketing after death)."})
 
 
 class LifecycleSchema(Schema):

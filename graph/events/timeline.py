@@ -13,6 +13,7 @@ import binascii
 import datetime as dt
 
 from graph.errors import Invalid
+from graph.history.reads import life_events_of, refused_timeline
 from graph.privacy import consent
 from graph.reads.views import consent_changes, resolve_id
 from graph.store import queries_events, queries_reads
@@ -61,6 +62,8 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
     low, before, (after_at, after_key) = _bounds(start, end, cursor)
     records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
     changes = consent_changes(tx, person_id=target)
+    if refused := refused_timeline(target, purpose, records):      # deceased (graph/history/reads.py)
+        return refused | ({"redirectedFrom": redirected_from} if redirected_from else {})
     statements = {r["recordKey"]: consent.record_statements(r)
                   + consent.change_statements(changes.get(r["recordKey"], [])) for r in records}
     months = [row["month"] for row in tx.run(queries_events.PERSON_MONTHS, personId=target,
@@ -88,6 +91,8 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
             "events": [_event_view({k: v for k, v in e.items() if k != "_position"}) for e in page],
             "withheldCount": sum(1 for p in withheld if p < end_position),
             "nextCursor": encode_cursor(native(page[-1]["at"]), page[-1]["eventKey"]) if len(shown) > limit else None}
+    if not cursor:      # life events (graph/history) are few: all of them, with the first page
+        view["lifeEvents"] = life_events_of(tx, target, records, changes, purpose, start, end)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 
 from graph.access import audit
 from graph.config import Settings
-from graph.privacy import consent, suppression
+from graph.history.values import history_of
+from graph.privacy import consent, deceased, suppression
 from graph.reads.views import (
     SCORE_FIELDS,
     SCORE_MODEL,
     consent_changes,
     identifiers_of,
+    plain_links,
     possibly_same,
     resolve_id,
     roles_of,
@@ -75,7 +77,10 @@ def export(tx, person_id: str) -> dict:
                        for record, describes in rows],
            **identifiers_of(links, by_key), "roles": roles_of(links, by_key),
            "inferences": _inferences(tx, target, person), "audit": _audit_log(tx, target),
-           "events": [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS, personId=target)]}
+           "events": [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS, personId=target)],
+           "history": history_of(list(by_key.values()), plain_links(links))}
+    if death := deceased.death_of(list(by_key.values())):
+        out["deceased"] = death
     if redirected_from:
         out["redirectedFrom"] = redirected_from
     return out
