@@ -10,6 +10,7 @@ from graph.model import PURPOSES
 from service.relation_schemas import RankingQuerySchema
 from service.schemas import (
     MAX_BATCH,
+    AddressSchema,
     IdentifierSchema,
     PageQuerySchema,
     PastDateTime,
@@ -31,6 +32,13 @@ class EventTime(PastDateTime):
         if moment.year < 1900:
             raise ValidationError("must be from 1900 on")
         return moment
+
+
+class ShipToSchema(Strict):
+    identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=10), metadata={
+        "description": "The recipient's identifiers: if they resolve to another person, the gift links to them."})
+    address = fields.Nested(AddressSchema, allow_none=True, metadata={
+        "description": "Where it was shipped: an address none of the buyer's records holds makes it a gift."})
 
 
 class EventSchema(Strict):
@@ -55,6 +63,10 @@ class EventSchema(Strict):
     satisfaction = fields.Integer(allow_none=True, validate=validate.Range(1, 5))
     caseId = Text(max_length=128, allow_none=True)
     description = Text(max_length=500, allow_none=True)
+    shipTo = fields.Nested(ShipToSchema, allow_none=True, metadata={
+        "description": "A purchase or order shipped to someone else is a gift: not the buyer's own interest."})
+    gift = fields.Boolean(allow_none=True, metadata={
+        "description": "The source's own word that it is (or is not) a gift; default: decided from shipTo."})
 
 
 class EventBatchSchema(Strict):

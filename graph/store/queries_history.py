@@ -77,8 +77,7 @@ RETURN row.recordKey AS recordKey, collect(DISTINCT a.key) AS held
 SET_GIFTS = """
 UNWIND $rows AS row
 MATCH (e:Event {eventKey: row.key})
-SET e.gift = row.gift, e.giftReason = row.reason, e.shipToKeys = row.shipToKeys,
-    e.recipientRecordKey = row.recipientRecordKey
+SET e += row.props
 """
 
 # The persons behind recipient records (a page of gift events' worth).
@@ -127,20 +126,41 @@ WHERE v.status = 'household' AND v.householdId IS NOT NULL
 RETURN key, v.householdId AS householdId
 """
 
+# Made here when the device was never seen before (as queries_visitors.UPSERT_VISITORS would make it).
 MAKE_HOUSEHOLD_VISITORS = """
 UNWIND $rows AS row
-MATCH (v:Visitor {visitorKey: row.key})
-WHERE v.status <> 'household' OR v.householdId <> row.householdId
-SET v.status = 'household', v.personId = null, v.householdId = row.householdId, v.personIds = row.personIds
+MERGE (v:Visitor {visitorKey: row.key})
+ON CREATE SET v.visitorId = row.visitorId, v.kind = row.kind, v.createdAt = datetime()
+WITH v, row
+WHERE coalesce(v.status, '') <> 'household' OR v.householdId <> row.householdId
+SET v.status = 'household', v.personId = null, v.recordKey = null, v.householdId = row.householdId,
+    v.personIds = row.personIds
+"""
+
+# Once per visitor and household: its events no one holds go to its household (those detached when it
+# turned household, those sent before the household existed).
+SWEEP_HOUSEHOLD_VISITORS = """
+UNWIND $keys AS key
+MATCH (v:Visitor {visitorKey: key})
+WHERE v.status = 'household' AND v.householdId IS NOT NULL AND coalesce(v.householdSwept, '') <> v.householdId
+SET v.householdSwept = v.householdId
+WITH v
+MATCH (v)-[:HAS_EVENTS]->(:VisitorMonth)<-[:SEEN_IN]-(e:Event)
+WHERE e.recordKey IS NULL
+SET e.householdId = v.householdId, e.attachReason = $reason + v.householdId
 """
 
 HOUSEHOLD = """
 MATCH (h:Household {householdId: $householdId})
 RETURN h {.*} AS household,
        [(h)<-[m:MEMBER_OF]-(p:Person) | {personId: p.personId, name: p.displayName, current: m.current,
-                                         validFrom: m.validFrom, validTo: m.validTo, evidence: m.evidence}] AS members,
-       [(v:Visitor {householdId: h.householdId}) | v {.visitorId, .visitorKey, .kind, .status, .firstAt, .lastAt}]
-         AS devices
+                                         validFrom: m.validFrom, validTo: m.validTo, evidence: m.evidence}] AS members
+"""
+
+HOUSEHOLD_DEVICES = """
+MATCH (v:Visitor {householdId: $householdId})
+RETURN v {.visitorId, .visitorKey, .kind, .status, .firstAt, .lastAt} AS device
+ORDER BY device.visitorKey
 """
 
 PERSON_HOUSEHOLDS = """
