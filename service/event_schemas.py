@@ -199,8 +199,9 @@ class StatusFilterSchema(Strict):
     lineOfBusiness = Text(max_length=64, metadata={"description": "judge `status` in this line (default overall)"})
 
 
-class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema):
-    """The person list's paging, and optionally a lifecycle status to keep."""
+class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema, PurposeQuerySchema):
+    """The person list's paging, optionally a lifecycle status to keep, and the purpose (a deceased person
+    is withheld from marketing)."""
 
 
 class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):

@@ -269,6 +269,9 @@ class PersonSchema(Schema):
 class PersonsPageSchema(Schema):
     persons = fields.List(fields.Dict())
     nextCursor = fields.String(allow_none=True)
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.List(fields.Dict(), metadata={
+        "description": "Persons of this page the purpose may not use (personId, reason): the deceased, for marketing."})
 
 
 class RecordViewSchema(Schema):

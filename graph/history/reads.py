@@ -6,7 +6,7 @@ import datetime as dt
 
 from graph.history.values import history_of, life_events
 from graph.privacy import consent, deceased
-from graph.store import queries_reads
+from graph.store import queries_history, queries_reads
 from graph.store.values import plain
 
 
@@ -29,3 +29,15 @@ def refused_timeline(person_id: str, purpose: str, records: list[dict]) -> dict 
         return None
     return {"personId": person_id, "purpose": purpose, "events": [], "lifeEvents": [], "nextCursor": None,
             "refused": {"reason": reason, "deceasedSince": death["since"]}}
+
+
+def withhold_deceased(tx, page: dict, purpose: str | None) -> dict:
+    """A page of the person list with the persons the purpose may not use (deceased, for marketing)
+    moved to `withheld` with the reason; the page's cursor is unchanged."""
+    if purpose not in deceased.BARRED or not page["persons"]:
+        return page | ({"purpose": purpose} if purpose else {})
+    rows = {r["personId"]: [plain(x) for x in r["records"]] for r in tx.run(
+        queries_history.DEATH_RECORDS, personIds=[p["personId"] for p in page["persons"]])}
+    reasons = {pid: deceased.refusal(deceased.death_of(records), purpose) for pid, records in rows.items()}
+    return dict(page, purpose=purpose, persons=[p for p in page["persons"] if not reasons.get(p["personId"])],
+                withheld=[{"personId": pid, "reason": reason} for pid, reason in sorted(reasons.items()) if reason])

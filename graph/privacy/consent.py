@@ -103,7 +103,8 @@ def change_id(person_id: str, purpose: str, granted: bool, at: dt.datetime, sour
 def gate(records: list[dict], changes: dict[str, list[dict]], purpose: str | None) -> tuple[set[str], list[dict]]:
     """(record keys that may inform an answer for `purpose`, what is withheld and why).
 
-    `records` are stored records (recordKey, source, observedAt, consentGranted, consentDenied);
+    `records` are one person's stored records (recordKey, source, observedAt, consentGranted, consentDenied,
+    and what says they died: deceased, deceasedOn, deathEventKey, deathEventOn);
     `changes` maps a recordKey to the customer's consent changes for it. No purpose: nothing withheld.
     A deceased person (graph/privacy/deceased.py) is withheld whole from the purposes death bars.
     """

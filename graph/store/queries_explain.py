@@ -94,7 +94,8 @@ MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
 WHERE coalesce(p.status, 'active') = 'active'
 RETURN pid AS personId, p.displayName AS displayName,
        collect({key: r.recordKey, matchFields: r.matchFields, source: r.source, observedAt: r.observedAt,
-                consentGranted: r.consentGranted, consentDenied: r.consentDenied}) AS records
+                consentGranted: r.consentGranted, consentDenied: r.consentDenied, deceased: r.deceased,
+                deceasedOn: r.deceasedOn, deathEventKey: r.deathEventKey, deathEventOn: r.deathEventOn}) AS records
 """
 
 # The customers' consent changes for the candidates' records (graph/privacy/consent.py), in one read.

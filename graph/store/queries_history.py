@@ -63,6 +63,15 @@ MATCH (r:SourceRecord {recordKey: row.recordKey})
 SET r.deathEventKey = row.eventKey, r.deathEventOn = date(row.on)
 """
 
+# The records that say a person died, for a page of persons.
+DEATH_RECORDS = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
+WHERE r.deceased OR r.deceasedOn IS NOT NULL OR r.deathEventKey IS NOT NULL
+RETURN pid AS personId,
+       collect(r {.recordKey, .source, .observedAt, .deceased, .deceasedOn, .deathEventKey, .deathEventOn}) AS records
+"""
+
 # --- gifts -------------------------------------------------------------------------------------------
 
 # Whether the buyer's person holds each ship-to address now (current links of any of their records).

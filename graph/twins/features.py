@@ -53,7 +53,7 @@ def profile(events: Iterable[Event], now: dt.datetime) -> Profile:
     lately = event_time(happened[-1]) - RECENT
     features |= _shares("recent", [_category(e) for e in views if event_time(e) >= lately])
     purchases = [e for e in happened if e.get("kind") in PURCHASES]
-    features |= _shares("bought", [_category(e) for e in purchases])
+    features |= _shares("bought", [_category(e) for e in purchases if not e.get("gift")])
     features |= _shares("channel", [_text(e.get("channel")) or IMPLIED_CHANNEL.get(str(e.get("kind")))
                                      for e in happened])
     features |= _shares("device", [_text(e.get("deviceType")) for e in happened], over=len(happened))

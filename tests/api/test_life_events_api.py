@@ -146,3 +146,13 @@ def test_household_events_follow_their_own_consent_and_a_signed_in_visit_stays_p
 
 def test_an_unknown_household_answers_404(client, store):
     assert "analytics refresh" in get(client, "/v1/households/H-nope", status=404)["message"]
+
+
+def test_the_person_list_withholds_the_deceased_from_marketing_only(client, store):
+    ada, grace = post_records(client, rec("C-1", email("ada@example.com"), deceasedOn="2026-01-15"),
+                              rec("C-2", email("grace@example.net"), given="Grace", birthDate="1906-12-09"))
+    marketing = get(client, "/v1/persons", purpose="marketing")
+    assert [p["personId"] for p in marketing["persons"]] == [grace]
+    assert marketing["withheld"] == [{"personId": ada, "reason": "the person is deceased since 2026-01-15 "
+                                                                 "(per crm/C-1): no marketing after death"}]
+    assert {p["personId"] for p in get(client, "/v1/persons", purpose="service")["persons"]} == {ada, grace}
