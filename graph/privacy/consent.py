@@ -119,5 +119,6 @@ def gate(records: list[dict], changes: dict[str, list[dict]], purpose: str | Non
             shown.add(record["recordKey"])
         else:
             withheld.append({"recordKey": record["recordKey"], "source": record.get("source"),
-                             "purpose": purpose, "basis": BASIS[purpose], "reason": v.reason})
+                             "purpose": purpose, "basis": "deceased" if barred else BASIS[purpose],
+                             "reason": v.reason})
     return shown, withheld

@@ -30,7 +30,7 @@ def death_of(records: list[dict]) -> dict | None:
             evidence.append({"record": r["recordKey"], "source": r.get("source"), "by": "record",
                              "on": _day(r.get("deceasedOn")) or _day(r.get("observedAt"))})
         if r.get("deathEventKey"):
-            evidence.append({"record": r["recordKey"], "source": r.get("source"), "by": "event",
+            evidence.append({"record": r["recordKey"], "source": r["deathEventKey"].split("/", 1)[0], "by": "event",
                              "event": r["deathEventKey"], "on": _day(r.get("deathEventOn"))})
     dated = [e for e in evidence if e["on"]]
     if not evidence:
