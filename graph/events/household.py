@@ -53,13 +53,16 @@ def _households_of_ties(tx, events: list[Event]) -> dict[str, tuple[str, list[st
     pairs: dict[str, list[tuple[str, str]]] = {}
     for row in tx.run(queries_events.HOLDINGS, keys=keys) if keys else []:
         pairs.setdefault(row["key"], []).append((row["key"], row["personId"]))
-    found = {}
+    found: dict[str, tuple[str, list[str]]] = {}
+    households: dict[tuple[str, ...], str | None] = {}
     for e in events:
-        tied = tied_persons(sorted({p for i in e.identifiers for p in pairs.get(i.key, [])}))
-        if tied:
-            row = tx.run(queries_history.COMMON_HOUSEHOLD, personIds=tied).single()
-            if row:
-                found[e.key] = (row["householdId"], tied)
+        tied = tuple(tied_persons(sorted({p for i in e.identifiers for p in pairs.get(i.key, [])})))
+        if tied and tied not in households:     # a batch of one tablet's visits asks once
+            row = tx.run(queries_history.COMMON_HOUSEHOLD, personIds=list(tied)).single()
+            households[tied] = row["householdId"] if row else None
+        household = households.get(tied) if tied else None
+        if household:
+            found[e.key] = (household, list(tied))
     return found
 
 
@@ -87,8 +90,11 @@ def place_on_households(tx, events: list[tuple[Event, bool]], chosen: dict[str, 
         if household:
             placed[e.key] = household
     reasons = {key: REASON + household for key, household in placed.items()}
-    tx.run(queries_history.SET_HOUSEHOLD_EVENTS, rows=[
-        {"key": e.key, "householdId": placed.get(e.key), "reason": reasons.get(e.key)} for e, _ in todo]).consume()
+    # a new event no household takes has nothing to clear: only placed or re-sent ones are written
+    rows = [{"key": e.key, "householdId": placed.get(e.key), "reason": reasons.get(e.key)}
+            for e, existed in todo if existed or e.key in placed]
+    if rows:
+        tx.run(queries_history.SET_HOUSEHOLD_EVENTS, rows=rows).consume()
     return reasons
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from graph.access import audit
 from graph.config import Settings
+from graph.events import gifts
 from graph.history.values import history_of
 from graph.privacy import consent, deceased, suppression
 from graph.reads.views import (
@@ -77,7 +78,9 @@ def export(tx, person_id: str) -> dict:
                        for record, describes in rows],
            **identifiers_of(links, by_key), "roles": roles_of(links, by_key),
            "inferences": _inferences(tx, target, person), "audit": _audit_log(tx, target),
-           "events": [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS, personId=target)],
+           # a gift's ship-to identifiers are the recipient's data: the recipient is named by person id
+           "events": gifts.present(tx, [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS,
+                                                                          personId=target)]),
            "history": history_of(list(by_key.values()), plain_links(links))}
     if death := deceased.death_of(list(by_key.values())):
         out["deceased"] = death

@@ -77,6 +77,9 @@ def test_an_order_shipped_to_another_known_person_is_a_gift_linked_to_them(clien
     # still a purchase: Ada is a retail customer
     lines = get(client, f"/v1/persons/{ada}/lifecycle")["linesOfBusiness"]
     assert lines["retail"]["status"] == "customer"
+    # the buyer's export names the recipient by person id, never by the recipient's own identifiers
+    exported = {e["eventKey"]: e for e in get(client, f"/v1/persons/{ada}/export")["events"]}
+    assert exported["shop/O-1"]["recipient"] == {"personId": grace} and "shipToKeys" not in exported["shop/O-1"]
     # re-sending the same order changes nothing
     again = post_events(client, order("O-1", {"identifiers": [email("grace@example.net")]}))
     assert again["results"][0]["outcome"] == "unchanged"
