@@ -143,7 +143,7 @@ class RecordSchema(Strict):
     deceased = fields.Boolean(allow_none=True, metadata={
         "description": "The source says this person has died: from then on no marketing purpose may use them "
                        "(service purposes still can). `deceasedOn` alone implies it."})
-    deceasedOn = fields.Date(allow_none=True, metadata={
+    deceasedOn = PastDate(allow_none=True, metadata={
         "description": "The day of death, if known (default: the day of observedAt)."})
 
     @validates_schema
