@@ -96,14 +96,11 @@ MATCH (:SourceRecord {recordKey: key})-[:DESCRIBES]->(p:Person)
 RETURN key, p.personId AS personId
 """
 
-# Gifts a person received: events whose recipient record is one of theirs.
-GIFTS_RECEIVED = """
-MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)
-MATCH (e:Event {recipientRecordKey: r.recordKey})
-RETURN e {.eventKey, .source, .eventId, .kind, .at, .productCategory, .lineOfBusiness, .consentGranted,
-          .consentDenied, .observedAt, recordKey: e.recordKey} AS event
-ORDER BY event.at DESC
-LIMIT $limit
+# Erasure of a recipient: the gifts sent to them forget who they went to.
+FORGET_RECIPIENTS = """
+UNWIND $recordKeys AS key
+MATCH (e:Event {recipientRecordKey: key})
+SET e += {recipientRecordKey: null, shipToKeys: null}
 """
 
 # --- household devices -------------------------------------------------------------------------------

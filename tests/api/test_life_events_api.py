@@ -159,3 +159,14 @@ def test_the_person_list_withholds_the_deceased_from_marketing_only(client, stor
     assert marketing["withheld"] == [{"personId": ada, "reason": "the person is deceased since 2026-01-15 "
                                                                  "(per crm/C-1): no marketing after death"}]
     assert {p["personId"] for p in get(client, "/v1/persons", purpose="service")["persons"]} == {ada, grace}
+
+
+def test_erasing_a_gifts_recipient_leaves_no_trace_of_them_on_the_buyers_order(client, store, issue_key):
+    from tests.conftest import keyed_client
+    ada, grace = post_records(client, rec("C-1", email("ada@example.com")),
+                              rec("C-2", email("grace@example.net"), given="Grace", birthDate="1906-12-09"))
+    post_events(client, order("O-1", {"identifiers": [email("grace@example.net")]}))
+    assert keyed_client(client.application, issue_key("privacy")).delete(f"/v1/persons/{grace}").status_code == 200
+    [row] = store.query("MATCH (e:Event) RETURN e.gift AS gift, e.recipientRecordKey AS r, e.shipToKeys AS k")
+    assert row == {"gift": True, "r": None, "k": None}
+    assert "recipient" not in get(client, f"/v1/persons/{ada}/timeline")["events"][0]
