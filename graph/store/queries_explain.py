@@ -13,7 +13,8 @@ WHERE l.current = true
 RETURN r.recordKey AS key, r.matchFields AS matchFields, r.givenKey AS givenKey,
        r.birthDate AS birthDate, r.ignoredValues AS ignored, personId, describes,
        r.source AS source, r.observedAt AS observedAt, r.consentGranted AS consentGranted,
-       r.consentDenied AS consentDenied,
+       r.consentDenied AS consentDenied, r.deceased AS deceased, r.deceasedOn AS deceasedOn,
+       r.deathEventKey AS deathEventKey, r.deathEventOn AS deathEventOn,
        collect({key: i.key, kind: i.kind, value: i.value, generic: i.generic,
                 validFrom: l.validFrom, validTo: l.validTo}) AS holdings
 """

@@ -170,3 +170,12 @@ def test_erasing_a_gifts_recipient_leaves_no_trace_of_them_on_the_buyers_order(c
     [row] = store.query("MATCH (e:Event) RETURN e.gift AS gift, e.recipientRecordKey AS r, e.shipToKeys AS k")
     assert row == {"gift": True, "r": None, "k": None}
     assert "recipient" not in get(client, f"/v1/persons/{ada}/timeline")["events"][0]
+
+
+def test_why_withholds_a_deceased_persons_records_from_marketing(client, store):
+    [ada] = post_records(client, rec("C-1", email("ada@example.com"), consent={"marketing": True}),
+                         rec("C-2", email("ada@example.com"), source="care", deceasedOn="2026-01-15"))[:1]
+    why = get(client, f"/v1/persons/{ada}/why", record="crm/C-1", purpose="marketing")
+    assert why["summary"].startswith("the record is withheld for marketing")
+    assert {w["basis"] for w in why["withheld"]} == {"deceased"}
+    assert "withheld" not in get(client, f"/v1/persons/{ada}/why", record="crm/C-1", purpose="service")
