@@ -105,6 +105,8 @@ class Record:
     ignored: tuple[str, ...] = ()   # values the block list refused, kept for provenance
     set_aside: tuple[SetAside, ...] = ()
     roles: tuple[Role, ...] = ()
+    deceased: bool = False          # the source says the person has died (deceased_on: when, if known)
+    deceased_on: dt.date | None = None
 
     @property
     def key(self) -> str:

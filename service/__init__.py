@@ -21,6 +21,7 @@ from service.api import (
     events,
     explain,
     health,
+    households,
     keys,
     lifecycle,
     persons,
@@ -77,6 +78,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api.register_blueprint(lifecycle.blp)
     api.register_blueprint(visitors.blp)
     api.register_blueprint(stewardship.blp)
+    api.register_blueprint(households.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page
     return app

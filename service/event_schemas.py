@@ -10,6 +10,7 @@ from graph.model import PURPOSES
 from service.relation_schemas import RankingQuerySchema
 from service.schemas import (
     MAX_BATCH,
+    AddressSchema,
     IdentifierSchema,
     PageQuerySchema,
     PastDateTime,
@@ -31,6 +32,13 @@ class EventTime(PastDateTime):
         if moment.year < 1900:
             raise ValidationError("must be from 1900 on")
         return moment
+
+
+class ShipToSchema(Strict):
+    identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=10), metadata={
+        "description": "The recipient's identifiers: if they resolve to another person, the gift links to them."})
+    address = fields.Nested(AddressSchema, allow_none=True, metadata={
+        "description": "Where it was shipped: an address none of the buyer's records holds makes it a gift."})
 
 
 class EventSchema(Strict):
@@ -55,6 +63,10 @@ class EventSchema(Strict):
     satisfaction = fields.Integer(allow_none=True, validate=validate.Range(1, 5))
     caseId = Text(max_length=128, allow_none=True)
     description = Text(max_length=500, allow_none=True)
+    shipTo = fields.Nested(ShipToSchema, allow_none=True, metadata={
+        "description": "A purchase or order shipped to someone else is a gift: not the buyer's own interest."})
+    gift = fields.Boolean(allow_none=True, metadata={
+        "description": "The source's own word that it is (or is not) a gift; default: decided from shipTo."})
 
 
 class EventBatchSchema(Strict):
@@ -135,6 +147,12 @@ class TimelineSchema(Schema):
     withheldCount = fields.Integer(metadata={"description": "Events on this page's span whose consent does not "
                                                             "cover the purpose (never their facts)."})
     nextCursor = fields.String(allow_none=True)
+    lifeEvents = fields.List(fields.Dict(), metadata={
+        "description": "First page only: changes the person's history shows (kind name|job|address|death, change "
+                       "started|ended|died, on, the value, record), newest first, from records the purpose may use."})
+    refused = fields.Dict(metadata={
+        "description": "Present instead of events when the purpose may not use this person at all: reason and "
+                       "deceasedSince (no marketing after death)."})
 
 
 class LifecycleSchema(Schema):
@@ -181,8 +199,9 @@ class StatusFilterSchema(Strict):
     lineOfBusiness = Text(max_length=64, metadata={"description": "judge `status` in this line (default overall)"})
 
 
-class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema):
-    """The person list's paging, and optionally a lifecycle status to keep."""
+class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema, PurposeQuerySchema):
+    """The person list's paging, optionally a lifecycle status to keep, and the purpose (a deceased person
+    is withheld from marketing)."""
 
 
 class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):

@@ -140,6 +140,11 @@ class RecordSchema(Strict):
     metrics = fields.Nested(MetricsSchema, allow_none=True)
     roles = fields.List(fields.Nested(RoleSchema), validate=validate.Length(max=20), metadata={
         "description": "Roles held besides employment (customer, caregiver, buying-team member ...), with validity."})
+    deceased = fields.Boolean(allow_none=True, metadata={
+        "description": "The source says this person has died: from then on no marketing purpose may use them "
+                       "(service purposes still can). `deceasedOn` alone implies it."})
+    deceasedOn = PastDate(allow_none=True, metadata={
+        "description": "The day of death, if known (default: the day of observedAt)."})
 
     @validates_schema
     def _something_to_resolve(self, data, **kwargs):
@@ -252,11 +257,21 @@ class PersonSchema(Schema):
         "description": "Records whose consent does not cover the purpose: recordKey, source, purpose, basis, "
                        "reason and how many facts they hold (never the facts)."})
     withheldCounts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    history = fields.Dict(metadata={
+        "description": "Names, jobs (company, title) and addresses (value, use) each shown record stated over "
+                       "time: validFrom, validTo, current, record, source; current values first. A re-sent "
+                       "record's new value closes the old one (closedBecause) instead of replacing it."})
+    deceased = fields.Dict(metadata={
+        "description": "Present when a record or a death event says the person died: since (day) and evidence "
+                       "(record, source, by record|event). No marketing purpose may use them from then on."})
 
 
 class PersonsPageSchema(Schema):
     persons = fields.List(fields.Dict())
     nextCursor = fields.String(allow_none=True)
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.List(fields.Dict(), metadata={
+        "description": "Persons of this page the purpose may not use (personId, reason): the deceased, for marketing."})
 
 
 class RecordViewSchema(Schema):
@@ -300,6 +315,8 @@ class ExportSchema(Schema):
     inferences = fields.Dict()
     audit = fields.List(fields.Dict())
     events = fields.List(fields.Dict(), metadata={"description": "Every touchpoint held, as stored, newest first."})
+    history = fields.Dict(metadata={"description": "Names, jobs and addresses over time, as in the person view."})
+    deceased = fields.Dict(metadata={"description": "Since when and on whose word the person is deceased."})
 
 
 class ErasureSchema(Schema):

@@ -71,6 +71,7 @@ class DemoData:
     events: list[dict[str, Any]] = field(default_factory=list)     # POST /v1/events items (touchpoints)
     acquired: list[dict[str, Any]] = field(default_factory=list)   # an acquired brand's customer file (records)
     acquired_events: list[dict[str, Any]] = field(default_factory=list)   # and its customers' visits
+    updates: list[dict[str, Any]] = field(default_factory=list)    # records re-sent later: life changes
 
     def records_for(self, scenario: str) -> list[dict[str, Any]]:
         keys = set(self.scenarios[scenario].record_keys)
@@ -590,7 +591,20 @@ def generate(seed: int = 7, extra_people: int = 40) -> DemoData:
     return DemoData(records=b.records, scenarios={name: by_name[name] for name in SCENARIOS},
                     truth={label: tuple(keys) for label, keys in b.truth.items()},
                     edges=social_edges(b.records, random.Random(seed + 1)), companies=list(COMPANIES),
-                    events=touchpoints(), acquired=acquired_customers(), acquired_events=acquired_visits())
+                    events=touchpoints(), acquired=acquired_customers(), acquired_events=acquired_visits(),
+                    updates=life_changes())
+
+
+def life_changes() -> list[dict[str, Any]]:
+    """Records re-sent later with new values, which close the old ones (graph/history): Jane's CRM record
+    with her promotion to Head of Travel; the old title stays as history."""
+    return [_record("crm", "C-0107", "2026-10-01T09:00:00Z", _name("Jane", "Smith"),
+                    birth_date="1984-07-12", gender="F", identifiers=[_email("Jane.Smith@Example.com")],
+                    employment=[dict(_job("Acme Travel Limited", "Head of Travel", True), validFrom="2026-09-01")],
+                    roles=[{"role": "buyingTeamMember", "organisation": "ACME Travel Ltd", "stance": "champion",
+                            "validFrom": "2024-01-01"},
+                           {"role": "partner", "organisation": "ACME Travel Ltd", "validFrom": "2019-03-01",
+                            "validTo": "2023-12-31"}])]
 
 
 # --- an acquired brand: a spa chain's customer file, judged by its own definition ---------------
@@ -621,8 +635,10 @@ def _event(source: str, event_id: str, kind: str, at: str, *identifiers: dict, *
 
 
 def touchpoints() -> list[dict[str, Any]]:
-    """Jane's stays (a hotel customer), a webshop order, a call that opened a case and web visits on her
-    cookie; and a visit on the Wilsons' shared tablet, which both spouses hold, so it attaches to neither."""
+    """Jane's stays (a hotel customer), a webshop order (a gift shipped to her friend Emma Clarke), a call
+    that opened a case and web visits on her cookie; visits on the Wilsons' shared tablet, which both
+    spouses hold, so they go to their household (once the analytics refresh has found it); and a
+    relative's call reporting that Tom Baker has died."""
     card, cookie, account = _card("PLT-99812"), _device("ck-5f2a91"), _account("webshop", "jsmith84")
     stays = [("ST-2231", "2025-04-11T15:00:00Z", 610.0), ("ST-2876", "2025-11-20T15:00:00Z", 890.0),
              ("ST-3307", "2026-05-02T15:00:00Z", 1240.0), ("ST-3518", "2026-10-14T15:00:00Z", 455.0)]
@@ -630,7 +646,8 @@ def touchpoints() -> list[dict[str, Any]]:
                      productCategory="room") for sid, at, amount in stays]
     events += [
         _event("webshop", "O-7781", "order", "2026-06-20T18:45:12Z", account, cookie, lineOfBusiness="retail",
-               amount=86.5, currency="GBP", productCategory="spa gift set"),
+               amount=86.5, currency="GBP", productCategory="spa gift set",
+               shipTo={"identifiers": [_email("emma.clarke@example.org")]}),
         _event("callcentre", "CALL-5521", "call", "2026-08-02T14:05:00Z", card, channel="phone",
                description="asked about a late checkout charge"),
         _event("callcentre", "CASE-0912", "case", "2026-08-02T14:20:00Z", card, caseId="CASE-0912",
@@ -639,6 +656,12 @@ def touchpoints() -> list[dict[str, Any]]:
         _event("web", "WV-44187", "webVisit", "2026-10-31T21:40:00Z", cookie, pageCategory="offers", channel="web"),
         _event("web", "WV-50002", "webVisit", "2026-10-29T19:05:00Z", _device("tab-8c41e7"),
                pageCategory="family breaks", channel="web"),
+        _event("web", "WV-50017", "webVisit", "2026-10-30T20:41:00Z", _device("tab-8c41e7"),
+               pageCategory="spa breaks", channel="web"),
+        _event("web", "WV-50031", "webVisit", "2026-10-31T09:12:00Z", _device("tab-8c41e7"),
+               pageCategory="family breaks", channel="web"),
+        _event("callcentre", "BRV-0701", "death", "2025-12-02T00:00:00Z", _card("BLU-70155"), channel="phone",
+               description="a relative reported the death"),
     ]
     return events
 

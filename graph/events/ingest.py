@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph.events.attach import Attachment, Holding, choose
+from graph.events.enrich import enrich, place
 from graph.intake.events import Event
 from graph.store import queries_events
 from graph.store.values import native
@@ -128,11 +129,14 @@ def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
         todo = [item for item in todo if item[0] not in done]
     if todo:
         _write(tx, todo, chosen)
-        track(tx, [e for _, e, _ in todo], [chosen[n] for n, _, _ in todo])   # visitors (graph/visitors)
+        written, picks = [(e, existed) for _, e, existed in todo], [chosen[n] for n, _, _ in todo]
+        placed = place(tx, written, picks)          # household devices (graph/events/enrich.py)
+        track(tx, [e for _, e, _ in todo], picks)   # visitors (graph/visitors)
+        enrich(tx, written, picks)                  # gifts, deaths
         for n, event, existed in todo:
             pick = chosen[n]
             done[n] = EventOutcome(event.source, event.event_id, "updated" if existed else "created",
-                                   pick.person_id, pick.record_key, pick.reason)
+                                   pick.person_id, pick.record_key, placed.get(event.key, pick.reason))
     return [done[n] for n in range(len(events))]
 
 

@@ -13,6 +13,9 @@ import binascii
 import datetime as dt
 
 from graph.errors import Invalid
+from graph.events.gifts import present
+from graph.events.household import merge_into_page
+from graph.history.reads import life_events_of, refused_timeline
 from graph.privacy import consent
 from graph.reads.views import consent_changes, resolve_id
 from graph.store import queries_events, queries_reads
@@ -61,10 +64,13 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
     low, before, (after_at, after_key) = _bounds(start, end, cursor)
     records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
     changes = consent_changes(tx, person_id=target)
+    if refused := refused_timeline(target, purpose, records):      # deceased (graph/history/reads.py)
+        return refused | ({"redirectedFrom": redirected_from} if redirected_from else {})
     statements = {r["recordKey"]: consent.record_statements(r)
                   + consent.change_statements(changes.get(r["recordKey"], [])) for r in records}
     months = [row["month"] for row in tx.run(queries_events.PERSON_MONTHS, personId=target,
                                              fromMonth=low.strftime("%Y-%m"), toMonth=after_at.strftime("%Y-%m"))]
+    window = {"since": low, "before": before, "afterAt": after_at, "afterKey": after_key, "kinds": list(kinds)}
     shown: list[dict] = []
     withheld: list[int] = []          # positions among the events read, to count those before the page's end
     read = 0
@@ -82,12 +88,17 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
                 withheld.append(read)
         if len(rows) <= limit:      # this group is read to its end: on to older months, more at a time
             i, step = i + step, step * 2
+    # household devices' events (graph/events/household.py), marked `household`
+    shown, household_withheld = merge_into_page(tx, target, shown, limit, lambda e: _allowed(e, statements, purpose),
+                                                window)
     page = shown[:limit]
-    end_position = shown[limit]["_position"] if len(shown) > limit else read + 1
+    end_position = next((e["_position"] for e in shown[limit:] if "_position" in e), read + 1)
     view = {"personId": target, "purpose": purpose,
-            "events": [_event_view({k: v for k, v in e.items() if k != "_position"}) for e in page],
-            "withheldCount": sum(1 for p in withheld if p < end_position),
+            "events": [_event_view({k: v for k, v in e.items() if k != "_position"}) for e in present(tx, page)],
+            "withheldCount": sum(1 for p in withheld if p < end_position) + household_withheld,
             "nextCursor": encode_cursor(native(page[-1]["at"]), page[-1]["eventKey"]) if len(shown) > limit else None}
+    if not cursor:      # life events (graph/history) are few: all of them, with the first page
+        view["lifeEvents"] = life_events_of(tx, target, records, changes, purpose, start, end)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view

@@ -8,7 +8,7 @@ Pure: no database, no web.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graph.config import Settings
 from graph.intake.records import build_record, fingerprint
@@ -17,7 +17,7 @@ from graph.model import Identifier, SetAside
 # What happened. Purchases and stays carry a line of business and usually an amount; cases and
 # calls a status and satisfaction; web visits a page category.
 EVENT_KINDS = ("purchase", "order", "stay", "visit", "call", "case", "complaint",
-               "webVisit", "emailOpen", "emailClick", "login")
+               "webVisit", "emailOpen", "emailClick", "login", "death")
 # The optional facts an event may state, stored as given under the same names.
 DETAILS = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
            "caseStatus", "satisfaction", "caseId", "description")
@@ -37,10 +37,16 @@ class Event:
     details: dict = field(default_factory=dict)
     ignored: tuple[str, ...] = ()        # junk values (block list) the event named
     set_aside: tuple[SetAside, ...] = ()
+    ship_to: tuple[Identifier, ...] = ()  # who or where a purchase went (graph/events/gifts.py)
+    gift: bool | None = None             # the source's own word; None: decided from ship_to
 
     @property
     def key(self) -> str:
         return f"{self.source}/{self.event_id}"
+
+    def of_address(self) -> list[Identifier]:
+        """The ship-to address, if one was given."""
+        return [i for i in self.ship_to if i.kind == "address"]
 
     @property
     def source_id(self) -> str:
@@ -61,8 +67,23 @@ def build_event(data: dict, settings: Settings) -> Event:
     ids = build_record(probe, settings)
     observed = data.get("observedAt") or data["at"]
     details = {k: data[k] for k in DETAILS if data.get(k) is not None}
+    ship_to, ship_ignored, ship_held = _ship_to(data, settings)
     return Event(
         source=data["source"], event_id=data["eventId"], kind=data["kind"], at=data["at"],
         observed_at=observed, fingerprint=fingerprint(data), collected_for=data.get("collectedFor"),
         consent=dict(data.get("consent") or {}),
-        identifiers=ids.identifiers, details=details, ignored=ids.ignored, set_aside=ids.set_aside)
+        identifiers=ids.identifiers, details=details, ignored=ids.ignored + ship_ignored,
+        set_aside=ids.set_aside + ship_held, ship_to=ship_to, gift=data.get("gift"))
+
+
+def _ship_to(data: dict, settings: Settings) -> tuple[tuple[Identifier, ...], tuple[str, ...], tuple[SetAside, ...]]:
+    """The ship-to identifiers and address (identifiers, ignored, set aside), normalised like a
+    record's; what is set aside is named under `shipTo.`."""
+    given = data.get("shipTo") or {}
+    probe = {"source": data["source"], "sourceId": data["eventId"], "identifiers": given.get("identifiers") or [],
+             "addresses": [given["address"]] if given.get("address") else []}
+    if not probe["identifiers"] and not probe["addresses"]:
+        return (), (), ()
+    found = build_record(probe, settings)
+    held = tuple(replace(s, field="shipTo." + s.field.replace("addresses[0]", "address")) for s in found.set_aside)
+    return found.identifiers, found.ignored, held

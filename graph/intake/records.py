@@ -170,7 +170,8 @@ def build_record(data: dict, settings: Settings, query: bool = False) -> Record:
         birth_date=birth_date, gender=data.get("gender"),
         identifiers=tuple(_dedupe(identifiers)), employment=tuple(employment),
         metrics=dict(data.get("metrics") or {}), ignored=tuple(ignored), set_aside=tuple(held),
-        roles=tuple(_role(item, f"roles[{n}]") for n, item in enumerate(data.get("roles", []))))
+        roles=tuple(_role(item, f"roles[{n}]") for n, item in enumerate(data.get("roles", []))),
+        deceased=bool(data.get("deceased") or data.get("deceasedOn")), deceased_on=data.get("deceasedOn"))
 
 
 def _role(item: dict, path: str) -> Role:

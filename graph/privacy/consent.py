@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 
 from graph.model import PURPOSES
+from graph.privacy import deceased
 
 NEEDS_GRANT = frozenset({"marketing", "analytics"})
 BASIS = {p: ("consent" if p in NEEDS_GRANT else "contract or legitimate interest") for p in PURPOSES}
@@ -102,18 +103,22 @@ def change_id(person_id: str, purpose: str, granted: bool, at: dt.datetime, sour
 def gate(records: list[dict], changes: dict[str, list[dict]], purpose: str | None) -> tuple[set[str], list[dict]]:
     """(record keys that may inform an answer for `purpose`, what is withheld and why).
 
-    `records` are stored records (recordKey, source, observedAt, consentGranted, consentDenied);
+    `records` are one person's stored records (recordKey, source, observedAt, consentGranted, consentDenied,
+    and what says they died: deceased, deceasedOn, deathEventKey, deathEventOn);
     `changes` maps a recordKey to the customer's consent changes for it. No purpose: nothing withheld.
+    A deceased person (graph/privacy/deceased.py) is withheld whole from the purposes death bars.
     """
     if purpose is None:
         return {r["recordKey"] for r in records}, []
     shown, withheld = set(), []
+    barred = deceased.refusal(deceased.death_of(records), purpose)
     for record in sorted(records, key=lambda r: r["recordKey"]):
         statements = record_statements(record) + change_statements(changes.get(record["recordKey"], []))
-        v = verdict(statements, purpose)
+        v = Verdict(False, barred) if barred else verdict(statements, purpose)
         if v.allowed:
             shown.add(record["recordKey"])
         else:
             withheld.append({"recordKey": record["recordKey"], "source": record.get("source"),
-                             "purpose": purpose, "basis": BASIS[purpose], "reason": v.reason})
+                             "purpose": purpose, "basis": "deceased" if barred else BASIS[purpose],
+                             "reason": v.reason})
     return shown, withheld

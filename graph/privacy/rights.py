@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 
 from graph.access import audit
 from graph.config import Settings
-from graph.privacy import consent, suppression
+from graph.events import gifts
+from graph.history.values import history_of
+from graph.privacy import consent, deceased, suppression
 from graph.reads.views import (
     SCORE_FIELDS,
     SCORE_MODEL,
     consent_changes,
     identifiers_of,
+    plain_links,
     possibly_same,
     resolve_id,
     roles_of,
@@ -32,7 +35,7 @@ from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
 from graph.relationships.refresh import rewrite_households
 from graph.resolution.decision import given_family_key
-from graph.store import queries_analytics, queries_events, queries_privacy, queries_reads
+from graph.store import queries_analytics, queries_events, queries_history, queries_privacy, queries_reads
 from graph.store.values import plain
 from graph.visitors.erasure import forget_person
 
@@ -75,7 +78,12 @@ def export(tx, person_id: str) -> dict:
                        for record, describes in rows],
            **identifiers_of(links, by_key), "roles": roles_of(links, by_key),
            "inferences": _inferences(tx, target, person), "audit": _audit_log(tx, target),
-           "events": [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS, personId=target)]}
+           # a gift's ship-to identifiers are the recipient's data: the recipient is named by person id
+           "events": gifts.present(tx, [plain(r["event"]) for r in tx.run(queries_events.PERSON_ALL_EVENTS,
+                                                                          personId=target)]),
+           "history": history_of(list(by_key.values()), plain_links(links))}
+    if death := deceased.death_of(list(by_key.values())):
+        out["deceased"] = death
     if redirected_from:
         out["redirectedFrom"] = redirected_from
     return out
@@ -157,6 +165,8 @@ def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Era
     tx.run(queries_privacy.SUPPRESS, rows=hashes).consume()
     for statement in (queries_events.DELETE_EVENTS, queries_events.DELETE_MONTHS):   # touchpoints go too
         tx.run(statement, recordKeys=record_keys).consume()
+    # gifts others sent them keep no trace of who received them (their ship-to identifiers)
+    tx.run(queries_history.FORGET_RECIPIENTS, recordKeys=record_keys).consume()
     tx.run(queries_privacy.DELETE_RECORDS, recordKeys=record_keys).consume()
     tx.run(queries_privacy.DELETE_IDENTIFIERS, keys=[i["key"] for i in unshared]).consume()
     tx.run(queries_privacy.DELETE_PERSONS, personIds=merged_away).consume()

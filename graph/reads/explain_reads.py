@@ -36,7 +36,8 @@ def snapshot(row) -> RecordSnapshot:
 def consent_fields(row) -> dict:
     """What graph.privacy.consent reads of a stored record."""
     return {"recordKey": row["key"], "source": row["source"], "observedAt": native(row["observedAt"]),
-            "consentGranted": row["consentGranted"], "consentDenied": row["consentDenied"]}
+            "consentGranted": row["consentGranted"], "consentDenied": row["consentDenied"],
+            **{k: native(row[k]) for k in ("deceased", "deceasedOn", "deathEventKey", "deathEventOn")}}
 
 
 def gate(tx, rows: list, purpose: str | None, **owner) -> tuple[set[str], list[dict]]:

@@ -20,6 +20,7 @@ from graph.store.values import native, plain
 ROUTE_CAP = 200            # persons (records for the name route) each route may bring
 MAX_CANDIDATES = 300       # persons scored per query
 MAX_RECORDS_PER_PERSON = 50
+DEATH_FIELDS = ("deceased", "deceasedOn", "deathEventKey", "deathEventOn")
 
 
 def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
@@ -44,21 +45,25 @@ def _route_ids(tx, routes: search.Routes) -> tuple[dict[str, set[str]], bool]:
     return found, capped
 
 
-def _usable(tx, person_ids: list[str], records: list[dict], purpose: str | None) -> set[str]:
-    """Keys of the records whose consent covers `purpose` (graph/privacy/consent.py)."""
+def _usable(tx, person_ids: list[str], rows: list[dict], purpose: str | None) -> set[str]:
+    """Keys of the records whose consent covers `purpose` (graph/privacy/consent.py), gated person by
+    person: a deceased candidate is withheld whole from marketing (graph/privacy/deceased.py)."""
     if purpose is None:
-        return {r["key"] for r in records}
+        return {r["key"] for row in rows for r in row["records"] if r["key"]}
     changes = {row["record"]: [plain(c) for c in row["changes"]]
                for row in tx.run(queries_explain.CANDIDATE_CONSENT_CHANGES, personIds=person_ids)}
-    fields = [{"recordKey": r["key"], "source": r["source"], "observedAt": native(r["observedAt"]),
-               "consentGranted": r["consentGranted"], "consentDenied": r["consentDenied"]} for r in records]
-    return consent.gate(fields, changes, purpose)[0]
+    usable: set[str] = set()
+    for row in rows:
+        fields = [{"recordKey": r["key"], "source": r["source"], "observedAt": native(r["observedAt"]),
+                   "consentGranted": r["consentGranted"], "consentDenied": r["consentDenied"],
+                   **{k: native(r.get(k)) for k in DEATH_FIELDS}} for r in row["records"] if r["key"]]
+        usable |= consent.gate(fields, changes, purpose)[0]
+    return usable
 
 
 def _candidates(tx, person_ids: list[str], purpose: str | None) -> list[search.Candidate]:
     rows = [dict(row) for row in tx.run(queries_explain.CANDIDATE_RECORDS, personIds=person_ids)]
-    records = [r for row in rows for r in row["records"] if r["key"]]
-    usable = _usable(tx, person_ids, records, purpose)
+    usable = _usable(tx, person_ids, rows, purpose)
     return [search.Candidate(row["personId"], row["displayName"],
                              tuple((r["key"], match_input.loads(r["matchFields"]))
                                    for r in sorted(row["records"], key=lambda r: r["key"] or "")

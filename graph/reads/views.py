@@ -7,7 +7,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import Gone, NotFound
-from graph.privacy import consent
+from graph.history.values import history_of
+from graph.privacy import consent, deceased
 from graph.reads.held_roles import held_roles
 from graph.store import queries_privacy, queries_reads
 from graph.store.values import native, plain
@@ -16,7 +17,7 @@ TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "
 PUBLIC_RECORD_FIELDS = ("source", "sourceId", "observedAt", "collectedFor", "consentGranted",
                         "consentDenied", "givenName", "middleName", "familyName", "fullName",
                         "birthDate", "gender", "lifetimeSpend", "nightsLastYear", "tier",
-                        "lastActivity", "ignoredValues")
+                        "lastActivity", "ignoredValues", "deceased", "deceasedOn")
 
 
 SCORE_MODEL = "graph/analytics/scoring.py: value, reach, business and priority scores"
@@ -114,13 +115,21 @@ def person_view(tx, person_id: str, asked: str | None = None, purpose: str | Non
             "records": [_record(r, changes.get(r["recordKey"], []))
                         for r in sorted(visible, key=lambda r: r["recordKey"])],
             "merges": merges, "why": why(seen, visible, asked, hidden=links),
-            "inferred": _inferred(extra, person, bool(withheld))}
+            "inferred": _inferred(extra, person, bool(withheld)),
+            "history": history_of(visible, plain_links(seen))}
+    if death := deceased.death_of(records):
+        view["deceased"] = death
     if purpose:
         view.update(purpose=purpose, withheld=_count_facts(withheld, links, by_key),
                     withheldCounts=_withheld_counts(withheld, links, shown))
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view
+
+
+def plain_links(links: list) -> list[dict]:
+    """Link rows ({record, link, node}) with plain values, as graph.history reads them."""
+    return [{"record": row["record"], "link": plain(row["link"]), "node": plain(row["node"])} for row in links]
 
 
 def _merge_time(merge: dict) -> tuple:

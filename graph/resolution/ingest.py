@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from graph.config import Settings
+from graph.history.ingest import keep_history
 from graph.matching import Model, match_input
 from graph.matching.blocking import rule_of
 from graph.matching.model_file import active_model
@@ -80,6 +81,7 @@ def record_props(record: Record, fields: dict, blocks: dict[str, str]) -> dict:
         "setAsideValues": [s.value for s in record.set_aside],
         "setAsideReasons": [s.reason for s in record.set_aside],
         **role_props(record),
+        "deceased": record.deceased or None, "deceasedOn": record.deceased_on,
     }
     # every rule's property is written, so a key the record no longer has is removed (null)
     props.update({prop: blocks.get(rule) for rule, prop in BLOCK_PROPERTIES.items()})
@@ -107,7 +109,9 @@ def _identifier_nodes(records: list[Record], existed: set[str]) -> list[list]:
     nodes: dict[str, list] = {}
     for record in sorted(records, key=lambda r: (r.key not in existed, r.key)):
         for i in record.identifiers:
-            nodes.setdefault(i.key, [i.key, i.kind, i.value, {}])[3].update(i.props)
+            # an address's use is the record's, kept on its link (write_identifiers), not on the shared node
+            nodes.setdefault(i.key, [i.key, i.kind, i.value, {}])[3].update(
+                {k: v for k, v in i.props.items() if k != "use"})
     return [nodes[key] for key in sorted(nodes)]
 
 
@@ -121,7 +125,7 @@ def write_identifiers(tx, records: list[Record], existed: set[str],
         return
     _run(tx, queries_ingest.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
     for statement, old in ((queries_ingest.LINK_IDENTIFIERS, True), (queries_ingest.LINK_NEW_IDENTIFIERS, False)):
-        links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to]
+        links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to, i.props.get("use")]
                         for r in records if (r.key in existed) == old for i in r.identifiers
                         if i.key not in disputed.get(r.key, ())),
                        key=lambda row: (row[1], row[0]))
@@ -147,6 +151,8 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
     if new:
         _run(tx, queries_ingest.CREATE_RECORDS, rows=[_new_record_row(item) for item in new])
     if len(new) < len(items):
+        keep_history(tx, [i.record for i in items if i.existed],
+                     {item.record.key: item.disputed for item in items if item.disputed})
         _run(tx, queries_ingest.UPSERT_RECORDS,
              rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
     write_identifiers(tx, records, {item.record.key for item in items if item.existed},
@@ -158,7 +164,8 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
         return {}
     rows = _run(tx, queries_ingest.CLOSE_DROPPED_LINKS, rows=[
         {"key": r.key, "identifierKeys": [i.key for i in r.identifiers],
-         "companyKeys": [j.company_key for j in r.employment]} for r in existing])
+         "companyKeys": [j.company_key for j in r.employment], "on": r.observed_at.date().isoformat()}
+        for r in existing])
     return {row["key"]: row["closed"] for row in rows}
 
 

@@ -13,7 +13,8 @@ WHERE l.current = true
 RETURN r.recordKey AS key, r.matchFields AS matchFields, r.givenKey AS givenKey,
        r.birthDate AS birthDate, r.ignoredValues AS ignored, personId, describes,
        r.source AS source, r.observedAt AS observedAt, r.consentGranted AS consentGranted,
-       r.consentDenied AS consentDenied,
+       r.consentDenied AS consentDenied, r.deceased AS deceased, r.deceasedOn AS deceasedOn,
+       r.deathEventKey AS deathEventKey, r.deathEventOn AS deathEventOn,
        collect({key: i.key, kind: i.kind, value: i.value, generic: i.generic,
                 validFrom: l.validFrom, validTo: l.validTo}) AS holdings
 """
@@ -94,7 +95,8 @@ MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
 WHERE coalesce(p.status, 'active') = 'active'
 RETURN pid AS personId, p.displayName AS displayName,
        collect({key: r.recordKey, matchFields: r.matchFields, source: r.source, observedAt: r.observedAt,
-                consentGranted: r.consentGranted, consentDenied: r.consentDenied}) AS records
+                consentGranted: r.consentGranted, consentDenied: r.consentDenied, deceased: r.deceased,
+                deceasedOn: r.deceasedOn, deathEventKey: r.deathEventKey, deathEventOn: r.deathEventOn}) AS records
 """
 
 # The customers' consent changes for the candidates' records (graph/privacy/consent.py), in one read.

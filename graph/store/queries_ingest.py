@@ -44,7 +44,7 @@ RECORD_PROPERTIES = (
     "givenName", "middleName", "familyName", "fullName", "givenKey", "familyKey", "birthDate", "gender",
     "ignoredValues", "lifetimeSpend", "nightsLastYear", "tier", "lastActivity", "matchFields",
     "setAsideFields", "setAsideValues", "setAsideReasons",
-    "roleKinds", "roleOrganisations", "roleStances", "roleValidFrom", "roleValidTo",
+    "roleKinds", "roleOrganisations", "roleStances", "roleValidFrom", "roleValidTo", "deceased", "deceasedOn",
 ) + tuple(BLOCK_PROPERTIES.values())
 
 # Sent as ISO 8601 text and made datetimes by the server: the driver packs a Python datetime in
@@ -104,17 +104,19 @@ SET n += props{.*, linkedAt: datetime()}
 # parameters, so each kind has its own FOREACH), rows sorted by identifier key so every writer
 # takes the identifier nodes in one order; the link's source and observedAt come from the record.
 # Its properties are written in one go: ArcadeDB writes a relationship again for each SET item.
-# Rows are lists, [recordKey, key, kind, validFrom, validTo].
+# Rows are lists, [recordKey, key, kind, validFrom, validTo, use]; `use` (home, billing, shipping) is
+# the record's use of an address, so it lives on the link, not on the shared address node.
 _LINK_HEAD = """
 UNWIND $rows AS row
-WITH row[0] AS recordKey, row[1] AS key, row[2] AS kind, row[3] AS validFrom, row[4] AS validTo
+WITH row[0] AS recordKey, row[1] AS key, row[2] AS kind, row[3] AS validFrom, row[4] AS validTo, row[5] AS use
 MATCH (r:SourceRecord {recordKey: recordKey})
 MATCH (n:Identifier {key: key})
 """
 LINK_IDENTIFIERS = _LINK_HEAD + "\n".join(
     _when(f"kind = '{name}'",
           f"MERGE (r)-[l:{k.rel} {{current: true}}]->(n)\n"
-          "  SET l += {source: r.source, observedAt: r.observedAt, validFrom: validFrom, validTo: validTo}")
+          "  ON CREATE SET l.firstObservedAt = r.observedAt\n"
+          "  SET l += {source: r.source, observedAt: r.observedAt, validFrom: validFrom, validTo: validTo, use: use}")
     for name, k in KINDS.items()
 ) + "\n"
 # A record stored for the first time has no links yet: CREATE saves the relationship lookup, and
@@ -122,7 +124,7 @@ LINK_IDENTIFIERS = _LINK_HEAD + "\n".join(
 LINK_NEW_IDENTIFIERS = _LINK_HEAD + "\n".join(
     _when(f"kind = '{name}'",
           f"CREATE (r)-[:{k.rel} {{current: true, source: r.source, observedAt: r.observedAt, "
-          "validFrom: validFrom, validTo: validTo}]->(n)")
+          "firstObservedAt: r.observedAt, validFrom: validFrom, validTo: validTo, use: use}]->(n)")
     for name, k in KINDS.items()
 ) + "\n"
 
@@ -132,15 +134,17 @@ MATCH (r:SourceRecord {recordKey: j.recordKey})
 MERGE (c:Company {companyKey: j.companyKey})
 ON CREATE SET c += {name: j.name, createdAt: datetime()}
 MERGE (r)-[w:WORKS_AT {current: true}]->(c)
+ON CREATE SET w.firstObservedAt = j.link.observedAt
 SET w += j.link
 """
 
-# Links a record no longer has are closed, not deleted: history stays queryable.
+# Links a record no longer has are closed, not deleted: history stays queryable. They end on the day
+# of the observation that no longer states them (graph/history).
 CLOSE_DROPPED_LINKS = """
 UNWIND $rows AS row
 MATCH (r:SourceRecord {recordKey: row.key})-[l {current: true}]->(n)
 WHERE (n:Identifier AND NOT n.key IN row.identifierKeys) OR (n:Company AND NOT n.companyKey IN row.companyKeys)
-SET l.current = false, l.removedAt = datetime(), l.validTo = coalesce(l.validTo, date())
+SET l.current = false, l.removedAt = datetime(), l.validTo = coalesce(l.validTo, date(row.on))
 RETURN row.key AS key, collect(n.key) AS closed
 """
 

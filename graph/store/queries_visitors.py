@@ -202,7 +202,7 @@ UNWIND $personIds AS pid
 MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)-[:HAS_EVENTS]->(:EventMonth)<-[:IN_MONTH]-(e:Event)
 WITH pid, r, e ORDER BY e.at DESC
 WITH pid, collect(e {.kind, .at, .observedAt, .recordKey, .pageCategory, .productCategory, .channel, .amount,
-                     .deviceType, .consentGranted, .consentDenied})[..$perPerson] AS events
+                     .deviceType, .consentGranted, .consentDenied, .gift})[..$perPerson] AS events
 RETURN pid AS personId, events
 """
 

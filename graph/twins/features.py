@@ -7,7 +7,7 @@ named numbers, so the model's vocabulary grows with the categories a brand has:
 | feature | value |
 |---|---|
 | `viewed:<category>` | share of the views (web visits, e-mail clicks) in that page or product category |
-| `bought:<category>` | share of the purchases and orders in that product category |
+| `bought:<category>` | share of the purchases and orders in that product category (gifts have none) |
 | `recent:<category>` | share of the views in the 30 days up to the latest view: what is being looked at now |
 | `channel:<channel>` | share of the events by channel (the event's own, else one implied by its kind) |
 | `device:<type>` | share of the events by device type, where the source states one |
@@ -53,7 +53,7 @@ def profile(events: Iterable[Event], now: dt.datetime) -> Profile:
     lately = event_time(views[-1]) - RECENT if views else now   # a login or a call is no browsing
     features |= _shares("recent", [_category(e) for e in views if event_time(e) >= lately])
     purchases = [e for e in happened if e.get("kind") in PURCHASES]
-    features |= _shares("bought", [_category(e) for e in purchases])
+    features |= _shares("bought", [_category(e) for e in purchases if not e.get("gift")])
     features |= _shares("channel", [_text(e.get("channel")) or IMPLIED_CHANNEL.get(str(e.get("kind")))
                                      for e in happened])
     features |= _shares("device", [_text(e.get("deviceType")) for e in happened], over=len(happened))
@@ -83,6 +83,8 @@ def _shares(prefix: str, values: list[str | None], over: int | None = None) -> P
 
 
 def _category(event: Event) -> str | None:
+    if event.get("gift"):       # bought for someone else: the buyer's custom, not their taste (graph/events/gifts.py)
+        return None
     value = _text(event.get("productCategory")) or _text(event.get("pageCategory"))
     return None if value is None or special_category(value) else value
 

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from graph.errors import InvalidRecord
+from graph.history.reads import withhold_deceased
 from graph.intake.records import build_record
 from graph.lifecycle import definition
 from graph.lifecycle.reads import persons_page_with_status
@@ -94,10 +95,13 @@ class Persons(MethodView):
         """Page through all persons with their record keys (pass nextCursor back as cursor).
 
         Ids, display names and record keys only: no identifier values (e-mails, phones, cards ...).
-        `status` keeps only persons of that lifecycle status (overall, or in `lineOfBusiness`).
+        `status` keeps only persons of that lifecycle status (overall, or in `lineOfBusiness`); for a
+        `purpose` death bars (marketing), deceased persons are moved to `withheld` with the reason.
         """
         if args.get("status"):
-            return context.store().read(persons_page_with_status, args["limit"], args["cursor"],
+            page = context.store().read(persons_page_with_status, args["limit"], args["cursor"],
                                         definition.load(context.settings().lifecycle_file), args["status"],
                                         args.get("lineOfBusiness"))
-        return context.store().read(persons_page, args["limit"], args["cursor"])
+        else:
+            page = context.store().read(persons_page, args["limit"], args["cursor"])
+        return context.store().read(withhold_deceased, page, args.get("purpose"))

@@ -86,12 +86,12 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
         data = hotel_chain.generate(seed=seed, extra_people=people)
         store = connect(settings)
         try:
-            summary = load_records(store, settings, data.records + data.acquired, "demo",
-                                   total=len(data.records) + len(data.acquired))
+            summary = load_records(store, settings, data.records + data.acquired + data.updates, "demo",
+                                   total=len(data.records) + len(data.acquired) + len(data.updates))
+            load_relations(store, data)
+            run_refresh(store)      # before the touchpoints: the Wilsons' household takes their tablet's visits
             events = load_events(store, settings, data.events + data.acquired_events, "demo touchpoints",
                                  total=len(data.events) + len(data.acquired_events))
-            load_relations(store, data)
-            run_refresh(store)
             show_examples(store)
             show_lifecycle(store, settings)
             issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)

@@ -61,8 +61,10 @@ def events(client, *items) -> dict:
     return post(client, "/v1/events", {"events": list(items)})
 
 
-def timeline_keys(client, person_id: str, purpose: str = "service") -> set[str]:
-    return {e["eventKey"] for e in get(client, f"/v1/persons/{person_id}/timeline", purpose=purpose)["events"]}
+def timeline_keys(client, person_id: str, purpose: str = "service", household: bool = False) -> set[str]:
+    """The person's own events (household=True: the household devices' events their timeline shows too)."""
+    return {e["eventKey"] for e in get(client, f"/v1/persons/{person_id}/timeline", purpose=purpose)["events"]
+            if bool(e.get("household")) == household}
 
 
 def test_an_anonymous_device_is_a_visitor_not_a_person_and_its_read_is_audited(client, store):
@@ -139,6 +141,9 @@ def test_a_tablet_seen_with_two_persons_of_one_household_stays_a_household_visit
     assert "web/W-1" not in timeline_keys(client, ada)                # the back-fill was undone
     assert not {"web/W-1", "web/W-2"} & timeline_keys(client, william)
     assert timeline_keys(client, ada) == {"web/L-1"} and timeline_keys(client, william) == {"web/L-2"}
+    # the household device's anonymous visits, the undone back-fill too, go to the household
+    assert timeline_keys(client, ada, household=True) == timeline_keys(client, william, household=True) == \
+        {"web/W-1", "web/W-2"}
 
 
 def test_a_device_seen_with_two_unrelated_persons_is_shared_and_back_fills_no_one(client, lovelaces):

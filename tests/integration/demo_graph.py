@@ -1,4 +1,5 @@
-"""The demo data set loaded once: records, touchpoints, social edges, company parents, then an analytics refresh."""
+"""The demo data set loaded once: records (and their later re-sends), social edges, company parents, an
+analytics refresh, then the touchpoints."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,8 @@ def load_demo(store, settings) -> dict:
     """Empty the graph and load the demo as `idgraph demo` does; returns the refresh figures."""
     queries.clear_all(store)
     data = demo()
-    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records)])
-    ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(data.events)])
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.records + data.updates)])
     load_relations(store, data)
-    return refresh(store, batch_size=25, today=TODAY)
+    figures = refresh(store, batch_size=25, today=TODAY)
+    ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(data.events)])
+    return figures

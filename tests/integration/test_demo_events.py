@@ -1,4 +1,6 @@
-"""The demo's touchpoints: Jane Smith is a hotel customer with stays, the shared tablet's visit joins nobody."""
+"""The demo's touchpoints: Jane Smith is a hotel customer with stays and a promotion kept as history, her
+order shipped to a friend is a gift linked to her, the Wilsons' shared tablet's visits go to their household,
+and a relative's call marks Tom Baker deceased."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +22,9 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert {o.outcome for o in outcomes} == {"unchanged"}
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
-    assert {o.personId for i, o in by_id.items() if i != "WV-50002"} == {jane}
-    assert by_id["WV-50002"].personId is None          # the Wilsons' shared tablet: two persons hold it
+    tablet = {"WV-50002", "WV-50017", "WV-50031"}
+    assert {o.personId for i, o in by_id.items() if i not in tablet | {"BRV-0701"}} == {jane}
+    assert {by_id[i].personId for i in tablet} == {None}     # the Wilsons' shared tablet: their household's
     status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
     hotel = status["linesOfBusiness"]["hotel"]
     assert (hotel["status"], hotel["since"].date()) == ("customer", dt.date(2025, 4, 11))
@@ -47,3 +50,22 @@ def test_the_acquired_spa_s_customers_overlap_the_hotel_s(store, settings):
     assert body["alreadyKnown"] == {"count": 2, "as": {"customer": 1, "former customer": 0, "known prospect": 1,
                                                        "new prospect": 0}}
     assert body["new"] == 1
+
+
+def test_the_demo_shows_a_promotion_a_gift_a_household_tablet_and_a_death(store, settings):
+    from graph.events.household import household_view
+    from graph.reads.views import person_view
+    load_demo(store, settings)
+    jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
+    jobs = store.read(person_view, jane)["history"]["jobs"]
+    assert [(j["title"], j["current"], j["validTo"]) for j in jobs if j["record"] == "crm/C-0107"] == [
+        ("Head of Travel", True, None), ("Travel Manager", False, dt.date(2026, 9, 1))]
+    emma = store.read(whois, "email:emma.clarke@example.org")["personId"]
+    order = next(e for e in store.read(timeline, jane, "service", ("order",), None, None, 5, "")["events"])
+    assert (order["gift"], order["recipient"]) == (True, {"personId": emma})
+    sarah = store.read(whois, "email:sarah.wilson@example.org")
+    [household] = sarah["inferred"]["households"]
+    house = store.read(household_view, household["householdId"], "service")
+    assert [e["eventId"] for e in house["events"]] == ["WV-50031", "WV-50017", "WV-50002"]
+    tom = store.read(whois, "loyaltyCard:BLU-70155", "marketing")
+    assert tom["records"] == [] and str(tom["deceased"]["since"]) == "2025-12-02"

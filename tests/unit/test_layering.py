@@ -18,6 +18,8 @@ PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
     "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
+    "graph.events.enrich", "graph.events.gifts", "graph.events.household", "graph.history.ingest",
+    "graph.history.reads",
     "graph.visitors.track", "graph.visitors.views", "graph.visitors.training", "graph.visitors.records",
     "graph.visitors.erasure", "graph.visitors.persons",
     "graph.privacy.rights", "graph.privacy.suppression",
