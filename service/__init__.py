@@ -27,6 +27,7 @@ from service.api import (
     privacy,
     records,
     relationships,
+    signals,
     social,
     stewardship,
     visitors,
@@ -75,6 +76,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api.register_blueprint(explain.blp)
     api.register_blueprint(events.blp)
     api.register_blueprint(lifecycle.blp)
+    api.register_blueprint(signals.blp)
     api.register_blueprint(visitors.blp)
     api.register_blueprint(stewardship.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document

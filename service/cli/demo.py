@@ -91,7 +91,7 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
             events = load_events(store, settings, data.events + data.acquired_events, "demo touchpoints",
                                  total=len(data.events) + len(data.acquired_events))
             load_relations(store, data)
-            run_refresh(store)
+            run_refresh(store, settings=settings)
             show_examples(store)
             show_lifecycle(store, settings)
             issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)

@@ -18,6 +18,7 @@ PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
     "graph.access.apikeys", "graph.access.audit",
     "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
+    "graph.signals.reads", "graph.signals.refresh", "graph.privacy.purpose",
     "graph.visitors.track", "graph.visitors.views", "graph.visitors.training", "graph.visitors.records",
     "graph.visitors.erasure",
     "graph.privacy.rights", "graph.privacy.suppression",
