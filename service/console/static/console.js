@@ -146,7 +146,8 @@ async function show(fetchPerson, asked) {
   const id = encodeURIComponent(person.personId);
   // Relationships and influence enrich the card; without them (a role that may not, an outage) it still shows.
   const [relations, influence, timeline, lifecycle] = await Promise.allSettled([
-    api(`/v1/persons/${id}/relationships`, { depth: 1 }), api(`/v1/persons/${id}/influence`),
+    api(`/v1/persons/${id}/relationships`, { depth: 1, purpose: state.purpose }),
+    api(`/v1/persons/${id}/influence`, { purpose: state.purpose }),
     api(`/v1/persons/${id}/timeline`, { limit: 10, purpose: state.purpose }),
     api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose })]);
   const missing = [["relationships", relations], ["influence", influence], ["timeline", timeline],
@@ -173,13 +174,14 @@ function renderCard(person, influence, timeline, lifecycle) {
     el("p", {},
       el("span", { class: `badge ${person.status}`, text: person.status }),
       m.tier ? el("span", { class: "badge tier", id: "card-tier", text: m.tier }) : null,
-      influence ? el("span", { class: `badge ${influence.priority.level}`,
+      influence && influence.priority ? el("span", { class: `badge ${influence.priority.level}`,
         text: `priority ${influence.priority.level} (${influence.priority.score})` }) : null),
     name.alsoKnownAs && name.alsoKnownAs.length ? el("p", { class: "muted", text: `also known as ${name.alsoKnownAs.join(", ")}` }) : null,
     askedNote(person),
     el("h3", { text: "Value" }),
     facts([["lifetime spend", money(m.lifetimeSpend)], ["nights last year", m.nightsLastYear],
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
+    signalsSection(person.signals || []),
     influenceSection(influence),
     lifecycleSection(lifecycle),
     el("h3", { text: "Roles" }), rolesList(person.roles || []), heldRolesList(person.heldRoles || []),
@@ -198,8 +200,22 @@ function askedNote(person) {
   return text ? el("p", { class: "muted", text }) : null;
 }
 
+const SIGNAL_NAMES = { openCase: "case open too long", complaint: "complaint",
+  cancellationVisit: "visited a cancellation page", fallingActivity: "activity falling" };
+
+function signalsSection(signals) {
+  if (!signals.length) return null;
+  return el("div", {},
+    el("h3", { text: "Signals of dissatisfaction" }),
+    el("ul", { class: "plain", id: "card-signals" }, signals.map((s) => el("li", {
+      text: `${SIGNAL_NAMES[s.kind] || s.kind} since ${(s.since || "").slice(0, 10)}`
+        + (s.evidence.length ? ` (${s.evidence.join(", ")})` : ""),
+    }))));
+}
+
 function influenceSection(influence) {
   if (!influence) return null;
+  if (influence.withheld) return el("p", { class: "muted", text: `Why they matter: ${influence.withheld}` });
   const flags = { highValueLowReach: "valuable, little reach", highReachNonCustomer: "reach, never bought" };
   return el("div", {},
     el("h3", { text: "Why they matter" }),
