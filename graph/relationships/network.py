@@ -193,7 +193,8 @@ def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KIND
     rels = [plain(r) for r in g.rels.values()]
     records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
     if withheld is not None:
-        records = [r for r in records if r["recordKey"] in withheld.pop("records")]
+        shown = withheld.pop("records")
+        records = [r for r in records if r["recordKey"] in shown]
     view = {"personId": target, "kinds": list(kinds), "depth": depth, "truncated": truncated,
             "roles": held_roles(records, today),
             "summary": {k: sum(r["kind"] == k for r in rels) for k in kinds},
