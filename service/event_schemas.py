@@ -188,5 +188,5 @@ class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema):
     """The person list's paging, and optionally a lifecycle status to keep."""
 
 
-class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):
+class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema, PurposeQuerySchema):
     """The ranking's order and size, and optionally a lifecycle status to keep."""

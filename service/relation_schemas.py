@@ -110,3 +110,6 @@ class RankingSchema(Schema):
     runId = fields.String(allow_none=True)
     persons = fields.List(fields.Dict())
     flagged = fields.Dict()
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheldCount = fields.Integer(metadata={"description": "Persons left out before this page's end: a record "
+                                                            "of theirs refuses the purpose."})

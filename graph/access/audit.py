@@ -12,7 +12,7 @@ from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export",
            "person.timeline", "person.lifecycle", "visitor.view", "person.intentions", "person.signals",
-           "signals.list", "person.relationships", "person.influence")
+           "signals.list", "person.relationships", "person.influence", "influence.ranking")
 # a steward's decisions on a person (graph/stewardship): logged beside the reads, without a purpose
 STEWARD_ACTIONS = ("person.merge", "person.split", "decision.undo", "review.answer", "person.feedback",
                    "review.view")

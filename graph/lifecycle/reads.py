@@ -182,10 +182,12 @@ def persons_page_with_status(tx, limit: int, cursor: str, definition: Definition
 
 
 def ranking_with_status(tx, order: str, limit: int, definition: Definition, status: str,
-                        line: str | None = None) -> dict:
-    """The influence ranking keeping only persons with `status` (ranks stay those of the whole ranking)."""
-    answer = ranking(tx, order, limit)
-    kept = filtered_pages(tx, lambda size: ranking(tx, order, size)["persons"], definition, status, line, limit)
+                        line: str | None = None, purpose: str | None = None) -> dict:
+    """The influence ranking (for `purpose`) keeping only persons with `status` (ranks stay those of the
+    whole ranking)."""
+    answer = ranking(tx, order, limit, purpose)
+    kept = filtered_pages(tx, lambda size: ranking(tx, order, size, purpose)["persons"], definition, status, line,
+                          limit)
     answer["persons"] = kept
     answer["flagged"] = {flag: [p["personId"] for p in kept if key in p["flags"]]
                          for flag, key in (("highValueLowReach", "highValueLowReach"),

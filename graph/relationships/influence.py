@@ -109,8 +109,30 @@ def influence(tx, person_id: str, today: dt.date | None = None, purpose: str | N
     return view
 
 
-def ranking(tx, order: str, limit: int) -> dict:
-    """Persons by the scores the latest `analytics refresh` wrote, value and reach side by side."""
+def ranking(tx, order: str, limit: int, purpose: str | None = None) -> dict:
+    """Persons by the scores the latest `analytics refresh` wrote, value and reach side by side.
+
+    For a `purpose`, a person one of whose records it may not use is left out (the scores derive from
+    all of them; `withheldCount` counts those before the page's end); ranks stay those of the whole
+    ranking. More rows are read, doubling, until `limit` remain or there are no more."""
+    size = limit
+    while True:
+        answer = _ranking(tx, order, size)
+        if not purpose:
+            return answer
+        who = persons_consent(tx, [p["personId"] for p in answer["persons"]])
+        allowed = [who[p["personId"]].derived_allowed(purpose) for p in answer["persons"]]
+        if sum(allowed) >= limit or len(answer["persons"]) < size:
+            break
+        size *= 2
+    kept = [p for p, ok in zip(answer["persons"], allowed, strict=True) if ok][:limit]
+    end = kept[-1]["rank"] if len(kept) == limit else len(answer["persons"])
+    withheld = sum(1 for p, ok in zip(answer["persons"], allowed, strict=True) if not ok and p["rank"] <= end)
+    return dict(answer, limit=limit, persons=kept, purpose=purpose, withheldCount=withheld,
+                flagged={flag: [p["personId"] for p in kept if flag in p["flags"]] for flag in answer["flagged"]})
+
+
+def _ranking(tx, order: str, limit: int) -> dict:
     run = latest_run(tx)
     rows = [plain(dict(r)) for r in tx.run(queries_analytics.RANKING[order], limit=limit)]
     persons = [{"rank": n, "personId": r["personId"], "name": r["name"],

@@ -1,10 +1,12 @@
 """Who a person is connected to and why they matter: relationships, influence and the ranking."""
 from __future__ import annotations
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.access import audit
 from graph.lifecycle import definition
 from graph.lifecycle.reads import ranking_with_status
 from graph.relationships.influence import influence, ranking
@@ -58,16 +60,25 @@ class PersonInfluence(MethodView):
         return context.store().read(influence, person_id, None, read_purpose())
 
 
-@blp.route("/influence/ranking")
+@blp.route("/influence/ranking", parameters=[PURPOSE_HEADER_DOC])
 class InfluenceRanking(MethodView):
     @requires("analyst")
     @blp.arguments(RankingStatusQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, RankingSchema)
     def get(self, args):
         """Persons by value, reach or priority as of the last `idgraph analytics refresh`; `status` keeps
-        only persons of that lifecycle status (overall, or in `lineOfBusiness`)."""
+        only persons of that lifecycle status (overall, or in `lineOfBusiness`).
+
+        For the declared purpose: a person one of whose records it may not use is left out (their scores
+        derive from all of them; `withheldCount`). Every person listed is logged as `influence.ranking`.
+        """
+        purpose = read_purpose()
         if args.get("status"):
-            return context.store().read(ranking_with_status, args["order"], args["limit"],
-                                        definition.load(context.settings().lifecycle_file), args["status"],
-                                        args.get("lineOfBusiness"))
-        return context.store().read(ranking, args["order"], args["limit"])
+            answer = context.store().read(ranking_with_status, args["order"], args["limit"],
+                                          definition.load(context.settings().lifecycle_file), args["status"],
+                                          args.get("lineOfBusiness"), purpose)
+        else:
+            answer = context.store().read(ranking, args["order"], args["limit"], purpose)
+        audit.record_reads(context.store(), key_id=g.principal.key_id, role=g.principal.role, purpose=purpose,
+                           action="influence.ranking", person_ids=[p["personId"] for p in answer["persons"]])
+        return answer

@@ -82,3 +82,18 @@ def test_lifecycle_of_a_person_who_refuses_the_purpose_shows_no_purchase(client,
     post_events(client, event("S-1", lineOfBusiness="hotel", at=RECENT))
     body = client.get(f"/v1/persons/{ada}/lifecycle?purpose=analytics").get_json()
     assert body["overall"]["status"] != "customer" and body["withheldCount"] == 1 and body["firstSeen"] is None
+
+
+def test_the_ranking_leaves_out_persons_whose_records_refuse_the_purpose_and_logs_those_listed(client, store):
+    from graph.relationships.refresh import refresh
+    rich = dict(person("crm", "R-1", "Rita", "Rich", email("rita@example.com")), metrics={"lifetimeSpend": 90000.0})
+    modest = dict(person("crm", "R-2", "Mo", "Modest", email("mo@example.com")), metrics={"lifetimeSpend": 900.0})
+    rita, mo = load(client, rich, consented(modest, marketing=True))
+    refresh(store)
+    service = client.get("/v1/influence/ranking?order=value&limit=2").get_json()
+    assert [p["personId"] for p in service["persons"]] == [rita, mo] and service["withheldCount"] == 0
+    marketing = client.get("/v1/influence/ranking?order=value&limit=2&purpose=marketing").get_json()
+    assert [(p["personId"], p["rank"]) for p in marketing["persons"]] == [(mo, 2)]
+    assert marketing["withheldCount"] == 1
+    assert (last_audit(client, mo)["action"], last_audit(client, mo)["purpose"]) == ("influence.ranking", "marketing")
+    assert [e["purpose"] for e in client.get(f"/v1/audit?personId={rita}").get_json()["events"]] == ["service"]
