@@ -163,3 +163,10 @@ def test_a_refresh_replaces_stale_signals(client, ranked, store):
     refresh(store)
     assert ranked["Cal"] not in [p["personId"] for p in client.get("/v1/signals").get_json()["persons"]]
     assert store.query("MATCH (s:Signal) RETURN count(s) AS n")[0]["n"] == 2
+
+
+def test_an_erasure_takes_the_person_s_stored_signals_with_it(client, ranked, store):
+    assert client.delete(f"/v1/persons/{ranked['Cal']}").status_code == 200
+    assert store.query("MATCH (s:Signal) WHERE s.signalKey STARTS WITH $p RETURN count(s) AS n",
+                       p=ranked["Cal"])[0]["n"] == 0
+    assert ranked["Cal"] not in [p["personId"] for p in client.get("/v1/signals").get_json()["persons"]]
