@@ -1,8 +1,10 @@
-"""The demo's touchpoints: Jane Smith is a hotel customer with stays, the shared tablet's visit joins nobody."""
+"""The demo's touchpoints: Jane Smith is a hotel customer with stays, the shared tablet's visit joins nobody,
+Aisha Khan's complaint and cancellation visit are hers and make signals."""
 from __future__ import annotations
 
 import datetime as dt
 
+from graph.demo import hotel_chain
 from graph.events.ingest import ingest_events
 from graph.events.timeline import timeline
 from graph.lifecycle import definition
@@ -20,7 +22,10 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     assert {o.outcome for o in outcomes} == {"unchanged"}
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
-    assert {o.personId for i, o in by_id.items() if i != "WV-50002"} == {jane}
+    unhappy = {e["eventId"] for e in hotel_chain.unhappy_customer()}      # Aisha's complaint and visit
+    assert {o.personId for i, o in by_id.items() if i != "WV-50002" and i not in unhappy} == {jane}
+    aisha = store.read(whois, "account:webshop:aishak95")["personId"]
+    assert {by_id[i].personId for i in unhappy} == {aisha} != {jane}
     assert by_id["WV-50002"].personId is None          # the Wilsons' shared tablet: two persons hold it
     status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
     hotel = status["linesOfBusiness"]["hotel"]
@@ -47,3 +52,14 @@ def test_the_acquired_spa_s_customers_overlap_the_hotel_s(store, settings):
     assert body["alreadyKnown"] == {"count": 2, "as": {"customer": 1, "former customer": 0, "known prospect": 1,
                                                        "new prospect": 0}}
     assert body["new"] == 1
+
+
+def test_the_demo_s_refresh_lists_jane_s_open_case_and_aisha_s_complaint_first_by_value(store, settings):
+    from graph.signals.reads import listing
+    load_demo(store, settings)          # its analytics refresh writes the signals as of the demo's day
+    persons = store.read(listing, "service", (), "value", 10, "")["persons"]
+    jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
+    aisha = store.read(whois, "account:webshop:aishak95")["personId"]
+    assert [p["personId"] for p in persons] == [jane, aisha]
+    assert [(s["kind"], s["evidence"]) for s in persons[0]["signals"]] == [("openCase", ["callcentre/CASE-0912"])]
+    assert {s["kind"] for s in persons[1]["signals"]} == {"complaint", "cancellationVisit"}
