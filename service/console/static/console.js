@@ -145,16 +145,17 @@ async function show(fetchPerson, asked) {
   }
   const id = encodeURIComponent(person.personId);
   // Relationships and influence enrich the card; without them (a role that may not, an outage) it still shows.
-  const [relations, influence, timeline, lifecycle] = await Promise.allSettled([
+  const [relations, influence, timeline, lifecycle, signals] = await Promise.allSettled([
     api(`/v1/persons/${id}/relationships`, { depth: 1, purpose: state.purpose }),
     api(`/v1/persons/${id}/influence`, { purpose: state.purpose }),
     api(`/v1/persons/${id}/timeline`, { limit: 10, purpose: state.purpose }),
-    api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose })]);
+    api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose }),
+    api(`/v1/persons/${id}/signals`, { purpose: state.purpose })]);
   const missing = [["relationships", relations], ["influence", influence], ["timeline", timeline],
-    ["lifecycle", lifecycle]]
+    ["lifecycle", lifecycle], ["signals", signals]]
     .filter(([, r]) => r.status === "rejected").map(([name, r]) => `${name}: ${explain(r.reason)[0]}`);
   $("result").hidden = false;
-  renderCard(person, influence.value, timeline.value, lifecycle.value);
+  renderCard(person, influence.value, timeline.value, lifecycle.value, signals.value);
   renderGraph(person, relations.value);
   say(missing.length ? `Shown without ${missing.join("; ")}` : `Found ${person.name.full || person.personId}.`,
     missing.length ? "error" : "");
@@ -163,7 +164,7 @@ async function show(fetchPerson, asked) {
 
 // --- the person card -----------------------------------------------------------------------------
 
-function renderCard(person, influence, timeline, lifecycle) {
+function renderCard(person, influence, timeline, lifecycle, signals) {
   const card = $("card");
   const name = person.name || {};
   const m = person.metrics || {};
@@ -181,7 +182,7 @@ function renderCard(person, influence, timeline, lifecycle) {
     el("h3", { text: "Value" }),
     facts([["lifetime spend", money(m.lifetimeSpend)], ["nights last year", m.nightsLastYear],
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
-    signalsSection(person.signals || []),
+    signalsSection(signals ? signals.signals : person.signals || []),
     influenceSection(influence),
     lifecycleSection(lifecycle),
     el("h3", { text: "Roles" }), rolesList(person.roles || []), heldRolesList(person.heldRoles || []),
