@@ -73,8 +73,8 @@ class PersonView(MethodView):
         `signals`: their open signals of dissatisfaction, as `/v1/persons/{personId}/signals`.
         """
         view = context.store().read_each(person_view, person_id, None, read_purpose())
-        view["signals"] = context.store().read(person_signals, view["personId"], read_purpose(),
-                                               signal_rules())["signals"]
+        view["signals"] = context.store().read_each(person_signals, view["personId"], read_purpose(),
+                                                    signal_rules())["signals"]
         return view
 
     @requires("privacy")

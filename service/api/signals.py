@@ -54,4 +54,4 @@ class PersonSignals(MethodView):
         """A person's open signals of dissatisfaction now, each with since when and its evidence (events),
         by the signal rules in use (IDGRAPH_SIGNALS, else the shipped default). Signals whose evidence the
         purpose may not use are left out and counted in `withheldCount`."""
-        return context.store().read(person_signals, person_id, read_purpose(), signal_rules())
+        return context.store().read_each(person_signals, person_id, read_purpose(), signal_rules())
