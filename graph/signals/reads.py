@@ -27,7 +27,7 @@ from graph.signals import rules as R
 from graph.store import queries_signals
 from graph.store.values import native, plain
 
-INTERNAL = ("signalKey", "runId", "personId")
+INTERNAL = ("signalKey", "runId")   # bookkeeping of the refresh, not facts
 
 
 def facts(tx, person_ids: list[str], rules: R.Rules, now: dt.datetime) -> dict[str, tuple[list[dict], R.Activity]]:
