@@ -47,14 +47,15 @@ def status_of(f: Facts, definition: Definition, today: dt.datetime) -> dict:
 
 def for_purpose(tx, found: Facts, purpose: str) -> tuple[Facts, int]:
     """The facts without the purchases `purpose` may not use (graph/privacy/purpose.py), and how many
-    were left out. A person none of whose records serves the purpose is not seen at all."""
+    were left out; first seen then is the earliest record or purchase it may use. A person none of whose
+    records serves the purpose is not seen at all."""
     who = persons_consent(tx, [found.person_id])[found.person_id]
-    if not who.person_allowed(purpose):
-        return Facts(found.person_id, None, (), ()), len(found.events)
     events = events_consent(tx, [e["eventKey"] for e in found.events])
     kept = tuple(e for e in found.events
                  if e["eventKey"] in events and who.event_allowed(events[e["eventKey"]], purpose))
-    return dataclasses.replace(found, events=kept), len(found.events) - len(kept)
+    seen = [t for k in who.allowed_records(purpose) if (t := who.observed.get(k))] + [native(e["at"]) for e in kept]
+    return (dataclasses.replace(found, events=kept, first_seen=min(seen) if seen else None),
+            len(found.events) - len(kept))
 
 
 def person_lifecycle(tx, person_id: str, definition: Definition, today: dt.datetime | None = None,

@@ -11,6 +11,7 @@ persons at once:
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from graph.privacy import consent
@@ -20,8 +21,10 @@ from graph.store.values import plain
 
 @dataclass(frozen=True)
 class PersonConsent:
-    """A person's records' consent statements (recordKey -> statements). Pure."""
+    """A person's records' consent statements (recordKey -> statements) and when each record was
+    observed. Pure."""
     statements: dict[str, list[consent.Statement]] = field(default_factory=dict)
+    observed: dict[str, dt.datetime | None] = field(default_factory=dict)
 
     def record_allowed(self, record_key: str | None, purpose: str) -> bool:
         return record_key in self.statements and consent.verdict(self.statements[record_key], purpose).allowed
@@ -48,13 +51,14 @@ class PersonConsent:
 
 def persons_consent(tx, person_ids: list[str]) -> dict[str, PersonConsent]:
     """Every asked person's PersonConsent (empty for a person with no records)."""
-    found: dict[str, dict[str, list]] = {pid: {} for pid in person_ids}
+    found: dict[str, PersonConsent] = {pid: PersonConsent({}, {}) for pid in person_ids}
     if person_ids:
         for row in tx.run(queries_purpose.PERSONS_CONSENT, personIds=sorted(set(person_ids))):
-            record = plain(row["record"])
-            found[row["personId"]][record["recordKey"]] = (
+            record, who = plain(row["record"]), found[row["personId"]]
+            who.statements[record["recordKey"]] = (
                 consent.record_statements(record) + consent.change_statements([plain(c) for c in row["changes"]]))
-    return {pid: PersonConsent(statements) for pid, statements in found.items()}
+            who.observed[record["recordKey"]] = record.get("observedAt")
+    return found
 
 
 def events_consent(tx, keys: list[str]) -> dict[str, dict]:

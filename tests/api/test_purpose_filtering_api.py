@@ -97,3 +97,17 @@ def test_the_ranking_leaves_out_persons_whose_records_refuse_the_purpose_and_log
     assert marketing["withheldCount"] == 1
     assert (last_audit(client, mo)["action"], last_audit(client, mo)["purpose"]) == ("influence.ranking", "marketing")
     assert [e["purpose"] for e in client.get(f"/v1/audit?personId={rita}").get_json()["events"]] == ["service"]
+
+
+def test_first_seen_for_a_purpose_is_the_earliest_record_it_may_use(client, store):
+    """Known since 2020 by a record that refuses analytics, and recently by one that grants it: for
+    analytics Ada is a new prospect, first seen with the newer record."""
+    old = dict(consented(person("crm", "C-1", "Ada", "Lovelace", email("ada@example.com")), analytics=False),
+               observedAt="2020-01-01T00:00:00Z")
+    new = dict(consented(person("web", "W-1", "Ada", "Lovelace", email("ada@example.com")), analytics=True),
+               observedAt=RECENT)
+    [ada, _] = load(client, old, new)
+    service = client.get(f"/v1/persons/{ada}/lifecycle").get_json()
+    assert service["firstSeen"].startswith("2020-01-01") and service["overall"]["status"] == "known prospect"
+    analytics = client.get(f"/v1/persons/{ada}/lifecycle?purpose=analytics").get_json()
+    assert analytics["firstSeen"].startswith(RECENT[:10]) and analytics["overall"]["status"] == "new prospect"
