@@ -36,6 +36,7 @@ class Settings:
     model_file: Path | None = None  # the trained match model; None: <data_dir>/match_model.json
     suppression_secret: str | None = field(default=None, repr=False)   # None: a file in data_dir
     lifecycle_file: Path | None = None   # who counts as a customer; None: graph/data/lifecycle.json
+    signals_file: Path | None = None     # signals of dissatisfaction; None: graph/data/signals.json
     twins_model_file: Path | None = None   # the trained twin model; None: <data_dir>/twins_model.json
     twins_confidence: float | None = None  # below it a twin prediction abstains; None: the model's (0.6)
 
@@ -82,6 +83,7 @@ def load(env: Mapping[str, str] | None = None, engine: str | None = None) -> Set
         model_file=Path(env["IDGRAPH_MODEL"]) if env.get("IDGRAPH_MODEL") else None,
         suppression_secret=env.get("IDGRAPH_SUPPRESSION_SECRET") or None,
         lifecycle_file=Path(env["IDGRAPH_LIFECYCLE"]) if env.get("IDGRAPH_LIFECYCLE") else None,
+        signals_file=Path(env["IDGRAPH_SIGNALS"]) if env.get("IDGRAPH_SIGNALS") else None,
         twins_model_file=Path(env["IDGRAPH_TWINS_MODEL"]) if env.get("IDGRAPH_TWINS_MODEL") else None,
         twins_confidence=float(env["IDGRAPH_TWINS_CONFIDENCE"]) if env.get("IDGRAPH_TWINS_CONFIDENCE") else None,
     )

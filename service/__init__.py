@@ -28,6 +28,7 @@ from service.api import (
     privacy,
     records,
     relationships,
+    signals,
     social,
     stewardship,
     visitors,
@@ -76,6 +77,7 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api.register_blueprint(explain.blp)
     api.register_blueprint(events.blp)
     api.register_blueprint(lifecycle.blp)
+    api.register_blueprint(signals.blp)
     api.register_blueprint(visitors.blp)
     api.register_blueprint(stewardship.blp)
     api.register_blueprint(households.blp)

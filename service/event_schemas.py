@@ -166,6 +166,9 @@ class LifecycleSchema(Schema):
     linesOfBusiness = fields.Dict(metadata={"description": "Per line: status, since, evidence, lastPurchase, "
                                                            "purchases."})
     whiteSpace = fields.List(fields.String(), metadata={"description": "Lines a customer never bought in."})
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheldCount = fields.Integer(metadata={"description": "Purchases the purpose may not use, left out of the "
+                                                            "judgement."})
 
 
 class CustomersSummarySchema(Schema):
@@ -204,5 +207,5 @@ class PersonsQuerySchema(PageQuerySchema, StatusFilterSchema, PurposeQuerySchema
     is withheld from marketing)."""
 
 
-class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema):
+class RankingStatusQuerySchema(RankingQuerySchema, StatusFilterSchema, PurposeQuerySchema):
     """The ranking's order and size, and optionally a lifecycle status to keep."""

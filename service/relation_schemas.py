@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from graph.model import PURPOSES
 from graph.relationships.edges import EDGE_TYPES
 from graph.relationships.network import RELATIONSHIP_KINDS
-from service.schemas import PastDateTime, Strict, Text
+from service.schemas import PastDateTime, PurposeQuerySchema, Strict, Text
 
 MAX_EDGES = 1000
 SOURCE = [validate.Length(1, 64), validate.Regexp(r"^[A-Za-z0-9_.-]+$", error="letters, digits, '_', '.', '-' only")]
@@ -24,7 +25,7 @@ class KindsField(fields.String):
         return kinds
 
 
-class RelationshipsQuerySchema(Strict):
+class RelationshipsQuerySchema(PurposeQuerySchema):
     kinds = KindsField(load_default=RELATIONSHIP_KINDS,
                        metadata={"description": f"comma-separated: {','.join(RELATIONSHIP_KINDS)}"})
     depth = fields.Integer(load_default=1, validate=validate.Range(1, 3))
@@ -82,11 +83,17 @@ class RelationshipsSchema(Schema):
     summary = fields.Dict()
     nodes = fields.List(fields.Dict())
     relationships = fields.List(fields.Dict())
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.Dict(metadata={"description": "How many persons and relationships the purpose may not "
+                                                    "use were left out (never which)."})
 
 
 class InfluenceSchema(Schema):
     personId = fields.String()
     redirectedFrom = fields.String()
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheld = fields.String(metadata={"description": "Why nothing else is answered: the figures derive from "
+                                                      "records the purpose may not use."})
     name = fields.String(allow_none=True)
     reach = fields.Dict()
     network = fields.Dict()
@@ -103,3 +110,6 @@ class RankingSchema(Schema):
     runId = fields.String(allow_none=True)
     persons = fields.List(fields.Dict())
     flagged = fields.Dict()
+    purpose = fields.String(metadata={"enum": list(PURPOSES)})
+    withheldCount = fields.Integer(metadata={"description": "Persons left out before this page's end: a record "
+                                                            "of theirs refuses the purpose."})

@@ -250,6 +250,8 @@ class PersonSchema(Schema):
     attributes = fields.List(fields.Dict(), metadata={
         "description": "Each stated value of givenName, familyName, fullName, birthDate, gender ... with "
                        "its source records (record, source, observedAt, collectedFor)."})
+    signals = fields.List(fields.Dict(), metadata={
+        "description": "Open signals of dissatisfaction (person view only), as /v1/persons/{personId}/signals."})
     inferred = fields.Dict(metadata={"description": "Derived facts (households, POSSIBLY_SAME, scores), "
                                                     "each marked inferred with its rule or model."})
     purpose = fields.String(metadata={"enum": list(PURPOSES)})

@@ -11,7 +11,8 @@ from graph.store import queries_access
 from graph.store.values import plain
 
 ACTIONS = ("whois", "whois.search", "person.view", "person.why", "persons.why-not", "record.view", "person.export",
-           "person.timeline", "person.lifecycle", "visitor.view", "person.intentions", "household.view")
+           "person.timeline", "person.lifecycle", "visitor.view", "person.intentions", "household.view",
+           "person.signals", "signals.list", "person.relationships", "person.influence", "influence.ranking")
 # a steward's decisions on a person (graph/stewardship): logged beside the reads, without a purpose
 STEWARD_ACTIONS = ("person.merge", "person.split", "decision.undo", "review.answer", "person.feedback",
                    "review.view")
@@ -28,6 +29,17 @@ def record_read(store, *, key_id: str, role: str, purpose: str | None, action: s
     event = {"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose,
              "action": action, "personId": person_id}
     store.grouped(queries_access.RECORD_AUDIT_EVENTS).submit(event)   # returns once it is durable
+
+
+def record_reads(store, *, key_id: str, role: str, purpose: str | None, action: str,
+                 person_ids: list[str]) -> None:
+    """One event per person a listing named, written in one transaction before the answer goes out."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    rows = [{"eventId": event_id(), "keyId": key_id, "role": role, "purpose": purpose, "action": action,
+             "personId": pid} for pid in person_ids]
+    if rows:
+        store.write(lambda tx: tx.run(queries_access.RECORD_AUDIT_EVENTS, rows=rows).consume())
 
 
 def events_page(tx, person_id: str, limit: int, cursor: str = "") -> dict:

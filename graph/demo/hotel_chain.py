@@ -663,7 +663,17 @@ def touchpoints() -> list[dict[str, Any]]:
         _event("callcentre", "BRV-0701", "death", "2025-12-02T00:00:00Z", _card("BLU-70155"), channel="phone",
                description="a relative reported the death"),
     ]
-    return events
+    return events + unhappy_customer()
+
+
+def unhappy_customer() -> list[dict[str, Any]]:
+    """Aisha complains about her room, then looks at how to cancel her next booking: two signals of
+    dissatisfaction (Jane's case, open since August, is the third)."""
+    aisha = _account("webshop", "aishak95")
+    return [_event("callcentre", "CMP-1207", "complaint", "2026-11-12T09:30:00Z", aisha, channel="phone",
+                   description="room not ready at check-in"),
+            _event("web", "WV-61003", "webVisit", "2026-11-15T22:10:00Z", aisha, pageCategory="cancellation",
+                   channel="web")]
 
 
 # --- relationships: who follows whom, which company owns which --------------------------------

@@ -5,12 +5,14 @@ person's records and when they were first seen, so it never goes stale as window
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from graph.lifecycle.definition import Definition
 from graph.lifecycle.status import CUSTOMER, FORMER, STATUSES, lifecycle, purchases_of
+from graph.privacy.purpose import events_consent, persons_consent
 from graph.reads.views import persons_page, resolve_id
 from graph.relationships.influence import ranking
 from graph.store import queries_events
@@ -43,12 +45,33 @@ def status_of(f: Facts, definition: Definition, today: dt.datetime) -> dict:
     return lifecycle(purchases_of(list(f.events), definition), f.first_seen, definition, today)
 
 
-def person_lifecycle(tx, person_id: str, definition: Definition, today: dt.datetime | None = None) -> dict:
+def for_purpose(tx, found: Facts, purpose: str) -> tuple[Facts, int]:
+    """The facts without the purchases `purpose` may not use (graph/privacy/purpose.py), and how many
+    were left out; first seen then is the earliest record or purchase it may use. A person none of whose
+    records serves the purpose is not seen at all."""
+    who = persons_consent(tx, [found.person_id])[found.person_id]
+    events = events_consent(tx, [e["eventKey"] for e in found.events])
+    kept = tuple(e for e in found.events
+                 if e["eventKey"] in events and who.event_allowed(events[e["eventKey"]], purpose))
+    seen = [t for k in who.allowed_records(purpose) if (t := who.observed.get(k))] + [native(e["at"]) for e in kept]
+    return (dataclasses.replace(found, events=kept, first_seen=min(seen) if seen else None),
+            len(found.events) - len(kept))
+
+
+def person_lifecycle(tx, person_id: str, definition: Definition, today: dt.datetime | None = None,
+                     purpose: str | None = None) -> dict:
+    """A person's status per line of business and overall; for a `purpose`, judged only by the
+    purchases it may use (`withheldCount` counts the others)."""
     target, redirected_from = resolve_id(tx, person_id)
     now = today or dt.datetime.now(dt.UTC)
     [found] = facts(tx, [target], definition)
+    withheld = 0
+    if purpose:
+        found, withheld = for_purpose(tx, found, purpose)
     view = {"personId": target, "definition": definition.describe(), "asOf": now,
             "firstSeen": found.first_seen, **status_of(found, definition, now)}
+    if purpose:
+        view.update(purpose=purpose, withheldCount=withheld)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view
@@ -160,10 +183,12 @@ def persons_page_with_status(tx, limit: int, cursor: str, definition: Definition
 
 
 def ranking_with_status(tx, order: str, limit: int, definition: Definition, status: str,
-                        line: str | None = None) -> dict:
-    """The influence ranking keeping only persons with `status` (ranks stay those of the whole ranking)."""
-    answer = ranking(tx, order, limit)
-    kept = filtered_pages(tx, lambda size: ranking(tx, order, size)["persons"], definition, status, line, limit)
+                        line: str | None = None, purpose: str | None = None) -> dict:
+    """The influence ranking (for `purpose`) keeping only persons with `status` (ranks stay those of the
+    whole ranking)."""
+    answer = ranking(tx, order, limit, purpose)
+    kept = filtered_pages(tx, lambda size: ranking(tx, order, size, purpose)["persons"], definition, status, line,
+                          limit)
     answer["persons"] = kept
     answer["flagged"] = {flag: [p["personId"] for p in kept if key in p["flags"]]
                          for flag, key in (("highValueLowReach", "highValueLowReach"),

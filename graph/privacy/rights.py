@@ -35,7 +35,14 @@ from graph.relationships.influence import company_facts, latest_run
 from graph.relationships.network import relationships
 from graph.relationships.refresh import rewrite_households
 from graph.resolution.decision import given_family_key
-from graph.store import queries_analytics, queries_events, queries_history, queries_privacy, queries_reads
+from graph.store import (
+    queries_analytics,
+    queries_events,
+    queries_history,
+    queries_privacy,
+    queries_reads,
+    queries_signals,
+)
 from graph.store.values import plain
 from graph.visitors.erasure import forget_person
 
@@ -167,6 +174,7 @@ def _erase(tx, person_id: str, hmac_key: bytes, who: dict, event_id: str) -> Era
         tx.run(statement, recordKeys=record_keys).consume()
     # gifts others sent them keep no trace of who received them (their ship-to identifiers)
     tx.run(queries_history.FORGET_RECIPIENTS, recordKeys=record_keys).consume()
+    tx.run(queries_signals.DROP_SIGNALS, personIds=[target, *merged_away]).consume()   # derived from the events
     tx.run(queries_privacy.DELETE_RECORDS, recordKeys=record_keys).consume()
     tx.run(queries_privacy.DELETE_IDENTIFIERS, keys=[i["key"] for i in unshared]).consume()
     tx.run(queries_privacy.DELETE_PERSONS, personIds=merged_away).consume()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.analytics import scoring, social_rank
+from graph.privacy.purpose import persons_consent
 from graph.reads.views import TIER_RANK, resolve_id
 from graph.store import queries_analytics
 from graph.store.values import native, plain
@@ -66,9 +67,17 @@ def _followers(handle: dict) -> int:
     return max(handle.get("followers") or 0, handle.get("knownFollowers") or 0)
 
 
-def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
+WITHHELD = "derived from records withheld for this purpose"
+
+
+def influence(tx, person_id: str, today: dt.date | None = None, purpose: str | None = None) -> dict:
+    """Why a person matters. Every figure is derived from all of their records, so for a `purpose` one
+    of those records may not serve, the answer is withheld, as the person view's scores are."""
     today = today or dt.date.today()
     target, redirected_from = resolve_id(tx, person_id)
+    if purpose and not persons_consent(tx, [target])[target].derived_allowed(purpose):
+        return {"personId": target, "purpose": purpose, "withheld": WITHHELD,
+                **({"redirectedFrom": redirected_from} if redirected_from else {})}
     row = dict(tx.run(queries_analytics.PROFILE, personIds=[target]).single())
     run = latest_run(tx)
     companies = company_facts(tx, [j["companyKey"] for j in row["jobs"]])
@@ -93,13 +102,37 @@ def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
                   "score": s.value},
         "priority": {"score": s.priority, "level": s.level, "reasons": list(s.reasons)},
         "flags": list(s.flags)}
+    if purpose:
+        view["purpose"] = purpose
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view
 
 
-def ranking(tx, order: str, limit: int) -> dict:
-    """Persons by the scores the latest `analytics refresh` wrote, value and reach side by side."""
+def ranking(tx, order: str, limit: int, purpose: str | None = None) -> dict:
+    """Persons by the scores the latest `analytics refresh` wrote, value and reach side by side.
+
+    For a `purpose`, a person one of whose records it may not use is left out (the scores derive from
+    all of them; `withheldCount` counts those before the page's end); ranks stay those of the whole
+    ranking. More rows are read, doubling, until `limit` remain or there are no more."""
+    size = limit
+    while True:
+        answer = _ranking(tx, order, size)
+        if not purpose:
+            return answer
+        who = persons_consent(tx, [p["personId"] for p in answer["persons"]])
+        allowed = [who[p["personId"]].derived_allowed(purpose) for p in answer["persons"]]
+        if sum(allowed) >= limit or len(answer["persons"]) < size:
+            break
+        size *= 2
+    kept = [p for p, ok in zip(answer["persons"], allowed, strict=True) if ok][:limit]
+    end = kept[-1]["rank"] if len(kept) == limit else len(answer["persons"])
+    withheld = sum(1 for p, ok in zip(answer["persons"], allowed, strict=True) if not ok and p["rank"] <= end)
+    return dict(answer, limit=limit, persons=kept, purpose=purpose, withheldCount=withheld,
+                flagged={flag: [p["personId"] for p in kept if flag in p["flags"]] for flag in answer["flagged"]})
+
+
+def _ranking(tx, order: str, limit: int) -> dict:
     run = latest_run(tx)
     rows = [plain(dict(r)) for r in tx.run(queries_analytics.RANKING[order], limit=limit)]
     persons = [{"rank": n, "personId": r["personId"], "name": r["name"],

@@ -10,6 +10,7 @@ import datetime as dt
 
 from graph.analytics import households as hh
 from graph.intake.domains import is_corporate_domain
+from graph.privacy.purpose import persons_consent
 from graph.reads.held_roles import held_roles
 from graph.reads.views import resolve_id
 from graph.store import queries_analytics, queries_reads
@@ -169,7 +170,7 @@ RELATIONSHIP_KINDS = tuple(COLLECTORS)
 
 
 def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KINDS, depth: int = 1,
-                  today: dt.date | None = None) -> dict:
+                  today: dt.date | None = None, purpose: str | None = None) -> dict:
     today = today or dt.date.today()
     target, redirected_from = resolve_id(tx, person_id)
     g = Graph()
@@ -187,17 +188,49 @@ def relationships(tx, person_id: str, kinds: tuple[str, ...] = RELATIONSHIP_KIND
             break
         if not frontier:
             break
+    withheld = for_purpose(tx, g, target, purpose) if purpose else None
     _name_persons(tx, g)
     rels = [plain(r) for r in g.rels.values()]
     records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
+    if withheld is not None:
+        shown = withheld.pop("records")
+        records = [r for r in records if r["recordKey"] in shown]
     view = {"personId": target, "kinds": list(kinds), "depth": depth, "truncated": truncated,
             "roles": held_roles(records, today),
             "summary": {k: sum(r["kind"] == k for r in rels) for k in kinds},
             "nodes": sorted(g.nodes.values(), key=lambda n: (n["depth"], n["type"], n["id"])),
             "relationships": sorted(rels, key=lambda r: (r["kind"], r["type"], r["from"], r["to"]))}
+    if withheld is not None:
+        view.update(purpose=purpose, withheld=withheld)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view
+
+
+def for_purpose(tx, g: Graph, target: str, purpose: str) -> dict:
+    """Leave out what `purpose` may not use (graph/privacy/purpose.py): a person none of whose records
+    serves it, with their relationships; a job stated only by a withheld record; then anything left
+    hanging. Returns the counts withheld and the target's records that may be shown."""
+    persons = sorted(n for n, node in g.nodes.items() if node["type"] == "person")
+    consents = persons_consent(tx, persons)
+    hidden = {pid for pid in persons if pid != target and not consents[pid].person_allowed(purpose)}
+    shown_records = {pid: c.allowed_records(purpose) for pid, c in consents.items()}
+    before = len(g.rels)
+    for key, rel in list(g.rels.items()):
+        records = [e["value"] for e in rel.get("evidence", []) if e.get("type") == "record"]
+        stated = rel["type"] == "WORKS_AT" and not any(r in shown_records.get(rel["from"], set()) for r in records)
+        if hidden & {rel["from"], rel["to"]} or stated or not shown_records.get(target):
+            del g.rels[key]
+    reached, frontier = {target}, [target]
+    while frontier:
+        frontier = [end for rel in g.rels.values() if {rel["from"], rel["to"]} & set(frontier)
+                    for end in (rel["from"], rel["to"]) if end not in reached]
+        reached.update(frontier)
+    for key in [k for k, rel in g.rels.items() if rel["from"] not in reached]:
+        del g.rels[key]
+    for node_id in [n for n in g.nodes if n not in reached]:
+        del g.nodes[node_id]
+    return {"persons": len(hidden), "relationships": before - len(g.rels), "records": shown_records.get(target, set())}
 
 
 def _name_persons(tx, g: Graph) -> None:

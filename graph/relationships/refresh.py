@@ -21,6 +21,8 @@ from graph.analytics import scoring, social_rank
 from graph.intake.domains import email_domain, is_corporate_domain
 from graph.relationships.influence import company_facts, distinct_handles, profile
 from graph.relationships.network import address_label, households_at
+from graph.signals import rules as signal_rules_file
+from graph.signals.refresh import refresh_signals
 from graph.store import queries_analytics
 from graph.store.driver import Store
 
@@ -70,8 +72,8 @@ class Refresh:
 
 
 def refresh(store, batch_size: int = DEFAULT_BATCH, progress: Progress | None = None,
-            today: dt.date | None = None) -> dict:
-    """Recompute every derived fact and score; returns the run's figures."""
+            today: dt.date | None = None, signal_rules: signal_rules_file.Rules | None = None) -> dict:
+    """Recompute every derived fact, score and signal; returns the run's figures."""
     started = time.monotonic()
     run = Refresh(store, batch_size, progress or Progress(), f"A-{uuid.uuid4().hex[:12]}", today or dt.date.today())
     run.write(queries_analytics.START_RUN)
@@ -79,6 +81,7 @@ def refresh(store, batch_size: int = DEFAULT_BATCH, progress: Progress | None = 
     stats.update(_social_graph(run))
     stats["households"] = _households(run)
     stats["persons"] = _persons(run, stats["socialHandles"])
+    stats["signals"] = _signals(run, signal_rules or signal_rules_file.load(), today is None)
     stats["seconds"] = round(time.monotonic() - started, 2)
     run.write(queries_analytics.FINISH_RUN, stats=stats)
     return dict(stats, runId=run.run_id)
@@ -192,6 +195,14 @@ def rewrite_households(store, address_keys: list[str], run_id: str, today: dt.da
     if houses:
         write(queries_analytics.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE)
     return len(houses)
+
+
+def _signals(run: Refresh, rules: signal_rules_file.Rules, live: bool) -> int:
+    """Signals of dissatisfaction (graph/signals/), after the scores the listing orders by."""
+    run.progress.start("signals", run.count(queries_analytics.COUNT_ACTIVE_PERSONS))
+    now = dt.datetime.now(dt.UTC) if live else dt.datetime.combine(run.today, dt.time(23, 59, 59), dt.UTC)
+    return refresh_signals(run.store, rules, now, run.run_id, run.batch,
+                           lambda n: run.progress.advance("signals", n))
 
 
 def _person_row(p: scoring.Profile, s: scoring.Scores, rank: float, today: dt.date) -> dict:

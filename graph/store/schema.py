@@ -8,6 +8,7 @@ from graph.store import (
     queries_history,
     queries_ingest,
     queries_privacy,
+    queries_signals,
     queries_stewardship,
     queries_visitors,
 )
@@ -36,7 +37,7 @@ INDEXES = (
 def apply(store) -> None:
     for statement in CONSTRAINTS + INDEXES + queries_analytics.SCHEMA + queries_privacy.SCHEMA + queries_ingest.SCHEMA \
             + queries_events.SCHEMA + queries_visitors.SCHEMA + queries_stewardship.SCHEMA \
-            + queries_history.SCHEMA:
+            + queries_history.SCHEMA + queries_signals.SCHEMA:
         store.write(lambda tx, s=statement: tx.run(s).consume())
     if store.engine == "neo4j":     # Neo4j builds indexes in the background; ArcadeDB has no such call
         store.query("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)

@@ -8,7 +8,7 @@ from marshmallow import RAISE
 from graph.lifecycle import definition
 from graph.lifecycle.reads import customers_summary, person_lifecycle, source_overlap
 from service import context
-from service.auditing import PURPOSE_HEADER_DOC, audited
+from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.event_schemas import CustomersSummarySchema, LifecycleSchema, OverlapSchema
 from service.schemas import PurposeQuerySchema
@@ -32,9 +32,10 @@ class PersonLifecycle(MethodView):
         """Customer, former customer, known or new prospect: per line of business and overall, since when,
         with the purchases that decide (event keys), and the white space (lines never bought in).
 
-        Judged by the lifecycle definition in use (IDGRAPH_LIFECYCLE, else the shipped default).
+        Judged by the lifecycle definition in use (IDGRAPH_LIFECYCLE, else the shipped default), from the
+        purchases the declared purpose may use (`withheldCount` counts the others).
         """
-        return context.store().read(person_lifecycle, person_id, _definition())
+        return context.store().read(person_lifecycle, person_id, _definition(), None, read_purpose())
 
 
 @blp.route("/customers/summary")

@@ -13,7 +13,9 @@ from graph.lifecycle import definition
 from graph.lifecycle.reads import persons_page_with_status
 from graph.privacy import rights
 from graph.reads.views import identifier_key, person_view, persons_page, whois
+from graph.signals.reads import person_signals
 from service import context
+from service.api.signals import signal_rules
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.event_schemas import PersonsQuerySchema
@@ -69,8 +71,12 @@ class PersonView(MethodView):
         """A person by id; a merged-away id answers with the surviving person and `redirectedFrom`.
 
         Facts are filtered by the declared purpose like `/v1/whois`; an erased person answers 410.
+        `signals`: their open signals of dissatisfaction, as `/v1/persons/{personId}/signals`.
         """
-        return context.store().read_each(person_view, person_id, None, read_purpose())
+        view = context.store().read_each(person_view, person_id, None, read_purpose())
+        view["signals"] = context.store().read_each(person_signals, view["personId"], read_purpose(),
+                                                    signal_rules())["signals"]
+        return view
 
     @requires("privacy")
     @blp.response(200, ErasureSchema)

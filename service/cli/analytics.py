@@ -8,6 +8,7 @@ from rich.progress import Progress
 from graph import config
 from graph.errors import StoreUnavailable
 from graph.relationships import refresh
+from graph.signals import rules as signal_rules
 from service.cli.common import became_unreachable, console, figures_table, open_store, progress
 
 
@@ -22,13 +23,24 @@ class RichProgress(refresh.Progress):
         self.bar.advance(self.tasks[stage], n)
 
 
-def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH) -> dict:
-    """Refresh households, PageRank and scores with a progress bar per stage; print the figures."""
+def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH, settings: config.Settings | None = None) -> dict:
+    """Refresh households, PageRank, scores and signals with a progress bar per stage; print the figures."""
+    rules = signal_rules.load((settings or config.load()).signals_file)
     with progress() as bar:
-        stats = refresh.refresh(store, batch_size, RichProgress(bar))
+        stats = refresh.refresh(store, batch_size, RichProgress(bar), signal_rules=rules)
     figures = {key: value for key, value in stats.items() if key != "runId"}
     console.print(figures_table(f"analytics refresh {stats['runId']}", figures))
     return stats
+
+
+def run_signals(store, settings: config.Settings) -> int:
+    """Only the refresh's signals stage: the demo's, once its touchpoints are in."""
+    import datetime as dt
+    import uuid
+
+    from graph.signals.refresh import refresh_signals
+    rules = signal_rules.load(settings.signals_file)
+    return refresh_signals(store, rules, dt.datetime.now(dt.UTC), f"S-{uuid.uuid4().hex[:12]}")
 
 
 @click.group()

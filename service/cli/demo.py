@@ -10,7 +10,7 @@ from graph.access import apikeys
 from graph.errors import NotFound
 from graph.reads.views import identifier_key, whois
 from graph.store.driver import connect
-from service.cli.analytics import run_refresh
+from service.cli.analytics import run_refresh, run_signals
 from service.cli.common import console, local_server_for_command
 from service.cli.ingest import load_events, load_records, print_summary
 from service.cli.serve import run_api
@@ -89,9 +89,10 @@ def demo(seed: int, people: int, serve_after: bool, host: str, port: int) -> Non
             summary = load_records(store, settings, data.records + data.acquired + data.updates, "demo",
                                    total=len(data.records) + len(data.acquired) + len(data.updates))
             load_relations(store, data)
-            run_refresh(store)      # before the touchpoints: the Wilsons' household takes their tablet's visits
+            run_refresh(store, settings=settings)   # first: the Wilsons' household takes their tablet's visits
             events = load_events(store, settings, data.events + data.acquired_events, "demo touchpoints",
                                  total=len(data.events) + len(data.acquired_events))
+            run_signals(store, settings)   # after the touchpoints: the open case, the complaint
             show_examples(store)
             show_lifecycle(store, settings)
             issued = apikeys.issue(store, "admin", DEMO_KEY_NAME, replace=True)

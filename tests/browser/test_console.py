@@ -142,3 +142,8 @@ def test_the_card_shows_roles_besides_employment_with_source_and_dates(jane):
     held = jane.text_content("#card-held-roles")
     assert "buyingTeamMember · champion at ACME Travel Ltd (2024-01-01 to now) · crm" in held
     assert "partner at ACME Travel Ltd (2019-03-01 to 2023-12-31) · crm (past)" in held
+
+
+def test_the_card_shows_open_signals_of_dissatisfaction(jane):
+    signals = jane.text_content("#card-signals")
+    assert signals == "case open too long since 2026-08-02 (callcentre/CASE-0912)"

@@ -3,18 +3,27 @@ with the parameters its own `:param` lines give, and returns the rows the demo d
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from graph.demo import hotel_chain
+from graph.events.ingest import ingest_events
+from graph.lifecycle import definition
+from graph.lifecycle.reads import customers_summary, source_overlap
 from graph.matching.model_file import active_model
 from graph.relationships.influence import ranking
 from graph.resolution.decision import Thresholds
+from graph.resolution.ingest import ingest
+from graph.signals.reads import listing
 from graph.stewardship import feedback, review
 from graph.stewardship.decisions import Steward
-from tests.integration.demo_graph import demo, load_demo
+from graph.store import queries_events
+from service.parsing import parse_event, parse_record
+from tests.integration.demo_graph import TODAY, demo, load_demo
 from tests.integration.helpers import load
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "cypher"
@@ -223,8 +232,15 @@ def _dispute_card(store, settings):
                 True, STEWARD)
 
 
+def _acquired_brand(store, settings):
+    """The acquired spa chain's customer file and visits (`idgraph demo` loads them; load_demo does not)."""
+    data = demo()
+    ingest(store, settings, [parse_record(n, r, settings)[0] for n, r in enumerate(data.acquired)])
+    ingest_events(store, [parse_event(n, e, settings)[0] for n, e in enumerate(data.acquired_events)])
+
+
 SETUP = {"17_review_backlog.cypher": _review_pairs, "18_steward_decisions.cypher": _answer_pairs,
-         "19_disputed_facts.cypher": _dispute_card}
+         "19_disputed_facts.cypher": _dispute_card, "34_acquired_source_overlap.cypher": _acquired_brand}
 
 
 def check_review_backlog(rows, store, settings):
@@ -247,6 +263,62 @@ def check_disputed_facts(rows, store):
         ("loyaltyCard:PLT-99812", "Jane Smith", "dispute", "not my card", True)}
 
 
+# --- touchpoints, lifecycle and signals: checked against the API's own use cases
+
+DEMO_NOW = dt.datetime.combine(TODAY, dt.time(23, 59, 59), dt.UTC)
+
+
+def _summary(store) -> dict:
+    return customers_summary(store, definition.load(), DEMO_NOW)
+
+
+def check_status_by_line(rows, store):
+    got = {(r["lineOfBusiness"], r["status"]): r["persons"] for r in rows}
+    summary = _summary(store)["linesOfBusiness"]
+    assert got == {(line, status): counts[status] for line, counts in summary.items()
+                   for status in ("customer", "former customer") if counts[status]}
+    assert "Jane Smith" in next(r["names"] for r in rows if (r["lineOfBusiness"], r["status"]) == ("hotel", "customer"))
+
+
+def check_white_space(rows, store):
+    overall = _summary(store)["overall"]
+    assert len(rows) == overall["customer"] + overall["former customer"]
+    jane = next(r for r in rows if r["name"] == "Jane Smith")
+    assert (sorted(jane["bought"]), jane["whiteSpace"]) == (["hotel", "retail"], ["dining", "cars"])
+    assert all(sorted(r["bought"] + r["whiteSpace"]) == ["cars", "dining", "hotel", "retail"] for r in rows)
+
+
+def check_timeline(rows, store):
+    [jane] = store.query("MATCH (:Identifier {key: 'account:webshop:jsmith84'})<--(:SourceRecord)-[:DESCRIBES]->"
+                         "(p:Person) RETURN DISTINCT p.personId AS p")
+    expected = [e["event"]["eventKey"] for e in store.query(queries_events.PERSON_ALL_EVENTS, personId=jane["p"])]
+    assert [r["event"] for r in rows] == expected[:20] and "callcentre/CASE-0912" in expected
+    assert [r["at"] for r in rows] == sorted((r["at"] for r in rows), reverse=True)
+
+
+def check_household_devices(rows):
+    assert [(r["household"], r["device"], sorted(r["members"]), r["unattachedEvents"], r["events"]) for r in rows] == [
+        ("7 Clifton Vale, Bristol, BS8 4PX", "device:tab-8c41e7", ["David Wilson", "Sarah Wilson"], 1,
+         ["web/WV-50002"])]
+
+
+def check_acquired_overlap(rows, store):
+    overlap = store.read(source_overlap, hotel_chain.ACQUIRED, definition.load(), DEMO_NOW)
+    assert sum(r["alreadyKnown"] for r in rows) == overlap["alreadyKnown"]["count"]
+    assert sum(not r["alreadyKnown"] for r in rows) == overlap["new"] and len(rows) == overlap["persons"]
+    assert {r["name"]: r["alreadyKnown"] for r in rows} == {
+        "Jane Smith": True, "Sarah Wilson": True, "Imogen Hartley": False}
+
+
+def check_open_signals(rows, store):
+    listed = store.read(listing, "service", (), "value", 100, "")["persons"]
+    assert [r["personId"] for r in rows] == [p["personId"] for p in listed]
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Jane Smith"]["signals"] == ["openCase"]
+    assert by_name["Jane Smith"]["evidence"] == ["callcentre/CASE-0912"]
+    assert sorted(by_name["Aisha Khan"]["signals"]) == ["cancellationVisit", "complaint"]
+
+
 EXPECTED = {
     "01_who_is_this.cypher": check_who_is_this,
     "02_person_360.cypher": check_person_360,
@@ -267,8 +339,15 @@ EXPECTED = {
     "17_review_backlog.cypher": check_review_backlog,
     "18_steward_decisions.cypher": check_steward_decisions,
     "19_disputed_facts.cypher": check_disputed_facts,
+    "30_status_by_line_of_business.cypher": check_status_by_line,
+    "31_white_space.cypher": check_white_space,
+    "32_timeline.cypher": check_timeline,
+    "33_household_devices.cypher": check_household_devices,
+    "34_acquired_source_overlap.cypher": check_acquired_overlap,
+    "35_open_signals.cypher": check_open_signals,
 }
-NEEDS_STORE = {check_valuable_low_reach, check_ranking, check_disputed_facts}
+NEEDS_STORE = {check_valuable_low_reach, check_ranking, check_disputed_facts, check_status_by_line,
+               check_white_space, check_timeline, check_acquired_overlap, check_open_signals}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -1,10 +1,12 @@
 """The demo's touchpoints: Jane Smith is a hotel customer with stays and a promotion kept as history, her
 order shipped to a friend is a gift linked to her, the Wilsons' shared tablet's visits go to their household,
-and a relative's call marks Tom Baker deceased."""
+a relative's call marks Tom Baker deceased, and Aisha Khan's complaint and cancellation visit are hers and
+make signals."""
 from __future__ import annotations
 
 import datetime as dt
 
+from graph.demo import hotel_chain
 from graph.events.ingest import ingest_events
 from graph.events.timeline import timeline
 from graph.lifecycle import definition
@@ -23,7 +25,10 @@ def test_the_demo_makes_jane_a_hotel_customer_with_her_stays_on_her_timeline(sto
     jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
     by_id = {o.eventId: o for o in outcomes}
     tablet = {"WV-50002", "WV-50017", "WV-50031"}
-    assert {o.personId for i, o in by_id.items() if i not in tablet | {"BRV-0701"}} == {jane}
+    unhappy = {e["eventId"] for e in hotel_chain.unhappy_customer()}      # Aisha's complaint and visit
+    assert {o.personId for i, o in by_id.items() if i not in tablet | unhappy | {"BRV-0701"}} == {jane}
+    aisha = store.read(whois, "account:webshop:aishak95")["personId"]
+    assert {by_id[i].personId for i in unhappy} == {aisha} != {jane}
     assert {by_id[i].personId for i in tablet} == {None}     # the Wilsons' shared tablet: their household's
     status = store.read(person_lifecycle, jane, definition.load(), AS_OF)
     hotel = status["linesOfBusiness"]["hotel"]
@@ -69,3 +74,14 @@ def test_the_demo_shows_a_promotion_a_gift_a_household_tablet_and_a_death(store,
     assert [e["eventId"] for e in house["events"]] == ["WV-50031", "WV-50017", "WV-50002"]
     tom = store.read(whois, "loyaltyCard:BLU-70155", "marketing")
     assert tom["records"] == [] and str(tom["deceased"]["since"]) == "2025-12-02"
+
+
+def test_the_demo_s_refresh_lists_jane_s_open_case_and_aisha_s_complaint_first_by_value(store, settings):
+    from graph.signals.reads import listing
+    load_demo(store, settings)          # its analytics refresh writes the signals as of the demo's day
+    persons = store.read(listing, "service", (), "value", 10, "")["persons"]
+    jane = store.read(whois, "loyaltyCard:PLT-99812")["personId"]
+    aisha = store.read(whois, "account:webshop:aishak95")["personId"]
+    assert [p["personId"] for p in persons] == [jane, aisha]
+    assert [(s["kind"], s["evidence"]) for s in persons[0]["signals"]] == [("openCase", ["callcentre/CASE-0912"])]
+    assert {s["kind"] for s in persons[1]["signals"]} == {"complaint", "cancellationVisit"}

@@ -20,6 +20,7 @@ USE_CASES = {
     "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
     "graph.events.enrich", "graph.events.gifts", "graph.events.household", "graph.history.ingest",
     "graph.history.reads",
+    "graph.signals.reads", "graph.signals.refresh", "graph.privacy.purpose",
     "graph.visitors.track", "graph.visitors.views", "graph.visitors.training", "graph.visitors.records",
     "graph.visitors.erasure", "graph.visitors.persons",
     "graph.privacy.rights", "graph.privacy.suppression",

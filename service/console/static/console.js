@@ -151,17 +151,19 @@ async function show(fetchPerson, asked, orElse = null) {
   }
   const id = encodeURIComponent(person.personId);
   // Relationships and influence enrich the card; without them (a role that may not, an outage) it still shows.
-  const [relations, influence, timeline, lifecycle, predictions] = await Promise.allSettled([
-    api(`/v1/persons/${id}/relationships`, { depth: 1 }), api(`/v1/persons/${id}/influence`),
+  const [relations, influence, timeline, lifecycle, predictions, signals] = await Promise.allSettled([
+    api(`/v1/persons/${id}/relationships`, { depth: 1, purpose: state.purpose }),
+    api(`/v1/persons/${id}/influence`, { purpose: state.purpose }),
     api(`/v1/persons/${id}/timeline`, { limit: 10, purpose: state.purpose }),
     api(`/v1/persons/${id}/lifecycle`, { purpose: state.purpose }),
-    api(`/v1/persons/${id}/intentions`, { purpose: state.purpose })]);
+    api(`/v1/persons/${id}/intentions`, { purpose: state.purpose }),
+    api(`/v1/persons/${id}/signals`, { purpose: state.purpose })]);
   const missing = [["relationships", relations], ["influence", influence], ["timeline", timeline],
-    ["lifecycle", lifecycle], ["predictions", predictions]]
+    ["lifecycle", lifecycle], ["predictions", predictions], ["signals", signals]]
     .filter(([, r]) => r.status === "rejected").map(([name, r]) => `${name}: ${explain(r.reason)[0]}`);
   $("result").hidden = false;
   $("graph-panel").hidden = false;
-  renderCard(person, influence.value, timeline.value, lifecycle.value, predictions.value);
+  renderCard(person, influence.value, timeline.value, lifecycle.value, predictions.value, signals.value);
   renderGraph(person, relations.value);
   say(missing.length ? `Shown without ${missing.join("; ")}` : `Found ${person.name.full || person.personId}.`,
     missing.length ? "error" : "");
@@ -170,7 +172,7 @@ async function show(fetchPerson, asked, orElse = null) {
 
 // --- the person card -----------------------------------------------------------------------------
 
-function renderCard(person, influence, timeline, lifecycle, predictions) {
+function renderCard(person, influence, timeline, lifecycle, predictions, signals) {
   const card = $("card");
   const name = person.name || {};
   const m = person.metrics || {};
@@ -181,13 +183,14 @@ function renderCard(person, influence, timeline, lifecycle, predictions) {
     el("p", {},
       el("span", { class: `badge ${person.status}`, text: person.status }),
       m.tier ? el("span", { class: "badge tier", id: "card-tier", text: m.tier }) : null,
-      influence ? el("span", { class: `badge ${influence.priority.level}`,
+      influence && influence.priority ? el("span", { class: `badge ${influence.priority.level}`,
         text: `priority ${influence.priority.level} (${influence.priority.score})` }) : null),
     name.alsoKnownAs && name.alsoKnownAs.length ? el("p", { class: "muted", text: `also known as ${name.alsoKnownAs.join(", ")}` }) : null,
     askedNote(person),
     el("h3", { text: "Value" }),
     facts([["lifetime spend", money(m.lifetimeSpend)], ["nights last year", m.nightsLastYear],
       ["last activity", m.lastActivity], ["tier", m.tier], ["seen in", (m.sources || []).join(", ")]]),
+    signalsSection(signals ? signals.signals : person.signals || []),
     influenceSection(influence),
     lifecycleSection(lifecycle),
     predictions ? personPredictionsSection(person.personId, state.purpose, predictions) : null,
@@ -207,8 +210,22 @@ function askedNote(person) {
   return text ? el("p", { class: "muted", text }) : null;
 }
 
+const SIGNAL_NAMES = { openCase: "case open too long", complaint: "complaint",
+  cancellationVisit: "visited a cancellation page", fallingActivity: "activity falling" };
+
+function signalsSection(signals) {
+  if (!signals.length) return null;
+  return el("div", {},
+    el("h3", { text: "Signals of dissatisfaction" }),
+    el("ul", { class: "plain", id: "card-signals" }, signals.map((s) => el("li", {
+      text: `${SIGNAL_NAMES[s.kind] || s.kind} since ${(s.since || "").slice(0, 10)}`
+        + (s.evidence.length ? ` (${s.evidence.join(", ")})` : ""),
+    }))));
+}
+
 function influenceSection(influence) {
   if (!influence) return null;
+  if (influence.withheld) return el("p", { class: "muted", text: `Why they matter: ${influence.withheld}` });
   const flags = { highValueLowReach: "valuable, little reach", highReachNonCustomer: "reach, never bought" };
   return el("div", {},
     el("h3", { text: "Why they matter" }),
