@@ -297,9 +297,9 @@ def check_timeline(rows, store):
 
 
 def check_household_devices(rows):
-    assert [(r["household"], r["device"], sorted(r["members"]), r["unattachedEvents"], r["events"]) for r in rows] == [
-        ("7 Clifton Vale, Bristol, BS8 4PX", "device:tab-8c41e7", ["David Wilson", "Sarah Wilson"], 1,
-         ["web/WV-50002"])]
+    assert [(r["household"], r["device"], sorted(r["members"]), r["householdEvents"], r["events"]) for r in rows] == [
+        ("7 Clifton Vale, Bristol, BS8 4PX", "device:tab-8c41e7", ["David Wilson", "Sarah Wilson"], 3,
+         ["web/WV-50002", "web/WV-50017", "web/WV-50031"])]
 
 
 def check_acquired_overlap(rows, store):
