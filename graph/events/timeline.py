@@ -12,10 +12,9 @@ import base64
 import binascii
 import datetime as dt
 
-from graph.errors import Invalid
+from graph.errors import Gone, Invalid, NotFound
 from graph.privacy import consent
-from graph.reads.views import consent_changes, resolve_id
-from graph.store import queries_events, queries_reads
+from graph.store import queries_events
 from graph.store.values import native, plain
 
 HIDDEN = ("fingerprint", "month", "consentGranted", "consentDenied", "ignoredValues", "identifierKeys",
@@ -55,24 +54,55 @@ def _allowed(event: dict, record_statements: dict[str, list], purpose: str) -> b
     return consent.verdict(statements, purpose).allowed
 
 
+def _context(tx, person_id: str, low: dt.datetime, until: dt.datetime) -> tuple[str, str | None, dict]:
+    """The TIMELINE_CONTEXT row of the person an id shows (a merged-away id: its survivor), and the
+    id redirected from; 404 and 410 as resolve_id."""
+    target, redirected_from = person_id, None
+    for _ in range(2):
+        row = tx.run(queries_events.TIMELINE_CONTEXT, personId=target, fromMonth=low.strftime("%Y-%m"),
+                     toMonth=until.strftime("%Y-%m")).single()
+        if not row:
+            raise NotFound(f"no person {person_id}")
+        if row["status"] == "erased":
+            raise Gone(f"person {person_id} was erased at the customer's request")
+        if row["status"] != "merged" or not row["mergedInto"] or redirected_from:
+            break
+        target, redirected_from = row["mergedInto"], person_id   # mergedInto always names an active person
+    return target, redirected_from, row
+
+
+def _statements(context) -> dict[str, list]:
+    """recordKey -> the consent statements of the record: its own, then the customer's changes."""
+    changes: dict[str, list[dict]] = {}
+    for change in context["changes"]:
+        change = plain(change)
+        changes.setdefault(change.pop("record"), []).append(change)
+    return {r["recordKey"]: consent.record_statements(plain(r))
+            + consent.change_statements(changes.get(r["recordKey"], [])) for r in context["records"]}
+
+
+def _buckets(context) -> list[list[str]]:
+    """The month buckets' keys, grouped by month, newest month first."""
+    by_month: dict[str, list[str]] = {}
+    for month, key in context["months"]:
+        by_month.setdefault(month, []).append(key)
+    return [sorted(by_month[month]) for month in sorted(by_month, reverse=True)]
+
+
 def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), start: dt.date | None = None,
              end: dt.date | None = None, limit: int = 50, cursor: str = "") -> dict:
-    target, redirected_from = resolve_id(tx, person_id)
     low, before, (after_at, after_key) = _bounds(start, end, cursor)
-    records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
-    changes = consent_changes(tx, person_id=target)
-    statements = {r["recordKey"]: consent.record_statements(r)
-                  + consent.change_statements(changes.get(r["recordKey"], [])) for r in records}
-    months = [row["month"] for row in tx.run(queries_events.PERSON_MONTHS, personId=target,
-                                             fromMonth=low.strftime("%Y-%m"), toMonth=after_at.strftime("%Y-%m"))]
+    target, redirected_from, context = _context(tx, person_id, low, after_at)
+    statements = _statements(context)
+    months = _buckets(context)
     shown: list[dict] = []
     withheld: list[int] = []          # positions among the events read, to count those before the page's end
     read = 0
     i, step = 0, 1
     while i < len(months) and len(shown) <= limit:
-        group = months[i:i + step]
+        group = [key for keys in months[i:i + step] for key in keys]
         rows = [plain(r["event"]) for r in tx.run(
-            queries_events.PERSON_EVENTS, personId=target, months=group, kinds=list(kinds), limit=limit + 1,
+            queries_events.PERSON_EVENTS, monthKeys=group, kinds=list(kinds), limit=limit + 1,
             since=low, before=before, afterAt=after_at, afterKey=after_key)]
         for event in rows:
             after_at, after_key, read = native(event["at"]), event["eventKey"], read + 1
