@@ -49,6 +49,15 @@ def _event_view(event: dict) -> dict:
     return {k: v for k, v in event.items() if k not in HIDDEN and v is not None}
 
 
+def _event(stored) -> dict:
+    """A PERSON_EVENTS row as Python values, its two datetimes parsed from their ISO text."""
+    event = plain(stored)
+    for name in ("at", "observedAt"):
+        if event.get(name):
+            event[name] = dt.datetime.fromisoformat(event[name]).astimezone(dt.UTC)
+    return event
+
+
 def _allowed(event: dict, record_statements: dict[str, list], purpose: str) -> bool:
     statements = consent.record_statements(event) + record_statements.get(event.get("recordKey") or "", [])
     return consent.verdict(statements, purpose).allowed
@@ -101,7 +110,7 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
     i, step = 0, 1
     while i < len(months) and len(shown) <= limit:
         group = [key for keys in months[i:i + step] for key in keys]
-        rows = [plain(r["event"]) for r in tx.run(
+        rows = [_event(r["event"]) for r in tx.run(
             queries_events.PERSON_EVENTS, monthKeys=group, kinds=list(kinds), limit=limit + 1,
             since=low, before=before, afterAt=after_at, afterKey=after_key)]
         for event in rows:

@@ -138,14 +138,17 @@ RETURN p.status AS status, p.mergedInto AS mergedInto,
 
 # The events of some month buckets (by key: no walk from the person again), newest first, from a
 # position (the cursor) on. Sorted and cut before the projection, so only the page's events are
-# projected; createdAt/updatedAt are never shown, and each datetime costs the driver Python time.
+# projected. The driver hydrates a datetime in pure Python at about a thousand times the cost of
+# datetime.fromisoformat, so `at` and `observedAt` travel as ISO text (graph/events/timeline.py
+# parses them; they were stored from Python's microseconds, so the text is exact) and the never
+# shown createdAt/updatedAt not at all.
 PERSON_EVENTS = """
 UNWIND $monthKeys AS monthKey
 MATCH (:EventMonth {monthKey: monthKey})<-[:IN_MONTH]-(e:Event)
 WHERE e.at >= $since AND e.at < $before AND (size($kinds) = 0 OR e.kind IN $kinds)
   AND (e.at < $afterAt OR (e.at = $afterAt AND e.eventKey < $afterKey))
 WITH e ORDER BY e.at DESC, e.eventKey DESC LIMIT $limit
-RETURN e {.*, createdAt: null, updatedAt: null} AS event
+RETURN e {.*, at: toString(e.at), observedAt: toString(e.observedAt), createdAt: null, updatedAt: null} AS event
 """
 
 # --- lifecycle ---------------------------------------------------------------------------------
