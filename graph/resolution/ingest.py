@@ -24,7 +24,7 @@ from graph.resolution.linkage import Scorer
 from graph.stewardship import disputes
 from graph.stewardship.rules import constraints_for
 from graph.store import queries_analytics, queries_ingest
-from graph.store.values import creation_stamp, native
+from graph.store.values import creation_stamp_at, native
 from graph.visitors.records import keep_as_visitors, visitor_only
 
 CHUNK_SIZE = 200
@@ -214,8 +214,8 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
     created: dict[str, str] = {}
     if not person_ids:
         return records, created
-    for person_id, created_at, created_seq, rows in _run(tx, queries_ingest.PERSON_RECORDS, personIds=person_ids):
-        created[person_id] = creation_stamp(created_at, created_seq)
+    for person_id, seconds, nanos, seq, rows in _run(tx, queries_ingest.PERSON_RECORDS, personIds=person_ids):
+        created[person_id] = creation_stamp_at(seconds, nanos, seq)
         for key, given, family, birth, fields, national_ids, blocks in rows:
             if key not in exclude:
                 records[key] = _known(key, person_id, given, family, birth, fields, national_ids, blocks,

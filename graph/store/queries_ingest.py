@@ -183,13 +183,14 @@ _STORED_BLOCKS = ("[x IN [" + ", ".join(f"r.{prop}" for prop in BLOCK_PROPERTIES
 
 # Every record of the given persons, with what scoring and the merge protections read: one row a
 # person, its records as lists [recordKey, givenKey, familyKey, birthDate, matchFields, nationalIds,
-# blocks]. A row a record sent the person's creation time once per record (a datetime the driver
-# hydrates in Python) and twice the rows; pattern comprehensions, not OPTIONAL MATCH + collect,
-# which ArcadeDB plans worse.
+# blocks]. A row a record sent twice the rows and the person's creation time once per record; it
+# comes as two integers (values.creation_stamp_at), not a datetime the driver hydrates in Python.
+# Pattern comprehensions, not OPTIONAL MATCH + collect, which ArcadeDB plans worse.
 PERSON_RECORDS = """
 UNWIND $personIds AS pid
 MATCH (p:Person {personId: pid})
-RETURN p.personId AS personId, p.createdAt AS created, p.createdSeq AS createdSeq,
+RETURN p.personId AS personId, p.createdAt.epochSeconds AS createdSeconds, p.createdAt.nanosecond AS createdNanos,
+       p.createdSeq AS createdSeq,
        [(p)<-[:DESCRIBES]-(r:SourceRecord) |
         [r.recordKey, r.givenKey, r.familyKey, r.birthDate, r.matchFields,
          [(r)-[:HAS_NATIONAL_ID {current: true}]->(n:Identifier) | n.value],
