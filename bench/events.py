@@ -97,10 +97,10 @@ def load_events(store, settings, items: list[dict], label: str, batch_size: int)
 def pages(store, person_id: str, n: int, depth: int) -> tuple[list[float], list[float]]:
     """First-page times, and times of the page `depth` pages in (its cursor fetched once)."""
     cursor = ""
-    for _ in range(depth):
-        cursor = store.read(timeline, person_id, "service", (), None, None, 50, cursor)["nextCursor"]
-    first = [timed(store.read, timeline, person_id, "service", (), None, None, 50, "") for _ in range(n)]
-    deep = [timed(store.read, timeline, person_id, "service", (), None, None, 50, cursor) for _ in range(n)]
+    for _ in range(depth):   # auto-commit reads, as GET /v1/persons/{id}/timeline makes them
+        cursor = store.read_each(timeline, person_id, "service", (), None, None, 50, cursor)["nextCursor"]
+    first = [timed(store.read_each, timeline, person_id, "service", (), None, None, 50, "") for _ in range(n)]
+    deep = [timed(store.read_each, timeline, person_id, "service", (), None, None, 50, cursor) for _ in range(n)]
     return first, deep
 
 

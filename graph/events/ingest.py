@@ -84,36 +84,44 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
     return done, todo, retried
 
 
-def _new_row(event: Event, attached: Attachment) -> list:
+def _new_row(event: Event, attached: Attachment, month_key: str | None) -> list:
     props = _props(event, attached)
-    return [event.key, event.at.isoformat(), event.observed_at.isoformat()] + \
+    return [event.key, event.at.isoformat(), event.observed_at.isoformat(), month_key] + \
         [props[name] for name in queries_events.EVENT_PROPERTIES]
 
 
+def _month_rows(todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment],
+                month_of: dict[int, str]) -> list[dict]:
+    """One row per bucket the events go to, with the earliest and latest of them (ISO text)."""
+    months: dict[str, dict] = {}
+    for n, e, _ in todo:
+        if n in month_of:
+            month = months.setdefault(month_of[n], {"monthKey": month_of[n], "recordKey": chosen[n].record_key,
+                                                    "month": e.month, "first": e.at, "last": e.at})
+            month["first"], month["last"] = min(month["first"], e.at), max(month["last"], e.at)
+    return [dict(m, first=m["first"].isoformat(), last=m["last"].isoformat())
+            for _, m in sorted(months.items())]
+
+
 def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment]) -> None:
+    """Buckets first (made or widened), then new events created already linked; an updated event is
+    set, unlinked and linked again (it may have moved)."""
+    month_of = {n: f"{chosen[n].record_key}|{e.month}" for n, e, _ in todo if chosen[n].record_key}
+    months = _month_rows(todo, chosen, month_of)
+    if months:
+        _run(tx, queries_events.WIDENED_MONTHS, rows=months)
     new = [(n, e) for n, e, existed in todo if not existed]
     if new:
-        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n]) for n, e in new])
+        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n], month_of.get(n)) for n, e in new])
     moved = [(n, e) for n, e, existed in todo if existed]
     if moved:
         _run(tx, queries_events.UPSERT_EVENTS, rows=[
             {"key": e.key, "props": _props(e, chosen[n]), "at": e.at.isoformat(),
              "observedAt": e.observed_at.isoformat()} for n, e in moved])
         _run(tx, queries_events.UNLINK_EVENTS, keys=[e.key for _, e in moved])
-    links = [(e, chosen[n].record_key, f"{chosen[n].record_key}|{e.month}")
-             for n, e, _ in todo if chosen[n].record_key]
-    if not links:
-        return
-    months: dict[str, dict] = {}
-    for e, record_key, month_key in links:
-        month = months.setdefault(month_key, {"monthKey": month_key, "recordKey": record_key, "month": e.month,
-                                              "first": e.at, "last": e.at})
-        month["first"], month["last"] = min(month["first"], e.at), max(month["last"], e.at)
-    rows = sorted(months.values(), key=lambda m: m["monthKey"])
-    _run(tx, queries_events.MONTHS, rows=[{k: m[k] for k in ("monthKey", "recordKey", "month")} for m in rows])
-    _run(tx, queries_events.LINK_EVENTS, rows=[{"key": e.key, "monthKey": month_key} for e, _, month_key in links])
-    _run(tx, queries_events.WIDEN_MONTHS, rows=[
-        {"monthKey": m["monthKey"], "first": m["first"].isoformat(), "last": m["last"].isoformat()} for m in rows])
+        links = [{"key": e.key, "monthKey": month_of[n]} for n, e in moved if n in month_of]
+        if links:
+            _run(tx, queries_events.LINK_EVENTS, rows=links)
 
 
 def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:

@@ -12,12 +12,11 @@ import base64
 import binascii
 import datetime as dt
 
-from graph.errors import Invalid
+from graph.errors import Gone, Invalid, NotFound
 from graph.events.gifts import present
 from graph.events.household import merge_into_page
 from graph.history.reads import life_events_of, refused_timeline
 from graph.privacy import consent
-from graph.reads.views import consent_changes, resolve_id
 from graph.store import queries_events, queries_reads
 from graph.store.values import native, plain
 
@@ -53,32 +52,73 @@ def _event_view(event: dict) -> dict:
     return {k: v for k, v in event.items() if k not in HIDDEN and v is not None}
 
 
+def _event(stored) -> dict:
+    """A PERSON_EVENTS row as Python values, its two datetimes parsed from their ISO text."""
+    event = plain(stored)
+    for name in ("at", "observedAt"):
+        if event.get(name):
+            event[name] = dt.datetime.fromisoformat(event[name]).astimezone(dt.UTC)
+    return event
+
+
 def _allowed(event: dict, record_statements: dict[str, list], purpose: str) -> bool:
     statements = consent.record_statements(event) + record_statements.get(event.get("recordKey") or "", [])
     return consent.verdict(statements, purpose).allowed
 
 
+def _context(tx, person_id: str, low: dt.datetime, until: dt.datetime) -> tuple[str, str | None, dict]:
+    """The TIMELINE_CONTEXT row of the person an id shows (a merged-away id: its survivor), and the
+    id redirected from; 404 and 410 as resolve_id."""
+    target, redirected_from = person_id, None
+    for _ in range(2):
+        row = tx.run(queries_events.TIMELINE_CONTEXT, personId=target, fromMonth=low.strftime("%Y-%m"),
+                     toMonth=until.strftime("%Y-%m")).single()
+        if not row:
+            raise NotFound(f"no person {person_id}")
+        if row["status"] == "erased":
+            raise Gone(f"person {person_id} was erased at the customer's request")
+        if row["status"] != "merged" or not row["mergedInto"] or redirected_from:
+            break
+        target, redirected_from = row["mergedInto"], person_id   # mergedInto always names an active person
+    return target, redirected_from, row
+
+
+def _changes(context) -> dict[str, list[dict]]:
+    """recordKey -> the customer's consent changes that apply to it."""
+    changes: dict[str, list[dict]] = {}
+    for change in context["changes"]:
+        change = plain(change)
+        changes.setdefault(change.pop("record"), []).append(change)
+    return changes
+
+
+def _buckets(context) -> list[list[str]]:
+    """The month buckets' keys, grouped by month, newest month first."""
+    by_month: dict[str, list[str]] = {}
+    for month, key in context["months"]:
+        by_month.setdefault(month, []).append(key)
+    return [sorted(by_month[month]) for month in sorted(by_month, reverse=True)]
+
+
 def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), start: dt.date | None = None,
              end: dt.date | None = None, limit: int = 50, cursor: str = "") -> dict:
-    target, redirected_from = resolve_id(tx, person_id)
     low, before, (after_at, after_key) = _bounds(start, end, cursor)
-    records = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
-    changes = consent_changes(tx, person_id=target)
+    target, redirected_from, context = _context(tx, person_id, low, after_at)
+    records, changes = [plain(r) for r in context["records"]], _changes(context)
     if refused := refused_timeline(target, purpose, records):      # deceased (graph/history/reads.py)
         return refused | ({"redirectedFrom": redirected_from} if redirected_from else {})
     statements = {r["recordKey"]: consent.record_statements(r)
                   + consent.change_statements(changes.get(r["recordKey"], [])) for r in records}
-    months = [row["month"] for row in tx.run(queries_events.PERSON_MONTHS, personId=target,
-                                             fromMonth=low.strftime("%Y-%m"), toMonth=after_at.strftime("%Y-%m"))]
+    months = _buckets(context)
     window = {"since": low, "before": before, "afterAt": after_at, "afterKey": after_key, "kinds": list(kinds)}
     shown: list[dict] = []
     withheld: list[int] = []          # positions among the events read, to count those before the page's end
     read = 0
     i, step = 0, 1
     while i < len(months) and len(shown) <= limit:
-        group = months[i:i + step]
-        rows = [plain(r["event"]) for r in tx.run(
-            queries_events.PERSON_EVENTS, personId=target, months=group, kinds=list(kinds), limit=limit + 1,
+        group = [key for keys in months[i:i + step] for key in keys]
+        rows = [_event(r["event"]) for r in tx.run(
+            queries_events.PERSON_EVENTS, monthKeys=group, kinds=list(kinds), limit=limit + 1,
             since=low, before=before, afterAt=after_at, afterKey=after_key)]
         for event in rows:
             after_at, after_key, read = native(event["at"]), event["eventKey"], read + 1
@@ -98,7 +138,8 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
             "withheldCount": sum(1 for p in withheld if p < end_position) + household_withheld,
             "nextCursor": encode_cursor(native(page[-1]["at"]), page[-1]["eventKey"]) if len(shown) > limit else None}
     if not cursor:      # life events (graph/history) are few: all of them, with the first page
-        view["lifeEvents"] = life_events_of(tx, target, records, changes, purpose, start, end)
+        whole = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
+        view["lifeEvents"] = life_events_of(tx, target, whole, changes, purpose, start, end)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view

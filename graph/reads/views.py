@@ -78,17 +78,27 @@ def consent_changes(tx, person_id: str | None = None, record_key: str | None = N
     return {r["record"]: [plain(c) for c in r["changes"]] for r in rows}
 
 
+LINK_FIELDS = ("record", "rel", "link", "node")
+
+
+def _whole_row(tx, person_id: str) -> dict | None:
+    row = tx.run(queries_reads.PERSON_WHOLE, personId=person_id).single()
+    if row is None:
+        return None
+    return dict(row, links=[dict(zip(LINK_FIELDS, link, strict=True)) for link in row["links"]])
+
+
 def _whole_person(tx, person_id: str) -> tuple[dict, str | None]:
     """The PERSON_WHOLE row of the person an id shows (a merged-away id: its survivor), and the id
     redirected from. One statement a view, as resolve_id then five reads would be five."""
-    row = tx.run(queries_reads.PERSON_WHOLE, personId=person_id).single()
+    row = _whole_row(tx, person_id)
     if not row:
         raise NotFound(f"no person {person_id}")
     status, merged_into = row["person"].get("status"), row["person"].get("mergedInto")
     if status == "erased":
         raise Gone(f"person {person_id} was erased at the customer's request")
     if status == "merged" and merged_into:
-        survivor = tx.run(queries_reads.PERSON_WHOLE, personId=merged_into).single()
+        survivor = _whole_row(tx, merged_into)
         if not survivor:
             raise NotFound(f"no person {merged_into}")
         return survivor, person_id

@@ -26,7 +26,7 @@ from graph.resolution.relatives_prior import fitted_model
 from graph.stewardship import disputes
 from graph.stewardship.rules import constraints_for
 from graph.store import queries_analytics, queries_ingest
-from graph.store.values import creation_stamp, native
+from graph.store.values import creation_stamp_at, native
 from graph.visitors.records import keep_as_visitors, visitor_only
 
 CHUNK_SIZE = 200
@@ -200,9 +200,13 @@ def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
 
 def _probe_blocks(tx, items: list[Item], exclude: list[str], person_ids: set[str]) -> dict[str, int]:
     """Holders of each of the chunk's blocking keys (outside the chunk), up to one past the cap."""
+    by_rule: dict[str, set[str]] = {}
+    for item in items:
+        for block in item.blocks:
+            by_rule.setdefault(rule_of(block), set()).add(block)
     degree: dict[str, int] = {}
     for rule in STORED_RULES:
-        keys = sorted({b for item in items for b in item.blocks if rule_of(b) == rule.name})
+        keys = sorted(by_rule.get(rule.name, ()))
         if not keys:
             continue
         for row in _run(tx, queries_ingest.BLOCK_PROBES[rule.name], keys=keys, exclude=exclude,
@@ -218,18 +222,20 @@ def _person_records(tx, person_ids: list[str], holdings: dict, exclude: set[str]
     created: dict[str, str] = {}
     if not person_ids:
         return records, created
-    for row in _run(tx, queries_ingest.PERSON_RECORDS, personIds=person_ids):
-        created[row["personId"]] = creation_stamp(row["created"], row["createdSeq"])
-        key = row["recordKey"]
-        if key in exclude:
-            continue
-        facts = Facts({row["givenKey"]} if row["givenKey"] else set(),
-                      {native(row["birthDate"])} if row["birthDate"] else set(),
-                      set(filter(None, row["nationalIds"])), {row["familyKey"]} if row["familyKey"] else set())
-        records[key] = Known(key, row["personId"], match_input.loads(row["matchFields"]),
-                             frozenset(row["blocks"]), facts, given_family_key(row["givenKey"], row["familyKey"]),
-                             holdings.get(key, {}))
+    for person_id, seconds, nanos, seq, rows in _run(tx, queries_ingest.PERSON_RECORDS, personIds=person_ids):
+        created[person_id] = creation_stamp_at(seconds, nanos, seq)
+        for key, given, family, birth, fields, national_ids, blocks in rows:
+            if key not in exclude:
+                records[key] = _known(key, person_id, given, family, birth, fields, national_ids, blocks,
+                                      holdings.get(key, {}))
     return records, created
+
+
+def _known(key, person_id, given, family, birth, fields, national_ids, blocks, holdings) -> Known:
+    facts = Facts({given} if given else set(), {native(birth)} if birth else set(),
+                  set(filter(None, national_ids)), {family} if family else set())
+    return Known(key, person_id, match_input.loads(fields), frozenset(blocks), facts,
+                 given_family_key(given, family), holdings)
 
 
 # --- writing the decisions ---------------------------------------------------------------------

@@ -72,13 +72,18 @@ EVENT_PROPERTIES = (
 )
 
 # Events stored for the first time: every property in the CREATE itself (ArcadeDB writes a node again
-# for each SET item). A row is a list: key, at, observedAt (ISO text), then EVENT_PROPERTIES in order.
-# An event created meanwhile by another writer fails the key constraint and the chunk is retried.
+# for each SET item), and the link to its month bucket in the same statement (one round trip and one
+# pass over the rows fewer than a LINK_EVENTS after it). A row is a list: key, at, observedAt (ISO
+# text), the bucket's monthKey (null: unattached), then EVENT_PROPERTIES in order. An event created
+# meanwhile by another writer fails the key constraint and the chunk is retried.
 CREATE_EVENTS = """
 UNWIND $rows AS row
-CREATE (:Event {eventKey: row[0], at: datetime(row[1]), observedAt: datetime(row[2]),
-                createdAt: datetime(), updatedAt: datetime(),
-""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(EVENT_PROPERTIES, start=3)) + """})
+CREATE (e:Event {eventKey: row[0], at: datetime(row[1]), observedAt: datetime(row[2]),
+                 createdAt: datetime(), updatedAt: datetime(),
+""" + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(EVENT_PROPERTIES, start=4)) + """})
+WITH e, row[3] AS monthKey WHERE monthKey IS NOT NULL
+MATCH (m:EventMonth {monthKey: monthKey})
+CREATE (e)-[:IN_MONTH]->(m)
 """
 
 # An updated event may have moved (another month, another record): its old bucket link goes first.
@@ -96,6 +101,19 @@ ON CREATE SET m.recordKey = row.recordKey, m.month = row.month
 MERGE (r)-[:HAS_EVENTS]->(m)
 """
 
+# firstAt/lastAt only widen, once per bucket and batch.
+_WIDEN = """
+WITH m, datetime(row.first) AS first, datetime(row.last) AS last
+SET m.firstAt = CASE WHEN m.firstAt IS NULL OR first < m.firstAt THEN first ELSE m.firstAt END,
+    m.lastAt = CASE WHEN m.lastAt IS NULL OR last > m.lastAt THEN last ELSE m.lastAt END
+"""
+WIDEN_MONTHS = """
+UNWIND $rows AS row
+MATCH (m:EventMonth {monthKey: row.monthKey})""" + _WIDEN
+
+# Both in one statement, for rows that carry first and last (one round trip and pass fewer).
+WIDENED_MONTHS = MONTHS.rstrip() + _WIDEN
+
 LINK_EVENTS = """
 UNWIND $rows AS row
 MATCH (e:Event {eventKey: row.key})
@@ -103,35 +121,35 @@ MATCH (m:EventMonth {monthKey: row.monthKey})
 CREATE (e)-[:IN_MONTH]->(m)
 """
 
-# firstAt/lastAt only widen, once per bucket and batch.
-WIDEN_MONTHS = """
-UNWIND $rows AS row
-MATCH (m:EventMonth {monthKey: row.monthKey})
-WITH m, datetime(row.first) AS first, datetime(row.last) AS last
-SET m.firstAt = CASE WHEN m.firstAt IS NULL OR first < m.firstAt THEN first ELSE m.firstAt END,
-    m.lastAt = CASE WHEN m.lastAt IS NULL OR last > m.lastAt THEN last ELSE m.lastAt END
-"""
-
 # --- timeline ----------------------------------------------------------------------------------
 
-# The months in which a person's records have events, newest first (a few per year).
-PERSON_MONTHS = """
-MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
-WHERE m.month >= $fromMonth AND m.month <= $toMonth
-RETURN DISTINCT m.month AS month
-ORDER BY month DESC
+# Everything a timeline page needs before its events, in one statement: the person (or where it was
+# merged), its records' consent and the customer's changes to it, and its month buckets in the range
+# as [month, monthKey]. Pattern comprehensions: one round trip, where five statements were five.
+TIMELINE_CONTEXT = """
+MATCH (p:Person {personId: $personId})
+RETURN p.status AS status, p.mergedInto AS mergedInto,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) |
+        r {.recordKey, .observedAt, .consentGranted, .consentDenied,
+           .deceased, .deceasedOn, .deathEventKey, .deathEventOn}] AS records,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange) | c {.*, record: r.recordKey}] AS changes,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
+        WHERE m.month >= $fromMonth AND m.month <= $toMonth | [m.month, m.monthKey]] AS months
 """
 
-# A person's events in some months, newest first, from a position (the cursor) on.
+# The events of some month buckets (by key: no walk from the person again), newest first, from a
+# position (the cursor) on. Sorted and cut before the projection, so only the page's events are
+# projected. The driver hydrates a datetime in pure Python at about a thousand times the cost of
+# datetime.fromisoformat, so `at` and `observedAt` travel as ISO text (graph/events/timeline.py
+# parses them; they were stored from Python's microseconds, so the text is exact) and the never
+# shown createdAt/updatedAt not at all.
 PERSON_EVENTS = """
-MATCH (:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
-WHERE m.month IN $months
-MATCH (m)<-[:IN_MONTH]-(e:Event)
+UNWIND $monthKeys AS monthKey
+MATCH (:EventMonth {monthKey: monthKey})<-[:IN_MONTH]-(e:Event)
 WHERE e.at >= $since AND e.at < $before AND (size($kinds) = 0 OR e.kind IN $kinds)
   AND (e.at < $afterAt OR (e.at = $afterAt AND e.eventKey < $afterKey))
-RETURN e {.*} AS event
-ORDER BY e.at DESC, e.eventKey DESC
-LIMIT $limit
+WITH e ORDER BY e.at DESC, e.eventKey DESC LIMIT $limit
+RETURN e {.*, at: toString(e.at), observedAt: toString(e.observedAt), createdAt: null, updatedAt: null} AS event
 """
 
 # --- lifecycle ---------------------------------------------------------------------------------

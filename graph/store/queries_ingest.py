@@ -185,17 +185,20 @@ BLOCK_PROBES = {rule: _block_probe(prop) for rule, prop in BLOCK_PROPERTIES.item
 _STORED_BLOCKS = ("[x IN [" + ", ".join(f"r.{prop}" for prop in BLOCK_PROPERTIES.values())
                   + "]\n        WHERE x IS NOT NULL] AS blocks")
 
-# Every record of the given persons, with what scoring and the merge protections read.
+# Every record of the given persons, with what scoring and the merge protections read: one row a
+# person, its records as lists [recordKey, givenKey, familyKey, birthDate, matchFields, nationalIds,
+# blocks]. A row a record sent twice the rows and the person's creation time once per record; it
+# comes as two integers (values.creation_stamp_at), not a datetime the driver hydrates in Python.
+# Pattern comprehensions, not OPTIONAL MATCH + collect, which ArcadeDB plans worse.
 PERSON_RECORDS = """
 UNWIND $personIds AS pid
-MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
-OPTIONAL MATCH (r)-[:HAS_NATIONAL_ID {current: true}]->(n:Identifier)
-WITH p, r, collect(n.value) AS nationalIds
-RETURN p.personId AS personId, p.createdAt AS created, p.createdSeq AS createdSeq,
-       r.recordKey AS recordKey,
-       r.givenKey AS givenKey, r.familyKey AS familyKey, r.birthDate AS birthDate,
-       r.matchFields AS matchFields, nationalIds,
-       """ + _STORED_BLOCKS + """
+MATCH (p:Person {personId: pid})
+RETURN p.personId AS personId, p.createdAt.epochSeconds AS createdSeconds, p.createdAt.nanosecond AS createdNanos,
+       p.createdSeq AS createdSeq,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) |
+        [r.recordKey, r.givenKey, r.familyKey, r.birthDate, r.matchFields,
+         [(r)-[:HAS_NATIONAL_ID {current: true}]->(n:Identifier) | n.value],
+         """ + _STORED_BLOCKS.removesuffix(" AS blocks") + """]] AS records
 """
 
 # Identifiers two or more records of a person hold (current links): what holds the person together.

@@ -30,13 +30,16 @@ RETURN p {.*} AS person, collect(r {.*}) AS records
 # records, their links to identifiers and companies, the persons merged into it, the customer's
 # consent changes on its records, its households and POSSIBLY_SAME links. `person.status` and
 # `person.mergedInto` tell the caller to follow a merge or answer 410. properties(x), not x {.*}, inside
-# a map literal: ArcadeDB returns such a literal as the projection alone, dropping its other keys.
+# a map literal: ArcadeDB returns such a literal as the projection alone, dropping its other keys; a
+# link is therefore a list [record, rel, link, node] (a projection inside a list is kept). The
+# datetimes no view shows (createdAt, updatedAt, linkedAt, genericSince) are left out: the driver
+# hydrates each in pure Python (~0.1 ms), and they were most of a who-is-this answer's datetimes.
 PERSON_WHOLE = """
 MATCH (p:Person {personId: $personId})
 RETURN p {.*} AS person,
-       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.*}] AS records,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.*, createdAt: null, updatedAt: null}] AS records,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n) WHERE n:Identifier OR n:Company |
-        {record: r.recordKey, rel: type(l), link: properties(l), node: properties(n)}] AS links,
+        [r.recordKey, type(l), properties(l), n {.*, createdAt: null, linkedAt: null, genericSince: null}]] AS links,
        [(old:Person)-[m:MERGED_INTO]->(p) | {personId: old.personId, merge: properties(m)}] AS merges,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange) | c {.*, record: r.recordKey}] AS changes,
        [(p)-[m:MEMBER_OF]->(h:Household) |

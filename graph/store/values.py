@@ -26,3 +26,13 @@ def creation_stamp(created, seq) -> str:
     the transaction that made them."""
     when = native(created).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") if created else ""
     return f"{when}#{seq or 0:08d}"
+
+
+def creation_stamp_at(seconds: int | None, nanosecond: int | None, seq) -> str:
+    """creation_stamp from the creation time's epochSeconds and nanosecond: two integers cost the
+    driver nothing to hydrate, a zoned datetime ~0.1 ms of pure Python. Nanoseconds are cut to
+    microseconds as the driver's DateTime.to_native cuts them, so both give the same text."""
+    if seconds is None:
+        return creation_stamp(None, seq)
+    when = dt.datetime.fromtimestamp(seconds, dt.UTC) + dt.timedelta(microseconds=int((nanosecond or 0) / 1000))
+    return creation_stamp(when, seq)

@@ -69,5 +69,6 @@ class Timeline(MethodView):
         """
         if args["from_"] and args["to"] and args["to"] < args["from_"]:
             raise Invalid({"query.to": ["is before from"]})
-        return context.store().read(timeline, person_id, read_purpose(), args["kinds"], args["from_"], args["to"],
+        # each statement an auto-commit read: no BEGIN and COMMIT round trips (Store.read_each)
+        return context.store().read_each(timeline, person_id, read_purpose(), args["kinds"], args["from_"], args["to"],
                                     args["limit"], args["cursor"])

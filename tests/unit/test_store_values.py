@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from neo4j.time import DateTime
 
-from graph.store.values import creation_stamp
+from graph.store.values import creation_stamp, creation_stamp_at
 
 UTC = dt.UTC
 
@@ -27,3 +28,13 @@ def test_the_sequence_orders_persons_made_in_one_transaction():
     now = dt.datetime(2026, 12, 6, tzinfo=UTC)
     assert creation_stamp(now, 2) < creation_stamp(now, 10)
     assert creation_stamp(None, 0) < creation_stamp(now, 0)
+
+
+@pytest.mark.parametrize("nanosecond", [0, 500, 925_056_760, 999_999_499, 999_999_999])
+def test_a_creation_stamp_from_epoch_seconds_is_the_one_from_the_datetime(nanosecond):
+    # ingest reads a person's creation time as two integers (no datetime to hydrate); the stamp
+    # must sort persons exactly as the datetime's does everywhere else
+    seconds = 1_733_460_283
+    stored = DateTime.from_native(dt.datetime.fromtimestamp(seconds, dt.UTC)).replace(nanosecond=nanosecond)
+    assert creation_stamp_at(seconds, nanosecond, 7) == creation_stamp(stored, 7)
+    assert creation_stamp_at(None, None, 2) == creation_stamp(None, 2)
