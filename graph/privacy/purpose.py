@@ -7,14 +7,16 @@ persons at once:
 - an event by its own statements, its record's and those changes, the newest deciding (as the timeline);
 - a person is withheld when none of their records serves the purpose;
 - a figure derived from all of a person's records (a score, a rate of activity) only when every
-  record does, as the person view's inferred scores.
+  record does, as the person view's inferred scores;
+- a deceased person serves no purpose death bars (marketing), whatever their consent said, as in
+  consent.gate.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from graph.privacy import consent
+from graph.privacy import consent, deceased
 from graph.store import queries_purpose
 from graph.store.values import plain
 
@@ -25,8 +27,11 @@ class PersonConsent:
     observed. Pure."""
     statements: dict[str, list[consent.Statement]] = field(default_factory=dict)
     observed: dict[str, dt.datetime | None] = field(default_factory=dict)
+    death: dict | None = None       # graph/privacy/deceased.py: no record serves a purpose death bars
 
     def record_allowed(self, record_key: str | None, purpose: str) -> bool:
+        if deceased.refusal(self.death, purpose):
+            return False
         return record_key in self.statements and consent.verdict(self.statements[record_key], purpose).allowed
 
     def allowed_records(self, purpose: str) -> set[str]:
@@ -44,7 +49,7 @@ class PersonConsent:
         """An event's own statements, then its record's (the newest deciding); one hanging off no
         record of this person serves nothing."""
         key = event.get("recordKey")
-        if key not in self.statements:
+        if key not in self.statements or deceased.refusal(self.death, purpose):
             return False
         return consent.verdict(consent.record_statements(event) + self.statements[key], purpose).allowed
 
@@ -52,13 +57,15 @@ class PersonConsent:
 def persons_consent(tx, person_ids: list[str]) -> dict[str, PersonConsent]:
     """Every asked person's PersonConsent (empty for a person with no records)."""
     found: dict[str, PersonConsent] = {pid: PersonConsent({}, {}) for pid in person_ids}
+    records: dict[str, list[dict]] = {pid: [] for pid in person_ids}
     if person_ids:
         for row in tx.run(queries_purpose.PERSONS_CONSENT, personIds=sorted(set(person_ids))):
             record, who = plain(row["record"]), found[row["personId"]]
             who.statements[record["recordKey"]] = (
                 consent.record_statements(record) + consent.change_statements([plain(c) for c in row["changes"]]))
             who.observed[record["recordKey"]] = record.get("observedAt")
-    return found
+            records[row["personId"]].append(record)
+    return {pid: replace(who, death=deceased.death_of(records[pid])) for pid, who in found.items()}
 
 
 def events_consent(tx, keys: list[str]) -> dict[str, dict]:

@@ -6,7 +6,8 @@ PERSONS_CONSENT = """
 UNWIND $personIds AS pid
 MATCH (:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
 OPTIONAL MATCH (r)<-[:APPLIES_TO]-(c:ConsentChange)
-RETURN pid AS personId, r {.recordKey, .source, .observedAt, .consentGranted, .consentDenied} AS record,
+RETURN pid AS personId, r {.recordKey, .source, .observedAt, .consentGranted, .consentDenied,
+                           .deceased, .deceasedOn, .deathEventKey, .deathEventOn} AS record,
        collect(c {.*}) AS changes
 """
 

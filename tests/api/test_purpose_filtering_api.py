@@ -111,3 +111,21 @@ def test_first_seen_for_a_purpose_is_the_earliest_record_it_may_use(client, stor
     assert service["firstSeen"].startswith("2020-01-01") and service["overall"]["status"] == "known prospect"
     analytics = client.get(f"/v1/persons/{ada}/lifecycle?purpose=analytics").get_json()
     assert analytics["firstSeen"].startswith(RECENT[:10]) and analytics["overall"]["status"] == "new prospect"
+
+
+def test_a_deceased_person_is_left_out_for_marketing_whatever_their_consent_said(client, store):
+    from graph.relationships.refresh import refresh
+    late = dict(consented(person("crm", "D-1", "Edith", "Late", email("edith@example.com")), marketing=True),
+                metrics={"lifetimeSpend": 90000.0}, deceased=True, deceasedOn="2026-01-05")
+    alive = dict(consented(person("crm", "D-2", "Mo", "Modest", email("mo@example.com")), marketing=True),
+                 metrics={"lifetimeSpend": 900.0})
+    edith, mo = load(client, late, alive)
+    post_events(client, event("S-1", email("edith@example.com"), lineOfBusiness="hotel", at=RECENT))
+    refresh(store)
+    marketing = client.get("/v1/influence/ranking?order=value&limit=2&purpose=marketing").get_json()
+    assert [p["personId"] for p in marketing["persons"]] == [mo] and marketing["withheldCount"] == 1
+    service = client.get("/v1/influence/ranking?order=value&limit=2&purpose=service").get_json()
+    assert [p["personId"] for p in service["persons"]] == [edith, mo]
+    assert "withheld" in client.get(f"/v1/persons/{edith}/influence?purpose=marketing").get_json()
+    assert client.get(f"/v1/persons/{edith}/lifecycle?purpose=marketing").get_json()["withheldCount"] == 1
+    assert client.get(f"/v1/persons/{edith}/lifecycle?purpose=service").get_json()["withheldCount"] == 0
