@@ -14,6 +14,12 @@ def latest_run(tx) -> dict | None:
     return plain(row["run"]) if row else None
 
 
+def pagerank_run(run: dict | None) -> str | None:
+    """The run whose handle ranks stand: an incremental run that found the social graph unchanged
+    keeps the ranks of the run before it."""
+    return (run.get("pagerankRun") or run.get("runId")) if run else None
+
+
 def company_facts(tx, company_keys: list[str]) -> dict[str, dict]:
     """Known employees (active persons with a current job there) and their known spend."""
     out = {}
@@ -72,7 +78,7 @@ def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
     row = dict(tx.run(queries_analytics.PROFILE, personIds=[target]).single())
     run = latest_run(tx)
     companies = company_facts(tx, [j["companyKey"] for j in row["jobs"]])
-    p = profile(row, companies, (run or {}).get("socialHandles", 0), (run or {}).get("runId"), today)
+    p = profile(row, companies, (run or {}).get("socialHandles", 0), pagerank_run(run), today)
     s = scoring.score(p, today)
     handles = [{"handle": h["key"], "platform": h.get("platform"), "followers": h.get("followers"),
                 "knownFollowers": h.get("knownFollowers"), "pagerank": h.get("pagerank")}
