@@ -268,8 +268,8 @@ def rewrite_households(store, address_keys: list[str], run_id: str, today: dt.da
     return _write_households(store, address_keys, run_id, today)
 
 
-def _person_row(p: scoring.Profile, s: scoring.Scores, rank: float, today: dt.date) -> dict:
-    return {"personId": p.person_id, "props": {
+def _person_row(p: scoring.Profile, s: scoring.Scores, rank: float, today: dt.date, records: int) -> dict:
+    return {"personId": p.person_id, "props": {"scoredRecords": records,
         "lifetimeSpend": p.spend, "tier": p.tier, "lastActivity": p.last_activity,
         "reach": p.followers, "reachScore": s.reach, "pagerank": rank, "networkInfluence": p.network,
         "valueScore": s.value, "businessScore": s.business, "decisionMaker": p.decision_maker,
@@ -295,7 +295,7 @@ def _persons(run: Refresh, handle_count: int, pagerank_run: str) -> int:
         for row in rows:
             p = profile(row, {}, handle_count, pagerank_run, run.today)
             rank = sum(h.get("pagerank") or 0.0 for h in distinct_handles(row) if h.get("analyticsRun") == pagerank_run)
-            out.append(_person_row(p, scoring.score(p, run.today), rank, run.today))
+            out.append(_person_row(p, scoring.score(p, run.today), rank, run.today, len(row["metrics"])))
         run.write_rows(queries_analytics.WRITE_PERSON_SCORES, out)
         done += len(rows)
         run.progress.advance("persons (scores)", len(rows))

@@ -340,12 +340,14 @@ WITH p ORDER BY p.personId LIMIT $limit
 # --- incremental refresh: what changed since the last run started ------------------------------
 
 # Persons a write touched since: a record sent again (its updatedAt), a record moved to them
-# (DESCRIBES.since: a merge or split), a new person, or one no run has scored yet.
+# (DESCRIBES.since: a merge or split), a record moved away (their record count is not the one
+# they were scored with), a new person, or one no run has scored yet.
 CHANGED_PERSONS = """
-MATCH (r:SourceRecord)-[d:DESCRIBES]->(p:Person)
-WHERE p.status = 'active' AND (r.updatedAt >= $since OR d.since >= $since OR p.createdAt >= $since
-                               OR p.scoredOn IS NULL)
-RETURN DISTINCT p.personId AS personId
+MATCH (p:Person)
+WHERE p.status = 'active' AND (p.scoredOn IS NULL OR p.createdAt >= $since
+      OR COUNT { (p)<-[:DESCRIBES]-(:SourceRecord) } <> coalesce(p.scoredRecords, -1)
+      OR EXISTS { (p)<-[d:DESCRIBES]-(r:SourceRecord) WHERE r.updatedAt >= $since OR d.since >= $since })
+RETURN p.personId AS personId
 """
 
 # Companies whose known employees or spend a changed person counts in (any job, current or past).

@@ -71,3 +71,17 @@ def test_a_refresh_on_another_day_is_full(store, settings):
     refresh(store, today=TODAY)
     stats = refresh(store, today=TODAY + dt.timedelta(days=1), changed=True)
     assert stats["mode"].startswith("full") and stats["persons"] == 4
+
+
+def test_a_changed_refresh_rescores_the_person_a_record_was_split_from(store, settings):
+    from graph.stewardship.decisions import Steward, split
+    load(store, settings, _customer("1", "Jane", "Smith", 900.0), record(
+        "web", "2", name={"given": "Jane", "family": "Smith"}, birthDate="1975-02-03",
+        identifiers=[{"type": "email", "value": "jane.smith@example.org"}], metrics={"lifetimeSpend": 100.0}))
+    jane = person_of(store, "crm", "1")
+    assert person_of(store, "web", "2") == jane
+    refresh(store, today=TODAY)
+    store.write(lambda tx: split(tx, jane, ["web/2"], "two people", Steward("k-test", "steward")))
+    stats = refresh(store, today=TODAY, changed=True)
+    spend = {pid: props["lifetimeSpend"] for pid, props in _scored(store).items()}
+    assert stats["persons"] == 2 and spend == {jane: 900.0, person_of(store, "web", "2"): 100.0}
