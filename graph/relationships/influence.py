@@ -14,12 +14,6 @@ def latest_run(tx) -> dict | None:
     return plain(row["run"]) if row else None
 
 
-def pagerank_run(run: dict | None) -> str | None:
-    """The run whose handle ranks stand: an incremental run that found the social graph unchanged
-    keeps the ranks of the run before it."""
-    return (run.get("pagerankRun") or run.get("runId")) if run else None
-
-
 def company_facts(tx, company_keys: list[str]) -> dict[str, dict]:
     """Known employees (active persons with a current job there) and their known spend."""
     out = {}
@@ -42,10 +36,11 @@ def metrics(rows: list[dict]) -> dict:
 
 def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: str | None,
             today: dt.date) -> scoring.Profile:
-    """A scoring Profile from one PROFILE row; PageRank only counts if the latest run wrote it."""
+    """A scoring Profile from one PROFILE row; PageRank counts once a run has ranked (a refresh
+    clears the ranks of handles that left the social graph)."""
     m = metrics(row["metrics"])
     handles = distinct_handles(row)
-    rank = sum(h.get("pagerank") or 0.0 for h in handles if run_id and h.get("analyticsRun") == run_id)
+    rank = sum(h.get("pagerank") or 0.0 for h in handles) if run_id else 0.0
     jobs = [j for j in row["jobs"] if native(j.get("validTo")) is None or native(j["validTo"]) >= today]
     comps = []
     for key in sorted({j["companyKey"] for j in jobs}):
@@ -78,7 +73,7 @@ def influence(tx, person_id: str, today: dt.date | None = None) -> dict:
     row = dict(tx.run(queries_analytics.PROFILE, personIds=[target]).single())
     run = latest_run(tx)
     companies = company_facts(tx, [j["companyKey"] for j in row["jobs"]])
-    p = profile(row, companies, (run or {}).get("socialHandles", 0), pagerank_run(run), today)
+    p = profile(row, companies, (run or {}).get("socialHandles", 0), (run or {}).get("runId"), today)
     s = scoring.score(p, today)
     handles = [{"handle": h["key"], "platform": h.get("platform"), "followers": h.get("followers"),
                 "knownFollowers": h.get("knownFollowers"), "pagerank": h.get("pagerank")}

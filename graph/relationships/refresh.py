@@ -3,7 +3,10 @@
 Each phase reads what it needs in few large reads (keys paged KEY_PAGE at a time, each page one
 statement), computes in memory (networkx/scipy for PageRank, graph/analytics for households and
 scores) and writes back in UNWIND batches of `batch` rows, so analysts can query the results in
-Cypher (p.valueScore, p.reach, p.pagerank, p.priority, h.pagerank, MEMBER_OF ...).
+Cypher (p.valueScore, p.reach, p.pagerank, p.priority, h.pagerank, MEMBER_OF ...). Only what
+differs from what is stored is written (a digest of each person's scores and each household, the
+ranks compared up to float noise): on ArcadeDB rewriting an unchanged node was most of the cost.
+So a node's `analyticsRun` names the run that last changed it.
 
 `changed=True` refreshes only what changed since the last run started (see `Scope`): the persons
 a write touched, the addresses they hold, the companies they work for and those companies' staff.
@@ -14,6 +17,8 @@ refresh on another day than the last one is always full.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -51,7 +56,6 @@ class Scope:
     persons: set[str] | None = None          # None: every active person
     addresses: list[str] | None = None       # None: every address
     companies: list[str] | None = None       # None: every company
-    pagerank_run: str | None = None          # the run whose handle ranks stand, when not re-ranked
     mode: str = "full"
 
     @property
@@ -118,7 +122,7 @@ def refresh(store, batch_size: int = DEFAULT_BATCH, progress: Progress | None = 
                              "companies": _companies(run)}
     stats.update(_social_graph(run, previous))
     stats["households"] = _households(run)
-    stats["persons"] = _persons(run, stats["socialHandles"], stats["pagerankRun"])
+    stats.update(_persons(run, stats["socialHandles"]))
     stats["scoredOn"] = run.today
     stats["seconds"] = round(time.monotonic() - started, 2)
     run.write(queries_analytics.FINISH_RUN, stats=stats)
@@ -144,8 +148,7 @@ def _scope(run: Refresh, previous: dict | None) -> Scope:
         queries_analytics.NEW_COMPANIES, since=since)})
     persons |= set(run.keys(queries_analytics.STAFF_OF, "personId", companyKeys=companies))
     addresses = run.keys(queries_analytics.ADDRESSES_OF, "addressKey", personIds=persons)
-    return Scope(since, persons, addresses, companies, previous.get("pagerankRun") or previous["runId"],
-                 mode="changed")
+    return Scope(since, persons, addresses, companies, mode="changed")
 
 
 def _email_domains(run: Refresh) -> int:
@@ -183,27 +186,43 @@ def _social_edges(run: Refresh) -> list[social_rank.Edge]:
 
 
 def _social_graph(run: Refresh, previous: dict | None) -> dict:
-    """PageRank of every handle, per weakly connected component, over one read of the edges."""
+    """PageRank of every handle, per weakly connected component, over one read of the edges; only
+    the ranks that moved are written."""
     total = run.count(queries_analytics.COUNT_SOCIAL_HANDLES)
     run.progress.start("social graph (PageRank)", total)
     scope = run.scope
     if not scope.full and not run.changes(queries_analytics.SOCIAL_CHANGES):
-        return {key: (previous or {}).get(key) for key in ("socialHandles", "socialComponents", "largestComponent")} \
-            | {"pagerankRun": scope.pagerank_run, "reranked": False}
+        return {"socialHandles": total, "reranked": False} | {
+            key: (previous or {}).get(key) for key in ("socialComponents", "largestComponent")}
     graph = social_rank.component_graph(_social_edges(run))
-    ranks, largest = [], 0
-    for n, nodes in enumerate(sorted(nx.weakly_connected_components(graph), key=min)):
-        piece = graph.subgraph(nodes)
-        ranks += [{"key": k, "pagerank": v, "component": f"{run.run_id}-{n}"}
-                  for k, v in social_rank.pagerank(piece, total).items()]
-        largest = max(largest, len(nodes))
-    run.write_rows(queries_analytics.WRITE_HANDLE_RANKS, ranks)
+    ranks: dict[str, tuple[float, str]] = {}
+    components = sorted(nx.weakly_connected_components(graph), key=min)
+    for nodes in components:
+        label = f"C-{min(nodes)}"     # the same component keeps its label from run to run
+        ranks |= {k: (v, label) for k, v in social_rank.pagerank(graph.subgraph(nodes), total).items()}
+    stored = {r["key"]: (r["pagerank"], r["component"]) for r in run.store.query(queries_analytics.STORED_RANKS)}
+    moved = sorted(k for k, v in ranks.items() if not _same_rank(stored.get(k), v))
+    gone = sorted(set(stored) - set(ranks))
+    run.write_rows(queries_analytics.WRITE_HANDLE_RANKS, [{"key": k, "pagerank": ranks[k][0],
+                                                           "component": ranks[k][1]} for k in moved])
+    run.write_rows(queries_analytics.CLEAR_HANDLE_RANKS, gone, name="keys")
     run.progress.advance("social graph (PageRank)", len(ranks))
-    if scope.persons is not None:    # every rank moved: every ranked person's network score with it
-        scope.persons |= {r["personId"] for r in run.store.query(queries_analytics.RANKED_PERSONS)}
-    return {"socialHandles": total, "socialComponents": nx.number_weakly_connected_components(graph)
-            if graph.number_of_nodes() else 0, "largestComponent": largest, "pagerankRun": run.run_id,
-            "reranked": True}
+    if scope.persons is not None:    # a moved rank moves its holders' network scores
+        scope.persons |= set(run.keys(queries_analytics.HOLDERS_OF_HANDLES, "personId", keys=moved + gone))
+    return {"socialHandles": total, "socialComponents": len(components),
+            "largestComponent": max((len(c) for c in components), default=0), "reranked": True,
+            "ranksWritten": len(moved) + len(gone)}
+
+
+def _same_rank(stored: tuple | None, new: tuple[float, str]) -> bool:
+    """Equal up to float noise: the same graph read in another order ranks it a few ulps apart."""
+    return stored is not None and stored[1] == new[1] and stored[0] is not None \
+        and abs(stored[0] - new[0]) <= 1e-9 * max(abs(new[0]), 1e-300)
+
+
+def digest(row: dict) -> str:
+    """A fingerprint of what a refresh writes for one node, to skip writing it again unchanged."""
+    return hashlib.sha1(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
 def _household_rows(address: dict, found: list[hh.Household], today: dt.date) -> list[dict]:
@@ -226,32 +245,38 @@ def _households(run: Refresh) -> int:
     else:
         shared, count = run.scope.addresses, len(run.scope.addresses)
     run.progress.start("households", count)
-    # only addresses that hold a household now can hold a stale one
-    held = {r["addressKey"] for r in run.store.query(queries_analytics.HOUSEHOLD_ADDRESSES)}
-    written = 0
+    stored = {r["householdId"]: (r["addressKey"], r["digest"])
+              for r in run.store.query(queries_analytics.STORED_HOUSEHOLDS)}
+    derived = 0
     for chunk in run.chunks(shared):
-        written += _write_households(run.store, chunk, run.run_id, run.today, held)
+        derived += _write_households(run.store, chunk, run.run_id, run.today, stored)
         run.progress.advance("households", len(chunk))
-    stale = sorted(held - set(shared)) if run.scope.addresses is None else []
-    for chunk in run.chunks(stale):     # addresses one record holds or fewer: no household left there
-        _write_households(run.store, chunk, run.run_id, run.today, held, derive=False)
+    if run.scope.addresses is None:      # addresses one record holds or fewer: no household left there
+        stale = sorted({address for address, _ in stored.values()} - set(shared))
+        for chunk in run.chunks(stale):
+            _write_households(run.store, chunk, run.run_id, run.today, stored, derive=False)
     run.progress.advance("households", count - len(shared))
-    return written
+    return derived
 
 
-def _write_households(store, address_keys: list[str], run_id: str, today: dt.date, held: set[str] | None = None,
-                      derive: bool = True) -> int:
-    """Derive the households at these addresses and replace the stored ones there."""
+def _write_households(store, address_keys: list[str], run_id: str, today: dt.date,
+                      stored: dict[str, tuple] | None = None, derive: bool = True) -> int:
+    """Derive the households at these addresses and replace the stored ones there; with `stored`
+    (householdId -> (addressKey, digest)) only the addresses where something differs are written."""
     derived = store.read(households_at, address_keys, today) if derive and address_keys else []
-    houses = [row for address, found in derived for row in _household_rows(address, found, today)]
-    by_address: dict[str, dict] = {}
+    houses = [dict(row, digest=digest(row)) for address, found in derived
+              for row in _household_rows(address, found, today)]
+    keep: dict[str, dict] = {k: {"addressKey": k, "householdIds": [], "memberships": []} for k in address_keys}
     for h in houses:
-        row = by_address.setdefault(h["addressKey"], {"addressKey": h["addressKey"], "householdIds": [],
-                                                      "memberships": []})
-        row["householdIds"].append(h["householdId"])
-        row["memberships"] += [f"{h['householdId']}|{m['personId']}" for m in h["members"]]
-    drops = [by_address.get(k, {"addressKey": k, "householdIds": [], "memberships": []})
-             for k in address_keys if held is None or k in held]
+        keep[h["addressKey"]]["householdIds"].append(h["householdId"])
+        keep[h["addressKey"]]["memberships"] += [f"{h['householdId']}|{m['personId']}" for m in h["members"]]
+    if stored is not None:
+        changed = {h["addressKey"] for h in houses if stored.get(h["householdId"], (None, None))[1] != h["digest"]}
+        changed |= {address for hid, (address, _) in stored.items()
+                    if address in keep and hid not in keep[address]["householdIds"]}
+        houses = [h for h in houses if h["addressKey"] in changed]
+        keep = {k: v for k, v in keep.items() if k in changed}
+    drops = list(keep.values())
 
     def write(tx) -> None:
         if drops:
@@ -259,8 +284,9 @@ def _write_households(store, address_keys: list[str], run_id: str, today: dt.dat
             tx.run(queries_analytics.DROP_STALE_HOUSEHOLDS, rows=drops).consume()
         if houses:
             tx.run(queries_analytics.WRITE_HOUSEHOLDS, households=houses, rule=hh.RULE, runId=run_id).consume()
-    store.write(write)
-    return len(houses)
+    if drops or houses:
+        store.write(write)
+    return sum(len(found) for _, found in derived)
 
 
 def rewrite_households(store, address_keys: list[str], run_id: str, today: dt.date) -> int:
@@ -286,17 +312,20 @@ def _profiles(run: Refresh):
         yield run.store.query(queries_analytics.PROFILE, personIds=chunk)
 
 
-def _persons(run: Refresh, handle_count: int, pagerank_run: str) -> int:
+def _persons(run: Refresh, handle_count: int) -> dict:
     total = run.count(queries_analytics.COUNT_ACTIVE_PERSONS) if run.scope.persons is None else len(run.scope.persons)
     run.progress.start("persons (scores)", total)
-    done = 0
+    done = written = 0
     for rows in _profiles(run):
         out = []
         for row in rows:
-            p = profile(row, {}, handle_count, pagerank_run, run.today)
-            rank = sum(h.get("pagerank") or 0.0 for h in distinct_handles(row) if h.get("analyticsRun") == pagerank_run)
-            out.append(_person_row(p, scoring.score(p, run.today), rank, run.today, len(row["metrics"])))
+            p = profile(row, {}, handle_count, run.run_id, run.today)
+            rank = sum(h.get("pagerank") or 0.0 for h in distinct_handles(row))
+            scored = _person_row(p, scoring.score(p, run.today), rank, run.today, len(row["metrics"]))
+            scored["props"]["scoreDigest"] = digest(scored["props"])
+            if scored["props"]["scoreDigest"] != row["digest"]:
+                out.append(scored)
         run.write_rows(queries_analytics.WRITE_PERSON_SCORES, out)
-        done += len(rows)
+        done, written = done + len(rows), written + len(out)
         run.progress.advance("persons (scores)", len(rows))
-    return done
+    return {"persons": done, "personsWritten": written}

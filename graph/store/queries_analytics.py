@@ -271,7 +271,7 @@ UNWIND $households AS h
 MATCH (a:Identifier {key: h.addressKey})
 MERGE (hh:Household {householdId: h.householdId})
 SET hh.addressKey = h.addressKey, hh.name = h.name, hh.size = h.size, hh.currentSize = h.currentSize,
-    hh.inferred = true, hh.rule = $rule, hh.analyticsRun = $runId, hh.refreshedAt = datetime()
+    hh.inferred = true, hh.rule = $rule, hh.analyticsRun = $runId, hh.refreshedAt = datetime(), hh.digest = h.digest
 MERGE (hh)-[at:AT_ADDRESS]->(a)
 SET at.inferred = true
 WITH hh, h
@@ -301,9 +301,23 @@ WHERE NOT hh.householdId IN row.householdIds
 DETACH DELETE hh
 """
 
-HOUSEHOLD_ADDRESSES = """
+# What the last runs wrote, to write only what differs: a rewrite of an unchanged node is most of
+# a refresh's cost on ArcadeDB (a SET copies the node).
+STORED_HOUSEHOLDS = """
 MATCH (hh:Household)
-RETURN DISTINCT hh.addressKey AS addressKey
+RETURN hh.householdId AS householdId, hh.addressKey AS addressKey, hh.digest AS digest
+"""
+
+STORED_RANKS = """
+MATCH (h:SocialHandle)
+WHERE h.pagerank IS NOT NULL
+RETURN h.key AS key, h.pagerank AS pagerank, h.socialComponent AS component
+"""
+
+CLEAR_HANDLE_RANKS = """
+UNWIND $keys AS k
+MATCH (h:Identifier {key: k})
+SET h.pagerank = null, h.socialComponent = null, h.analyticsRun = $runId
 """
 
 # --- analytics refresh in bulk: one read per phase, paged by key ---------------------------------
@@ -314,7 +328,7 @@ RETURN a.key AS source, b.key AS target
 """ for t in SOCIAL_EDGE_TYPES}
 
 _PROFILE_FIELDS = """
-RETURN p.personId AS personId, p.displayName AS name,
+RETURN p.personId AS personId, p.displayName AS name, p.scoreDigest AS digest,
        [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.lifetimeSpend, .tier, .lastActivity}] AS metrics,
        [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle) |
         h {.key, .platform, .handle, .followers, .pagerank, .analyticsRun,
@@ -378,9 +392,10 @@ WHERE h.createdAt >= $since OR EXISTS { (h)-[e:""" + _SOCIAL_EDGE + """]->() WHE
 RETURN count(h) AS n
 """
 
-RANKED_PERSONS = """
-MATCH (h:SocialHandle)<-[:HAS_SOCIAL_HANDLE {current: true}]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
-WHERE h.pagerank IS NOT NULL AND p.status = 'active'
+HOLDERS_OF_HANDLES = """
+UNWIND $keys AS k
+MATCH (:Identifier {key: k})<-[:HAS_SOCIAL_HANDLE {current: true}]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
 RETURN DISTINCT p.personId AS personId
 """
 
