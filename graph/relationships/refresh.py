@@ -275,7 +275,8 @@ def _write_households(store, address_keys: list[str], run_id: str, today: dt.dat
         changed |= {address for hid, (address, _) in stored.items()
                     if address in keep and hid not in keep[address]["householdIds"]}
         houses = [h for h in houses if h["addressKey"] in changed]
-        keep = {k: v for k, v in keep.items() if k in changed}
+        held = {address for address, _ in stored.values()}     # nothing stale where nothing is stored
+        keep = {k: v for k, v in keep.items() if k in changed and k in held}
     drops = list(keep.values())
 
     def write(tx) -> None:
