@@ -109,26 +109,22 @@ def _worker_of(conn: http.client.HTTPConnection, server_port: int, workers: list
     return next((pid for pid in workers if inode in _socket_inodes(pid)), None)
 
 
-def _one_connection_per_worker(server_port: int, workers: list[int], key: str) -> dict[int, http.client.HTTPConnection]:
-    """Kept-alive connections until each worker holds one (the kernel hands each to either)."""
-    held: dict[int, http.client.HTTPConnection] = {}
+def _on_worker(server_port: int, worker: int, workers: list[int]) -> http.client.HTTPConnection:
+    """A new connection that `worker` accepted (the kernel hands each to either worker), used at
+    once: an idle kept-alive connection would be closed by the worker after a few seconds."""
     for _ in range(40):
-        conn = http.client.HTTPConnection("127.0.0.1", server_port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", server_port, timeout=60)
         assert _request(conn, "GET", "/healthz")[0] == 200
-        worker = _worker_of(conn, server_port, workers)
-        if worker is not None and worker not in held:
-            held[worker] = conn
-        else:
-            conn.close()
-        if len(held) == len(workers):
-            return held
-    pytest.skip("the kernel never handed a connection to the second worker")
+        if _worker_of(conn, server_port, workers) == worker:
+            return conn
+        conn.close()
+    pytest.skip(f"the kernel never handed a connection to worker {worker}")
 
 
 def test_two_workers_answer_a_who_is_this_and_share_one_rate_per_key(api, store):
     server, port = api
     admin = apikeys.issue(store, "admin", "serve test").key
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)   # a cold Neo4j on a busy machine
     status, body = _request(conn, "POST", "/v1/records", admin, {"records": JANE})
     assert status == 200, body
     [person] = {r["personId"] for r in body["results"]}
@@ -137,7 +133,7 @@ def test_two_workers_answer_a_who_is_this_and_share_one_rate_per_key(api, store)
     assert status == 200 and answer["personId"] == person
 
     agent = apikeys.issue(store, "agent", "rate across workers").key
-    first, second = _one_connection_per_worker(port, _workers(server.pid), agent).values()
-    statuses = [_request(c, "GET", f"/v1/whois?type=email&value={email}", agent)[0]
-                for c in (first, second) * RATE]
+    workers = _workers(server.pid)
+    statuses = [_request(_on_worker(port, worker, workers), "GET", f"/v1/whois?type=email&value={email}", agent)[0]
+                for worker in workers * RATE]
     assert statuses.count(200) == RATE and statuses.count(429) == RATE, statuses
