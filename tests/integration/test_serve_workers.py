@@ -20,7 +20,8 @@ from graph.access import apikeys
 from tests.api.test_whois_api import JANE
 
 RATE = 3             # requests per minute per key: a token back only every 20 s
-pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads worker sockets from /proc")
+pytestmark = [pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads worker sockets from /proc"),
+              pytest.mark.timeout(900)]     # two API processes start, and a cold Neo4j ingests first
 
 
 def _free_port() -> int:
