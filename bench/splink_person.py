@@ -22,8 +22,16 @@ def frame_row(fields: dict) -> dict:
     return {"given_name": _lower(fields.get("given")), "surname": _lower(fields.get("family")),
             "date_of_birth": fields.get("birthDate") or None, "email": _lower(fields.get("email")),
             "phone": fields.get("phone") or None, "soc_sec_id": fields.get("nationalId") or None,
-            "street_number": fields.get("streetNumber") or None, "address_1": _lower(fields.get("street")),
-            "city": _lower(fields.get("locality")), "postcode": fields.get("postcode") or None}
+            "address": _address(fields), "city": _lower(fields.get("locality")),
+            "postcode": fields.get("postcode") or None}
+
+
+def _address(fields: dict) -> str | None:
+    """Street number, street and postcode as one value: compared as separate fields, one shared
+    home counts four times over (Splink assumes its comparisons independent), and family members
+    at one address came out as one person (precision 0.21 at 5,000 records)."""
+    parts = [fields.get("streetNumber"), _lower(fields.get("street")), fields.get("postcode")]
+    return " ".join(p for p in parts if p) or None
 
 
 def _lower(value: str | None) -> str | None:
@@ -46,12 +54,10 @@ def settings():
             cl.EmailComparison("email"),
             cl.ExactMatch("phone").configure(term_frequency_adjustments=True),   # landlines are shared
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
-            cl.ExactMatch("street_number"),
-            cl.JaroWinklerAtThresholds("address_1", [0.9]),
+            cl.JaroWinklerAtThresholds("address", [0.9]),
+            # the town as the quickstart compares its city; no PostcodeComparison: it compares UK
+            # postcodes' sector, district and area, these are four-digit, and the address holds it
             cl.ExactMatch("city").configure(term_frequency_adjustments=True),
-            # not PostcodeComparison: it compares UK postcodes' sector, district and area, and these
-            # are four-digit postcodes; exact, frequency adjusted, as in Splink's FEBRL example
-            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
         ],
     )
 
