@@ -118,24 +118,27 @@ RETURN DISTINCT a.key AS addressKey
 """
 
 # Every holding of each address, by active persons: the residents households are derived from. A
-# holding its person disputed (graph/stewardship/feedback.py) makes no one a resident.
+# holding its person disputed (graph/stewardship/feedback.py) makes no one a resident. Pattern
+# comprehensions here and below, not OPTIONAL MATCH + collect: the largest read of a refresh
+# (households_at) and ArcadeDB plans the comprehension faster.
 RESIDENTS = """
 UNWIND $addressKeys AS ak
 MATCH (a:Identifier {key: ak})
-OPTIONAL MATCH (a)<-[l:HAS_ADDRESS]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
-WHERE p.status = 'active' AND NOT coalesce(l.disputed, false)
 RETURN ak AS addressKey, a {.streetNumber, .street, .locality, .postcode} AS address,
-       collect({personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}) AS holdings
+       [(a)<-[l:HAS_ADDRESS]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
+        WHERE p.status = 'active' AND NOT coalesce(l.disputed, false) |
+        {personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}] AS holdings
 """
 
-# What co-residents may share: family names, current phones and devices (never generic ones).
+# What co-residents may share: family names, current phones and devices (never generic ones);
+# duplicates and nulls are dropped by the reader (graph/relationships/network.py).
 HOUSEHOLD_FACTS = """
 UNWIND $personIds AS pid
-MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
-OPTIONAL MATCH (r)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
-WHERE NOT coalesce(i.generic, false)
-RETURN pid AS personId, collect(DISTINCT r.familyKey) AS familyKeys,
-       collect({key: i.key, kind: i.kind, validTo: l.validTo, mergeRefused: i.mergeRefused}) AS identifiers
+MATCH (p:Person {personId: pid})
+RETURN pid AS personId, [(p)<-[:DESCRIBES]-(r:SourceRecord) | r.familyKey] AS familyKeys,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
+        WHERE NOT coalesce(i.generic, false) |
+        {key: i.key, kind: i.kind, validTo: l.validTo, mergeRefused: i.mergeRefused}] AS identifiers
 """
 
 SHARED_IDENTIFIERS = """
