@@ -35,7 +35,7 @@ from graph.store import queries_analytics
 from graph.store.driver import Store
 from graph.store.values import native
 
-DEFAULT_BATCH = 500        # rows per write: 5,000-row writes ran about 2x slower on ArcadeDB at 100,000 persons
+DEFAULT_BATCH = 5000       # rows per write: 0.53-0.84x the time of 500-row writes, interleaved at 20,000 persons
 KEY_PAGE = 50_000        # rows per paged read; the writes go `batch` at a time
 
 
