@@ -1,7 +1,7 @@
 """Benchmark: `idgraph analytics refresh` on a generated graph of N persons (default 100,000).
 
-    python bench/analytics_refresh.py [--engine arcadedb|neo4j] [--persons 100000] [--runs 1]
-                                      [--batch-size 500] [--seed 7] [--load-batch 5000]
+    python bench/analytics_refresh.py [--engine arcadedb|neo4j] [--persons 100000] [--runs 3]
+                                      [--batch-size 5000] [--seed 7] [--load-batch 5000] [--changed 0.01]
 
 Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports,
 schema applied) and
@@ -11,8 +11,11 @@ and families (with a landline, some with a previous resident who moved out), com
 subsidiaries and decision makers, and a social graph of handles with FOLLOWS and MENTIONS edges
 (preferential attachment, so a few handles gather most followers). Then it runs the refresh
 (`graph.relationships.refresh.refresh`, the code `idgraph analytics refresh` runs) `--runs` times and prints the
-seconds of each phase (median over runs), the load time, and peak memory: this process's peak
-RSS and the database server's (the JVM child). Last line: one JSON object with every figure.
+seconds of each phase (median over runs) and of them the seconds spent waiting on the store (the
+rest is Python), the load time, and peak memory: this process's peak RSS and the database
+server's (the JVM child). Then, `--runs` times, it sends again a `--changed` share of the records
+with new spend and times `refresh --changed` (median; persons rescored). Last line: one JSON
+object with every figure.
 Everything is stopped at the end, also on Ctrl-C.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import resource
 import statistics
@@ -195,12 +199,36 @@ def load(store, data: Generated, batch: int) -> dict:
 
 # --- the refresh, timed per phase ---------------------------------------------------------------
 
-class PhaseTimer(refresh.Progress):
-    """Seconds per phase: a phase runs from its start() to the next phase's start() (or close())."""
+STORE_CALLS = ("read", "write")     # Store.query goes through read: timed once
 
-    def __init__(self, bar: Progress):
-        self.bar, self.tasks, self.seconds = bar, {}, {}
+
+class PhaseTimer(refresh.Progress):
+    """Seconds per phase: a phase runs from its start() to the next phase's start() (or close()).
+
+    The store's query/read/write are timed too, so each phase's time splits into waiting on the
+    store (round trip, server work, the driver's decoding) and the rest (Python).
+    """
+
+    def __init__(self, bar: Progress, store):
+        self.bar, self.tasks, self.seconds, self.store_seconds = bar, {}, {}, {}
         self._current: tuple[str, float] | None = None
+        for name in STORE_CALLS:
+            setattr(store, name, self._timed(getattr(store, name)))
+        self._store = store
+
+    def _timed(self, method):
+        def timed(*args, **kwargs):
+            began = time.monotonic()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                stage = self._current[0] if self._current else "before phases"
+                self.store_seconds[stage] = self.store_seconds.get(stage, 0.0) + time.monotonic() - began
+        return timed
+
+    def restore(self) -> None:
+        for name in STORE_CALLS:
+            delattr(self._store, name)
 
     def start(self, stage: str, total: int | None) -> None:
         self.close()
@@ -217,15 +245,29 @@ class PhaseTimer(refresh.Progress):
             self._current = None
 
 
-def run_refresh(store, batch: int) -> tuple[dict, dict]:
+def run_refresh(store, batch: int, changed: bool = False) -> tuple[dict, dict]:
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:
-        timer = PhaseTimer(bar)
+        timer = PhaseTimer(bar, store)
         started = time.monotonic()
-        stats = refresh.refresh(store, batch, timer, today=TODAY)
+        try:
+            stats = refresh.refresh(store, batch, timer, today=TODAY, changed=changed)
+        finally:
+            timer.restore()
         timer.close()
         timer.seconds["total"] = time.monotonic() - started
-    return stats, timer.seconds
+    store_seconds = dict(timer.store_seconds, total=sum(timer.store_seconds.values()))
+    return stats, timer.seconds | {f"{k} (store)": v for k, v in store_seconds.items()}
+
+
+def touch(store, persons: int, share: float, seed: int) -> int:
+    """Send `share` of the records again with new spend, as ingestion would mark them."""
+    rng = random.Random(seed)
+    rows = [{"record": f"bench/B-{n:07d}", "lifetimeSpend": round(rng.uniform(10, 5000), 2)}
+            for n in rng.sample(range(persons), k=max(1, int(persons * share)))]
+    for i in range(0, len(rows), 5000):
+        store.write(lambda tx, c=rows[i:i + 5000]: tx.run(queries_bulk.TOUCH_RECORDS, rows=c).consume())
+    return len(rows)
 
 
 def main(argv=None) -> None:
@@ -248,15 +290,30 @@ def _measure(store, args, server_pid: int) -> None:
     for n in range(args.runs):
         console.print(f"[bold]refresh run {n + 1}/{args.runs}")
         runs.append(run_refresh(store, args.batch_size))
-    phases = {k: round(statistics.median(r[1][k] for r in runs), 1) for k in runs[0][1]}
+    changed = []
+    for n in range(args.runs if args.changed else 0):
+        touched = touch(store, args.persons, args.changed, args.seed + n)
+        console.print(f"[bold]refresh --changed run {n + 1}/{args.runs} after {touched:,} records changed")
+        changed.append(run_refresh(store, args.batch_size, changed=True))
     figures = {"bench": "analytics_refresh", "engine": args.engine, "persons": args.persons, "runs": args.runs,
-               "batchSize": args.batch_size,
-               "generateSeconds": generated, "load": loaded, "refreshSeconds": phases,
+               "batchSize": args.batch_size, "loadAverage": os.getloadavg(),
+               "generateSeconds": generated, "load": loaded, "refreshSeconds": _medians(runs),
+               # the first run on a freshly loaded graph writes every score; later ones only what moved
+               "eachRunTotal": [round(r[1]["total"], 2) for r in runs],
+               "eachRunWritten": [r[0].get("personsWritten") for r in runs],
                "refreshStats": {k: v for k, v in runs[-1][0].items() if k != "seconds"},
+               "changedShare": args.changed,
+               "changedSeconds": _medians(changed) if changed else None,
+               "changedStats": {k: v for k, v in changed[-1][0].items() if k != "seconds"} if changed else None,
                "peakRssMb": {"python": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                              "server": peak_rss_mb(server_pid)}}
     _print(figures)
     print(json.dumps(figures, default=str))
+
+
+def _medians(runs: list[tuple[dict, dict]]) -> dict:
+    phases = list(dict.fromkeys(k for r in runs for k in r[1]))
+    return {k: round(statistics.median(r[1].get(k, 0.0) for r in runs), 2) for k in phases}
 
 
 def _print(figures: dict) -> None:
@@ -269,6 +326,14 @@ def _print(figures: dict) -> None:
                   str(figures["load"]["seconds"]))
     for phase, seconds in figures["refreshSeconds"].items():
         table.add_row(f"refresh: {phase}", str(seconds))
+    table.add_row("refresh: total of each run (persons written)",
+                  ", ".join(f"{t} ({w})" for t, w in zip(figures["eachRunTotal"], figures["eachRunWritten"],
+                                                         strict=True)))
+    for phase, seconds in (figures["changedSeconds"] or {}).items():
+        table.add_row(f"refresh --changed ({figures['changedShare']:.0%} changed): {phase}", str(seconds))
+    if figures["changedStats"]:
+        table.add_row("refresh --changed: persons rescored", f"{figures['changedStats']['persons']:,}")
+    table.add_row("load average (1, 5, 15 min)", " / ".join(f"{x:.1f}" for x in figures["loadAverage"]))
     table.add_row("peak RSS, this process / server (MB)",
                   f"{figures['peakRssMb']['python']} / {figures['peakRssMb']['server']}")
     console.print(table)
@@ -277,7 +342,9 @@ def _print(figures: dict) -> None:
 def _arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=1, help="refresh runs on the same graph (median)")
+    parser.add_argument("--runs", type=int, default=3, help="refresh runs on the same graph (median)")
+    parser.add_argument("--changed", type=float, default=0.01,
+                        help="share of records changed before each `refresh --changed` run (0: none)")
     parser.add_argument("--batch-size", type=int, default=refresh.DEFAULT_BATCH, help="the refresh's piece size")
     parser.add_argument("--load-batch", type=int, default=5000, help="rows per UNWIND when loading")
     parser.add_argument("--seed", type=int, default=7)

@@ -37,10 +37,11 @@ def metrics(rows: list[dict]) -> dict:
 
 def profile(row: dict, companies: dict[str, dict], handle_count: int, run_id: str | None,
             today: dt.date) -> scoring.Profile:
-    """A scoring Profile from one PROFILE row; PageRank only counts if the latest run wrote it."""
+    """A scoring Profile from one PROFILE row; PageRank counts once a run has ranked (a refresh
+    clears the ranks of handles that left the social graph)."""
     m = metrics(row["metrics"])
     handles = distinct_handles(row)
-    rank = sum(h.get("pagerank") or 0.0 for h in handles if run_id and h.get("analyticsRun") == run_id)
+    rank = sum(h.get("pagerank") or 0.0 for h in handles) if run_id else 0.0
     jobs = [j for j in row["jobs"] if native(j.get("validTo")) is None or native(j["validTo"]) >= today]
     comps = []
     for key in sorted({j["companyKey"] for j in jobs}):

@@ -18,11 +18,13 @@ def _rows(found: dict[str, list[R.Signal]]) -> list[dict]:
 
 
 def refresh_signals(store, rules: R.Rules, now: dt.datetime, run_id: str, batch: int = 500,
-                    advance=lambda n: None) -> int:
-    """Replace the stored signals of every active person; returns how many were written."""
+                    advance=lambda n: None, person_ids: list[str] | None = None) -> int:
+    """Replace the stored signals of every active person (or of `person_ids`); returns how many were
+    written."""
     written, cursor = 0, ""
     while True:
-        ids = [r["personId"] for r in store.query(queries_events.ACTIVE_PERSON_IDS, cursor=cursor, limit=KEY_PAGE)]
+        ids = person_ids if person_ids is not None else [
+            r["personId"] for r in store.query(queries_events.ACTIVE_PERSON_IDS, cursor=cursor, limit=KEY_PAGE)]
         for i in range(0, len(ids), batch):
             piece = ids[i:i + batch]
             rows = _rows(store.read(compute, piece, rules, now))
@@ -31,7 +33,7 @@ def refresh_signals(store, rules: R.Rules, now: dt.datetime, run_id: str, batch:
                 tx.run(queries_signals.WRITE_SIGNALS, rows=rows, runId=run_id).consume() if rows else None))
             written += len(rows)
             advance(len(piece))
-        if len(ids) < KEY_PAGE:
+        if person_ids is not None or len(ids) < KEY_PAGE:
             break
         cursor = ids[-1]
     store.write(lambda tx: tx.run(queries_signals.DROP_INACTIVE_SIGNALS).consume())

@@ -118,24 +118,27 @@ RETURN DISTINCT a.key AS addressKey
 """
 
 # Every holding of each address, by active persons: the residents households are derived from. A
-# holding its person disputed (graph/stewardship/feedback.py) makes no one a resident.
+# holding its person disputed (graph/stewardship/feedback.py) makes no one a resident. Pattern
+# comprehensions here and below, not OPTIONAL MATCH + collect: the largest read of a refresh
+# (households_at) and ArcadeDB plans the comprehension faster.
 RESIDENTS = """
 UNWIND $addressKeys AS ak
 MATCH (a:Identifier {key: ak})
-OPTIONAL MATCH (a)<-[l:HAS_ADDRESS]-(r:SourceRecord)-[:DESCRIBES]->(p:Person)
-WHERE p.status = 'active' AND NOT coalesce(l.disputed, false)
 RETURN ak AS addressKey, a {.streetNumber, .street, .locality, .postcode} AS address,
-       collect({personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}) AS holdings
+       [(a)<-[l:HAS_ADDRESS]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
+        WHERE p.status = 'active' AND NOT coalesce(l.disputed, false) |
+        {personId: p.personId, validFrom: l.validFrom, validTo: l.validTo}] AS holdings
 """
 
-# What co-residents may share: family names, current phones and devices (never generic ones).
+# What co-residents may share: family names, current phones and devices (never generic ones);
+# duplicates and nulls are dropped by the reader (graph/relationships/network.py).
 HOUSEHOLD_FACTS = """
 UNWIND $personIds AS pid
-MATCH (p:Person {personId: pid})<-[:DESCRIBES]-(r:SourceRecord)
-OPTIONAL MATCH (r)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
-WHERE NOT coalesce(i.generic, false)
-RETURN pid AS personId, collect(DISTINCT r.familyKey) AS familyKeys,
-       collect({key: i.key, kind: i.kind, validTo: l.validTo, mergeRefused: i.mergeRefused}) AS identifiers
+MATCH (p:Person {personId: pid})
+RETURN pid AS personId, [(p)<-[:DESCRIBES]-(r:SourceRecord) | r.familyKey] AS familyKeys,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[l:HAS_PHONE|USED_DEVICE {current: true}]->(i:Identifier)
+        WHERE NOT coalesce(i.generic, false) |
+        {key: i.key, kind: i.kind, validTo: l.validTo, mergeRefused: i.mergeRefused}] AS identifiers
 """
 
 SHARED_IDENTIFIERS = """
@@ -200,21 +203,6 @@ SOCIAL_IN = _SOCIAL.replace("{arrow}", f"<-[e:{_SOCIAL_EDGE}]-")
 
 # --- influence of one person ------------------------------------------------------------------
 
-# Pattern comprehensions from the one indexed person, not OPTIONAL MATCH + collect, which ArcadeDB
-# plans several times slower. A handle two records name comes twice: influence.distinct_handles.
-PROFILE = """
-UNWIND $personIds AS pid
-MATCH (p:Person {personId: pid})
-RETURN p.personId AS personId, p.displayName AS name,
-       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.lifetimeSpend, .tier, .lastActivity}] AS metrics,
-       [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle) |
-        h {.key, .platform, .handle, .followers, .pagerank, .analyticsRun,
-           knownFollowers: size([(h)<-[:FOLLOWS]-(f) | f])}] AS handles,
-       [(p)<-[:DESCRIBES]-(:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company) |
-        {companyKey: c.companyKey, name: c.name, title: w.title, decisionMaker: coalesce(w.decisionMaker, false),
-         validTo: w.validTo, knownEmployees: c.knownEmployees, knownSpend: c.knownSpend}] AS jobs
-"""
-
 LATEST_RUN = """
 MATCH (r:AnalyticsRun)
 WHERE r.finishedAt IS NOT NULL
@@ -268,31 +256,11 @@ MATCH (e:Identifier {key: row.key})
 SET e.domain = row.domain, e.corporate = row.corporate
 """
 
-ACTIVE_PERSONS_PAGE = """
-MATCH (p:Person)
-WHERE p.status = 'active' AND p.personId > $cursor
-WITH p ORDER BY p.personId LIMIT $limit
-RETURN p.personId AS personId
-"""
-
 ADDRESSES_PAGE = """
 MATCH (a:Address)
 WHERE a.key > $cursor
 WITH a ORDER BY a.key LIMIT $limit
 RETURN a.key AS addressKey, COUNT { (a)<-[:HAS_ADDRESS]-() } AS holdings
-"""
-
-SOCIAL_HANDLES_PAGE = """
-MATCH (h:SocialHandle)
-WHERE h.key > $cursor AND EXISTS { (h)-[:""" + _SOCIAL_EDGE + """]-() }
-WITH h ORDER BY h.key LIMIT $limit
-RETURN h.key AS key
-"""
-
-SOCIAL_EDGES_OF = """
-UNWIND $keys AS k
-MATCH (h:Identifier {key: k})-[e:""" + _SOCIAL_EDGE + """]-(o:SocialHandle)
-RETURN DISTINCT k AS key, o.key AS other, type(e) AS type, startNode(e).key AS source
 """
 
 WRITE_HANDLE_RANKS = """
@@ -306,7 +274,7 @@ UNWIND $households AS h
 MATCH (a:Identifier {key: h.addressKey})
 MERGE (hh:Household {householdId: h.householdId})
 SET hh.addressKey = h.addressKey, hh.name = h.name, hh.size = h.size, hh.currentSize = h.currentSize,
-    hh.inferred = true, hh.rule = $rule, hh.analyticsRun = $runId, hh.refreshedAt = datetime()
+    hh.inferred = true, hh.rule = $rule, hh.analyticsRun = $runId, hh.refreshedAt = datetime(), hh.digest = h.digest
 MERGE (hh)-[at:AT_ADDRESS]->(a)
 SET at.inferred = true
 WITH hh, h
@@ -317,22 +285,121 @@ SET mo.validFrom = m.validFrom, mo.validTo = m.validTo, mo.current = m.current, 
     mo.inferred = true, mo.rule = $rule
 """
 
-# Derived facts are recomputed, so what the derivation no longer yields is removed.
+# Derived facts are recomputed, so what the derivation no longer yields is removed. Each row
+# carries its own address's keep-lists: one list for a whole batch made every row search it.
 # Anchored on the indexed household first: written from the Person side, ArcadeDB scans every
 # person for each address (62 s of a 75 s households phase at 5,000 persons).
 DROP_STALE_MEMBERSHIPS = """
-UNWIND $addressKeys AS ak
-MATCH (hh:Household {addressKey: ak})
+UNWIND $rows AS row
+MATCH (hh:Household {addressKey: row.addressKey})
 MATCH (hh)<-[mo:MEMBER_OF]-(p:Person)
-WHERE NOT (hh.householdId + '|' + p.personId) IN $memberships
+WHERE NOT (hh.householdId + '|' + p.personId) IN row.memberships
 DELETE mo
 """
 
 DROP_STALE_HOUSEHOLDS = """
-UNWIND $addressKeys AS ak
-MATCH (hh:Household {addressKey: ak})
-WHERE NOT hh.householdId IN $householdIds
+UNWIND $rows AS row
+MATCH (hh:Household {addressKey: row.addressKey})
+WHERE NOT hh.householdId IN row.householdIds
 DETACH DELETE hh
+"""
+
+# What the last runs wrote, to write only what differs: a rewrite of an unchanged node is most of
+# a refresh's cost on ArcadeDB (a SET copies the node).
+STORED_HOUSEHOLDS = """
+MATCH (hh:Household)
+RETURN hh.householdId AS householdId, hh.addressKey AS addressKey, hh.digest AS digest
+"""
+
+STORED_RANKS = """
+MATCH (h:SocialHandle)
+WHERE h.pagerank IS NOT NULL
+RETURN h.key AS key, h.pagerank AS pagerank, h.socialComponent AS component
+"""
+
+CLEAR_HANDLE_RANKS = """
+UNWIND $keys AS k
+MATCH (h:Identifier {key: k})
+SET h.pagerank = null, h.socialComponent = null, h.analyticsRun = $runId
+"""
+
+# --- analytics refresh in bulk: one read per phase, paged by key ---------------------------------
+
+SOCIAL_EDGES = {t: f"""
+MATCH (a:SocialHandle)-[:{t}]->(b:SocialHandle)
+RETURN a.key AS source, b.key AS target
+""" for t in SOCIAL_EDGE_TYPES}
+
+_PROFILE_FIELDS = """
+RETURN p.personId AS personId, p.displayName AS name, p.scoreDigest AS digest,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.lifetimeSpend, .tier, .lastActivity}] AS metrics,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_SOCIAL_HANDLE {current: true}]->(h:SocialHandle) |
+        h {.key, .platform, .handle, .followers, .pagerank, .analyticsRun,
+           knownFollowers: size([(h)<-[:FOLLOWS]-(f) | f])}] AS handles,
+       [(p)<-[:DESCRIBES]-(:SourceRecord)-[w:WORKS_AT {current: true}]->(c:Company) |
+        {companyKey: c.companyKey, name: c.name, title: w.title, decisionMaker: coalesce(w.decisionMaker, false),
+         validTo: w.validTo, knownEmployees: c.knownEmployees, knownSpend: c.knownSpend}] AS jobs
+"""
+
+# Pattern comprehensions from the one indexed person, not OPTIONAL MATCH + collect, which ArcadeDB
+# plans several times slower. A handle two records name comes twice: influence.distinct_handles.
+PROFILE = """
+UNWIND $personIds AS pid
+MATCH (p:Person {personId: pid})
+""" + _PROFILE_FIELDS
+
+PROFILES_PAGE = """
+MATCH (p:Person)
+WHERE p.status = 'active' AND p.personId > $cursor
+WITH p ORDER BY p.personId LIMIT $limit
+""" + _PROFILE_FIELDS
+
+# --- incremental refresh: what changed since the last run started ------------------------------
+
+# Persons a write touched since: a record sent again (its updatedAt), a record moved to them
+# (DESCRIBES.since: a merge or split), a record moved away (their record count is not the one
+# they were scored with), a new person, or one no run has scored yet.
+CHANGED_PERSONS = """
+MATCH (p:Person)
+WHERE p.status = 'active' AND (p.scoredOn IS NULL OR p.createdAt >= $since
+      OR COUNT { (p)<-[:DESCRIBES]-(:SourceRecord) } <> coalesce(p.scoredRecords, -1)
+      OR EXISTS { (p)<-[d:DESCRIBES]-(r:SourceRecord) WHERE r.updatedAt >= $since OR d.since >= $since })
+RETURN p.personId AS personId
+"""
+
+# Companies whose known employees or spend a changed person counts in (any job, current or past).
+COMPANIES_OF_PERSONS = """
+UNWIND $personIds AS pid
+MATCH (:Person {personId: pid})<-[:DESCRIBES]-(:SourceRecord)-[:WORKS_AT]->(c:Company)
+RETURN DISTINCT c.companyKey AS companyKey
+"""
+
+NEW_COMPANIES = """
+MATCH (c:Company)
+WHERE c.createdAt >= $since OR c.analyticsRun IS NULL
+RETURN c.companyKey AS companyKey
+"""
+
+# Persons whose business score reads these companies' facts.
+STAFF_OF = """
+UNWIND $companyKeys AS ck
+MATCH (:Company {companyKey: ck})<-[:WORKS_AT {current: true}]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
+RETURN DISTINCT p.personId AS personId
+"""
+
+# PageRank is global: any new handle or edge changes every rank, so it is recomputed whole.
+SOCIAL_CHANGES = """
+MATCH (h:SocialHandle)
+WHERE h.createdAt >= $since OR EXISTS { (h)-[e:""" + _SOCIAL_EDGE + """]->() WHERE e.createdAt >= $since }
+RETURN count(h) AS n
+"""
+
+HOLDERS_OF_HANDLES = """
+UNWIND $keys AS k
+MATCH (:Identifier {key: k})<-[:HAS_SOCIAL_HANDLE {current: true}]-(:SourceRecord)-[:DESCRIBES]->(p:Person)
+WHERE p.status = 'active'
+RETURN DISTINCT p.personId AS personId
 """
 
 WRITE_PERSON_SCORES = """

@@ -70,3 +70,11 @@ EDGES = {edge_type: _EDGES.replace("{type}", edge_type) for edge_type in SOCIAL_
 
 NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
 RELATIONSHIP_COUNT = "MATCH ()-[r]->() RETURN count(r) AS n"
+
+# A record sent again with new figures, as ingestion marks it (updatedAt): what an incremental
+# analytics refresh looks for.
+TOUCH_RECORDS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.record})
+SET r.lifetimeSpend = row.lifetimeSpend, r.updatedAt = datetime()
+"""

@@ -23,11 +23,12 @@ class RichProgress(refresh.Progress):
         self.bar.advance(self.tasks[stage], n)
 
 
-def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH, settings: config.Settings | None = None) -> dict:
+def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH, settings: config.Settings | None = None,
+                changed: bool = False) -> dict:
     """Refresh households, PageRank, scores and signals with a progress bar per stage; print the figures."""
     rules = signal_rules.load((settings or config.load()).signals_file)
     with progress() as bar:
-        stats = refresh.refresh(store, batch_size, RichProgress(bar), signal_rules=rules)
+        stats = refresh.refresh(store, batch_size, RichProgress(bar), signal_rules=rules, changed=changed)
     figures = {key: value for key, value in stats.items() if key != "runId"}
     console.print(figures_table(f"analytics refresh {stats['runId']}", figures))
     return stats
@@ -49,12 +50,14 @@ def analytics() -> None:
 
 
 @analytics.command("refresh")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(10, 20000),
-              help="Persons, addresses, companies or seed handles per piece.")
-def analytics_refresh(batch_size: int) -> None:
-    """Recompute households, PageRank and scores in pieces and write them to the graph."""
+@click.option("--batch-size", default=refresh.DEFAULT_BATCH, show_default=True, type=click.IntRange(10, 20000),
+              help="Rows per write (and keys per lookup).")
+@click.option("--changed", is_flag=True,
+              help="Only what changed since the last run started (full when the last run was on another day).")
+def analytics_refresh(batch_size: int, changed: bool) -> None:
+    """Recompute households, PageRank and scores in bulk and write them to the graph."""
     with open_store(config.load()) as store:
         try:
-            run_refresh(store, batch_size)
+            run_refresh(store, batch_size, changed=changed)
         except StoreUnavailable as exc:
             raise became_unreachable(exc) from exc
