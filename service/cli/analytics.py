@@ -2,6 +2,9 @@
 progress bar per stage."""
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import click
 from rich.progress import Progress
 
@@ -9,6 +12,7 @@ from graph import config
 from graph.errors import StoreUnavailable
 from graph.relationships import refresh
 from graph.signals import rules as signal_rules
+from graph.signals.refresh import refresh_signals
 from service.cli.common import became_unreachable, console, figures_table, open_store, progress
 
 
@@ -36,10 +40,6 @@ def run_refresh(store, batch_size: int = refresh.DEFAULT_BATCH, settings: config
 
 def run_signals(store, settings: config.Settings) -> int:
     """Only the refresh's signals stage: the demo's, once its touchpoints are in."""
-    import datetime as dt
-    import uuid
-
-    from graph.signals.refresh import refresh_signals
     rules = signal_rules.load(settings.signals_file)
     return refresh_signals(store, rules, dt.datetime.now(dt.UTC), f"S-{uuid.uuid4().hex[:12]}")
 
