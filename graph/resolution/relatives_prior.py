@@ -2,9 +2,10 @@
 
 Each chunk reads the evidence from the chunk, the stored records around it, and a sample of the
 stored records that share an address. The sample is kept per store and model in this process and
-read again only when the number of stored records has changed by a tenth since (a growing load
-re-reads it a few times, one record at a time hardly ever) or the store's first record is another
-one (the store was cleared and loaded again).
+read again only when this process has ingested a tenth as many records as the store held when it
+was read (a growing load re-reads it a few times, one record at a time hardly ever) or the store's
+first record is another one (the store was cleared and loaded again). A chunk adds one one-row
+read; the records are counted only when the sample is read again.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from graph.config import Settings
 from graph.matching import Model, match_input
 from graph.matching.relatives_share import address_odds, fitted_to
 from graph.resolution.blocking import BLOCK_DEGREE_CAP
-from graph.store import queries_relatives
+from graph.store import queries_ingest, queries_relatives
 
 SCAN_ADDRESSES = 20_000
 STALE = 0.1
@@ -29,6 +30,7 @@ class _Sample:
 
 
 _samples: dict[tuple, _Sample] = {}
+_ingested: dict[tuple, int] = {}      # records this process ingested since its sample was read
 _lock = threading.Lock()
 
 
@@ -43,14 +45,17 @@ def _stored_odds(tx, settings: Settings, model: Model, chunk_keys: list[str]) ->
     mark = tx.run(queries_relatives.STORE_MARK).single()
     if mark is None:
         return ()
-    records, first = mark["records"], mark["first"]
     key = (settings.uri, settings.database, str(settings.data_dir), model.trained_at, model.prior)
     with _lock:
         sample = _samples.get(key)
-    if sample is None or sample.first != first or abs(records - sample.records) > STALE * max(sample.records, 1):
-        sample = _Sample(records, first, tuple(_read_odds(tx, model, chunk_keys)))
+        _ingested[key] = _ingested.get(key, 0) + len(chunk_keys)
+        stale = sample is None or sample.first != mark["first"] or \
+            _ingested[key] > STALE * max(sample.records, 1)
+    if sample is None or stale:   # counted only here: a label count is a scan on some engines
+        records = tx.run(queries_ingest.RECORD_COUNT).single()["n"]
+        sample = _Sample(records, mark["first"], tuple(_read_odds(tx, model, chunk_keys)))
         with _lock:
-            _samples[key] = sample
+            _samples[key], _ingested[key] = sample, 0
     return sample.odds
 
 

@@ -1,13 +1,11 @@
 """Reads for fitting the relatives' prior to the stored data (graph/resolution/relatives_prior.py)."""
 
-# What tells a cached sample is still the store's: how many records, and the first one a label scan
-# meets (a store cleared and loaded again with as many records starts with another).
+# What tells a cached sample is still the store's: the first record a label scan meets (a store
+# cleared and loaded again starts with another). One row, no count: this runs with every chunk.
 STORE_MARK = """
-MATCH (r:SourceRecord)
-WITH count(r) AS records
 MATCH (first:SourceRecord)
-WITH records, first LIMIT 1
-RETURN records, first.recordKey + ' ' + coalesce(first.fingerprint, '') AS first
+WITH first LIMIT 1
+RETURN first.recordKey + ' ' + coalesce(first.fingerprint, '') AS first
 """
 
 # The match fields of records that share an address, a bounded sample: the first $scan addresses,
