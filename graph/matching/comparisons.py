@@ -44,6 +44,7 @@ from graph.matching.text import (
 )
 
 CLOSE_NAME, SIMILAR_NAME, COMPATIBLE_NAME = 0.92, 0.85, 0.88
+SWAP_TYPO = 0.8  # the second name of a swap, when the first is the same
 SIMILAR_STREET, SIMILAR_EMAIL_LOCAL, SIMILAR_TOWN = 0.85, 0.88, 0.9
 
 # --- names ---------------------------------------------------------------------------
@@ -77,16 +78,21 @@ def name_level(x: str, y: str, *, nicknames: bool = False) -> NameLevel:
     return NameLevel.PHONETIC if phonetic(x) == phonetic(y) else NameLevel.DIFFERENT
 
 
-def _close(x: str, y: str) -> bool:
-    return x == y or jaro_winkler(x, y) >= CLOSE_NAME
-
-
 def names_swapped(a: Fields, b: Fields) -> bool:
+    """Given and family names exchanged: each close to the other side's, or one the same and the
+    other a typo or two apart ('Snell Sophie' for 'Sophie Sndl'). A name found in the other field
+    makes a swap likely, and a swapped record is keyed by hand, with typos, as often as any other.
+    Two formal names (Daniel, Danielle) are never taken for a typo."""
     given_a, family_a = name_field_key(a, "given"), name_field_key(a, "family")
     given_b, family_b = name_field_key(b, "given"), name_field_key(b, "family")
     if not (given_a and family_a and given_b and family_b):
         return False
-    return _close(given_a, family_b) and _close(family_a, given_b)
+    crossed = sorted((_crossed(given_a, family_b), _crossed(family_a, given_b)))
+    return crossed[0] >= CLOSE_NAME or crossed[1] == 1.0 and crossed[0] >= SWAP_TYPO
+
+
+def _crossed(x: str, y: str) -> float:
+    return 0.0 if formal_names_apart(x, y) else jaro_winkler(x, y)
 
 
 def _compare_names(a: Fields, b: Fields, field: str, nicknames: bool) -> NameLevel:

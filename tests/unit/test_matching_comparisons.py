@@ -221,6 +221,20 @@ def test_given_and_family_names_swapped_have_their_own_level(a, b):
     assert compare_family(a, b) == NameLevel.SWAPPED
 
 
+@pytest.mark.parametrize("b", [{"given": "Sophie", "family": "Snekl"}, {"given": "Sophie", "family": "Sndl"}])
+def test_a_swap_keeps_its_level_when_the_other_name_has_a_typo(b):
+    swapped = {"given": "Snell", "family": "Sophie"}   # FEBRL2's rec-2633: swapped, then mistyped
+    assert compare_given(swapped, b) == NameLevel.SWAPPED
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"given": "Daniel", "family": "Wright"}, {"given": "Wright", "family": "Danielle"}),  # twins
+    ({"given": "Snell", "family": "Sophie"}, {"given": "Sophie", "family": "Spall"}),     # too far for a typo
+    ({"given": "Snell", "family": "Sophie"}, {"given": "Sophia", "family": "Snekl"})])    # no name the same
+def test_a_swap_with_a_typo_needs_one_name_the_same_and_never_two_formal_names(a, b):
+    assert compare_given(a, b) != NameLevel.SWAPPED
+
+
 # --- towns and postcodes on their own (issue 13 item 2) -------------------------------------------
 
 @pytest.mark.parametrize(("a", "b", "level"), [
