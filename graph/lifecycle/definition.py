@@ -8,10 +8,10 @@ events (an acquired company's customer base keeps its own definition after the a
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import json_file
 from graph.errors import InvalidRecord
 
 FORMAT = 1
@@ -84,8 +84,4 @@ def parse(data: dict) -> Definition:
 def load(path: Path | None = None) -> Definition:
     """The definition in `path`, else the shipped default."""
     file = path or DEFAULT_FILE
-    try:
-        data = json.loads(Path(file).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidRecord("lifecycle", f"cannot read the lifecycle definition {file}: {exc}") from None
-    return parse(data)
+    return parse(json_file.read(file, "lifecycle", "lifecycle definition"))

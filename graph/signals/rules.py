@@ -9,10 +9,10 @@ definition (graph/lifecycle/definition.py).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import json_file
 from graph.errors import InvalidRecord
 
 FORMAT = 1
@@ -129,11 +129,7 @@ def parse(data: dict) -> Rules:
 def load(path: Path | None = None) -> Rules:
     """The rules in `path`, else the shipped default."""
     file = path or DEFAULT_FILE
-    try:
-        data = json.loads(Path(file).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InvalidRecord("signals", f"cannot read the signal rules {file}: {exc}") from None
-    return parse(data)
+    return parse(json_file.read(file, "signals", "signal rules"))
 
 
 def _open_cases(events: list[dict], rules: Rules, now: dt.datetime) -> Signal | None:
