@@ -3,7 +3,6 @@
 // Everything shown is set with textContent: values from the graph are never parsed as HTML.
 "use strict";
 
-const KEY_STORAGE = "idgraph.apiKey";
 const PURPOSES = ["service", "support", "fraud", "marketing", "analytics"];
 // Colours match cypher/idgraph.grass, so the console and Neo4j Browser look alike.
 const COLOURS = {
@@ -16,24 +15,10 @@ const LEGEND = [["focus", "this person"], ["person", "other person"], ["record",
   ["social", "social handle"], ["device", "device"], ["address", "address"], ["household", "household"],
   ["company", "company"]];
 
-const $ = (id) => document.getElementById(id);
 const state = { cy: null, purpose: "service" };
 window.idgraphConsole = state;   // the browser test counts the graph's nodes through this
 
 // --- small DOM helpers ---------------------------------------------------------------------------
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
 
 function facts(pairs) {
   const dl = el("dl", { class: "facts" });
@@ -91,20 +76,6 @@ function explain(error) {
 }
 
 // --- the key -------------------------------------------------------------------------------------
-
-function showKeyStatus() {
-  const key = sessionStorage.getItem(KEY_STORAGE);
-  // The key id (idg_<keyId>_<secret>) is public; the secret is never shown back.
-  $("key-status").textContent = key ? `using key ${key.split("_")[1] || "?"} (this tab only)` : "no key";
-}
-
-function useKey(event) {
-  event.preventDefault();
-  const key = $("api-key").value.trim();
-  if (key) sessionStorage.setItem(KEY_STORAGE, key);
-  $("api-key").value = "";
-  showKeyStatus();
-}
 
 function forgetKey() {
   sessionStorage.removeItem(KEY_STORAGE);

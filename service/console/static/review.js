@@ -3,26 +3,11 @@
 // Everything shown is set with textContent: values from the graph are never parsed as HTML.
 "use strict";
 
-const KEY_STORAGE = "idgraph.apiKey";
 const FACTS = [["given", "given name"], ["family", "family name"], ["birthDate", "birth date"], ["gender", "gender"],
   ["email", "e-mail"], ["phone", "phone"], ["streetNumber", "number"], ["street", "street"],
   ["postcode", "postcode"], ["locality", "town"], ["nationalId", "national id"]];
-const $ = (id) => document.getElementById(id);
 const state = { pairs: [], selected: null };
 window.idgraphReview = state;     // the browser test reads what the screen holds through this
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
 
 function say(text, kind = "") {
   $("message").className = kind;
@@ -38,19 +23,6 @@ async function api(method, path, body = null) {
   const answer = await response.json().catch(() => null);
   if (!response.ok) throw new Error(`${response.status}: ${(answer && answer.message) || response.statusText}`);
   return answer;
-}
-
-function showKeyStatus() {
-  const key = sessionStorage.getItem(KEY_STORAGE);
-  $("key-status").textContent = key ? `using key ${key.split("_")[1] || "?"} (this tab only)` : "no key";
-}
-
-function useKey(event) {
-  event.preventDefault();
-  const key = $("api-key").value.trim();
-  if (key) sessionStorage.setItem(KEY_STORAGE, key);
-  $("api-key").value = "";
-  showKeyStatus();
 }
 
 async function loadQueue(event) {
