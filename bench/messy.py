@@ -12,8 +12,9 @@ labels in the same run, as an operator onboarding a new source would:
   records), then the batch resolution `idgraph resolve --all` runs (graph/resolution/batch.py:
   stored blocking keys, shared identifiers as certain pairs, clustering with the conflict
   protections), in memory, without a store (bench/messy_api.py goes through the API);
-- Splink 5 (DuckDB): bench/febrl.py's settings and training, plus the e-mail, phone and town
-  columns these records have, clustered at 0.9.
+- Splink 5 (DuckDB): bench/splink_person.py's settings and training (the comparisons, blocking,
+  training and threshold its documentation recommends for person data with e-mail, phone and
+  address; the same as bench/resolve_all.py gives it), printed with what it learnt.
 """
 from __future__ import annotations
 
@@ -83,19 +84,6 @@ def run_idgraph(population, shipped: bool) -> dict:
     return scores(clusters, population, started) | {"blocking recall": recall, "candidate pairs": candidates}
 
 
-def splink_settings():
-    import splink.comparison_library as cl
-    from splink import block_on
-
-    from bench.febrl import splink_settings as febrl_settings
-
-    settings = febrl_settings()
-    settings.comparisons += [cl.EmailComparison("email"), cl.ExactMatch("phone"),
-                             cl.LevenshteinAtThresholds("suburb", [2])]
-    settings.blocking_rules_to_generate_predictions += [block_on("email"), block_on("phone")]
-    return settings
-
-
 # issue 13's blocking rules, and the join rule: with CONTRADICTION_ODDS at +inf join_odds is the mean
 NEW_RULES = ("familySoundPostcode", "givenSoundTown", "familySoundBirthday", "emailLocalPart")
 
@@ -125,24 +113,26 @@ def compare_rules(population) -> None:
     console.print(table)
 
 
-def _splink_row(n: int, fields: dict) -> dict:
-    return {"rec_id": f"synthetic/{n}", "given_name": fields.get("given"), "surname": fields.get("family"),
-            "date_of_birth": (fields.get("birthDate") or "").replace("-", "") or None,
-            "soc_sec_id": fields.get("nationalId"), "street_number": fields.get("streetNumber"),
-            "postcode": fields.get("postcode"), "address_1": fields.get("street"),
-            "suburb": fields.get("locality"), "email": fields.get("email"), "phone": fields.get("phone")}
-
-
 def run_splink(population) -> dict:
+    """Splink with bench/splink_person.py's settings, fitted on these records (no labels), clustered at
+    its threshold; what it learnt is printed."""
     import pandas
 
-    from bench.febrl import splink_clusters
+    from bench import splink_person
 
-    frame = pandas.DataFrame([_splink_row(n, f) for n, (f, _) in enumerate(population)])
+    frame = pandas.DataFrame([{"rec_id": f"synthetic/{n}", **splink_person.frame_row(f)}
+                              for n, (f, _) in enumerate(population)])
     started = time.perf_counter()
-    clustered = splink_clusters(frame, splink_settings())
+    clustered, learnt = splink_person.clusters(frame)
     clusters = clustered.groupby("cluster_id")["rec_id"].apply(list)
-    return scores(clusters, population, started)
+    return scores(clusters, population, started) | {"learnt": learnt}
+
+
+def show_splink(theirs: dict) -> None:
+    from bench import splink_person
+
+    console.print_json(data={"splinkSettings": splink_person.describe(), "threshold": splink_person.THRESHOLD,
+                             "splinkLearnt": theirs.pop("learnt", None)})
 
 
 def _in_fresh_process(function, *args) -> dict:
@@ -178,8 +168,10 @@ def main(argv=None) -> None:
         return
     ours = run_idgraph(population, args.shipped_model)
     label = "idgraph resolve --all" + (" (shipped model)" if args.shipped_model else " (model train)")
-    theirs = {"precision": 0, "recall": 0, "f1": 0, "seconds": 0} if args.no_splink \
-        else _in_fresh_process(run_splink, population)
+    theirs = {"precision": 0, "recall": 0, "f1": 0, "seconds": 0}
+    if not args.no_splink:
+        theirs = _in_fresh_process(run_splink, population)
+        show_splink(theirs)
     report(population, ours, theirs, label)
 
 

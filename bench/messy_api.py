@@ -11,7 +11,8 @@ app under waitress on a loopback port, then:
 2. scores the persons incremental ingestion made with the shipped model;
 3. runs ``idgraph model train`` then ``idgraph resolve --all`` against that server, as the README says
    to take on a new source (their own reports are printed), and scores the persons again;
-4. fits Splink 5 (DuckDB) on the same records in a fresh process (bench/messy.py's settings).
+4. fits Splink 5 (DuckDB) on the same records in a fresh process (bench/splink_person.py's settings,
+   as bench/resolve_all.py gives it), printed with what it learnt.
 
 Prints pairwise precision, recall and F1 of each beside the others, against the generator's truth.
 """
@@ -31,7 +32,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from anywhere
 from bench.ingest_whois import _progress, http_api  # noqa: E402
-from bench.messy import _in_fresh_process, console, run_splink  # noqa: E402
+from bench.messy import _in_fresh_process, console, run_splink, show_splink  # noqa: E402
 from bench.private_server import Server, add_engine_option, private_server  # noqa: E402
 from bench.resolve_all import pairwise, truth_pairs  # noqa: E402
 from graph.access import apikeys  # noqa: E402
@@ -136,7 +137,9 @@ def main(argv=None) -> None:
         finally:
             store.close()
     if not args.no_splink:
-        rows.append(("Splink 5 (DuckDB), fitted on the same records", _in_fresh_process(run_splink, population)))
+        theirs = _in_fresh_process(run_splink, population)
+        show_splink(theirs)
+        rows.append(("Splink 5 (DuckDB), fitted on the same records", theirs))
     console.print(result_table(population, rows))
 
 

@@ -1,6 +1,7 @@
 """Benchmark: `idgraph resolve --all` on generated records, optionally against Splink on the same records.
 
-    python bench/resolve_all.py [--engine arcadedb|neo4j] [--records 50000] [--seed 1] [--splink] [--keep-dir]
+    python bench/resolve_all.py [--engine arcadedb|neo4j] [--records 50000] [--seed 1] [--splink]
+                                [--no-households] [--keep-dir]
 
 Starts a private server of --engine (bench/private_server.py), loads graph.demo.population's population (as API records,
 normalised like ingestion, each record its own Person, identifier links written) with UNWIND
@@ -10,7 +11,11 @@ and F1 against the generator's truth, and memory per record (this process's grow
 resolve and the server's peak RSS). --splink also runs Splink 5 (DuckDB) on the same records in a
 fresh process, given the same fields with the comparisons, blocking and training its documentation
 recommends for person data (bench/splink_person.py, printed), and prints its time, scores and
-memory per record. Times are compared only where Splink's F1 is at least 0.9.
+memory per record, and what its training learnt (m, u, bits per level). Times are compared only
+where Splink's F1 is at least 0.9. On the generator's households (a family at one address with one
+landline, twins) Splink stays below that (bench/splink_person.py says why); --no-households makes a
+population where everyone lives alone, on which it resolves well, so that its time can be compared.
+The 1-minute load average is printed beside the figures (the machine may be shared).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 import time
 from itertools import combinations
@@ -50,9 +56,9 @@ def _bar() -> Progress:
                     console=console)
 
 
-def generate(records: int, seed: int) -> list[tuple[dict, int]]:
+def generate(records: int, seed: int, households: bool = True) -> list[tuple[dict, int]]:
     """About `records` (fields, true person) pairs: the generator makes ~1.55 records per person."""
-    rows = generate_population(max(1, int(records / 1.55)), seed)
+    rows = generate_population(max(1, int(records / 1.55)), seed, households=households)
     return rows[:records]
 
 
@@ -113,7 +119,7 @@ class _Phases:
     def __call__(self, phase: str, advance: int, total) -> None:
         if phase not in self.tasks:
             self.tasks[phase] = self.bar.add_task(phase, total=total)
-            self.started[phase] = time.perf_counter()
+            self.started.setdefault(phase, time.perf_counter())     # read: set before its first page
         self.bar.advance(self.tasks[phase], advance)
 
 
@@ -144,13 +150,13 @@ def _splink_in_process(ids: list[str], rows: list[dict], truth: set[frozenset]) 
     from bench.febrl import _baseline_mb, _status_mb
     frame = pandas.DataFrame([{"rec_id": rec_id, **row} for rec_id, row in zip(ids, rows, strict=True)])
     baseline, started = _baseline_mb(), time.perf_counter()
-    clustered = splink_person.clusters(frame)
+    clustered, learnt = splink_person.clusters(frame)
     seconds = time.perf_counter() - started
     work_mb = _status_mb("VmHWM") - baseline
     groups = dict(zip(clustered["rec_id"], clustered["cluster_id"], strict=True))
     p, r, f1 = pairwise(groups, truth)
     return {"seconds": round(seconds, 2), "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
-            "workMb": round(work_mb, 1), "kbPerRecord": round(work_mb * 1024 / len(ids), 2)}
+            "workMb": round(work_mb, 1), "kbPerRecord": round(work_mb * 1024 / len(ids), 2), "learnt": learnt}
 
 
 def run_splink(population) -> dict:
@@ -159,14 +165,23 @@ def run_splink(population) -> dict:
     from bench import splink_person
     ids = [f"synthetic/{n}" for n in range(len(population))]
     rows = [splink_person.frame_row(fields) for fields, _ in population]
-    console.print_json(data={"splinkSettings": splink_person.describe()})
-    with multiprocessing.get_context("spawn").Pool(1) as pool:   # its own process: its own memory
-        return pool.apply(_splink_in_process, (ids, rows, truth_pairs(population)))
+    console.print_json(data={"splinkSettings": splink_person.describe(), "threshold": splink_person.THRESHOLD})
+    doing = f"Splink: training, predicting and clustering {len(rows):,} records (load {load_average()})..."
+    with console.status(doing), multiprocessing.get_context("spawn").Pool(1) as pool:   # its own memory
+        result = pool.apply(_splink_in_process, (ids, rows, truth_pairs(population)))
+    console.print_json(data={"splinkLearnt": result.pop("learnt")})
+    return result
+
+
+def load_average() -> str:
+    """The 1-minute load average, to print beside a timing."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def report(result: dict) -> None:
+    kind = "" if result["households"] else ", no households"
     table = Table(title=f"{result['engine']}: resolve --all on {result['records']} generated records "
-                        f"(seed {result['seed']})")
+                        f"(seed {result['seed']}{kind})")
     for column in ("system", "seconds", "records/s", "precision", "recall", "F1", "KB/record", "note"):
         table.add_column(column, justify="left" if column in ("system", "note") else "right")
     ours = result["idgraph"]
@@ -184,7 +199,8 @@ def report(result: dict) -> None:
         table.add_row("idgraph / Splink", f"{ours['seconds'] / theirs['seconds']:.2f}x" if fair else "-",
                       "", "", "", "", "", "" if fair else f"not compared: Splink's F1 < {FAIR_F1}")
     console.print(table)
-    console.print(f"loaded in {result['load_s']} s (not part of the figure)")
+    console.print(f"loaded in {result['load_s']} s (not part of the figure); 1-minute load average "
+                  + ", ".join(f"{k} {v}" for k, v in result["loadAverage"].items()))
 
 
 def main(argv=None) -> int:
@@ -192,6 +208,8 @@ def main(argv=None) -> int:
     p.add_argument("--records", type=int, default=50_000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--splink", action="store_true", help="also run Splink on the same records")
+    p.add_argument("--no-households", dest="households", action="store_false",
+                   help="everyone lives alone: no family at one address, no shared landline, no twins")
     p.add_argument("--keep-dir", action="store_true")
     add_engine_option(p)
     args = p.parse_args(argv)
@@ -203,14 +221,18 @@ def main(argv=None) -> int:
         settings = server.settings()
         store = server.connect()
         stack.callback(store.close)
-        population = generate(args.records, args.seed)
+        population = generate(args.records, args.seed, args.households)
         t0 = time.perf_counter()
         load(store, settings, population)
         result = {"bench": "resolve_all", "engine": args.engine, "records": len(population), "seed": args.seed,
-                  "load_s": round(time.perf_counter() - t0, 1), "idgraph": run_resolve(store, settings, population)}
+                  "households": args.households, "load_s": round(time.perf_counter() - t0, 1),
+                  "loadAverage": {"start": load_average()}}
+        result["idgraph"] = run_resolve(store, settings, population)
         result["idgraph"]["serverPeakMb"] = peak_rss_mb(server.pid)
+        result["loadAverage"]["after idgraph"] = load_average()
         if args.splink:
             result["splink"] = run_splink(population)
+            result["loadAverage"]["after Splink"] = load_average()
         report(result)
         print(json.dumps(result, separators=(",", ":")), flush=True)
         return 0

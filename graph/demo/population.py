@@ -88,21 +88,24 @@ class Home:
     landline: str | None
 
 
-def generate_population(people: int, seed: int = 0, messy: bool = False) -> list[tuple[dict, int]]:
-    """(record, person id) pairs for about ``people`` people, shuffled."""
+def generate_population(people: int, seed: int = 0, messy: bool = False,
+                        households: bool = True) -> list[tuple[dict, int]]:
+    """(record, person id) pairs for about ``people`` people, shuffled. ``households=False``: everyone
+    lives alone (one adult per home, no shared landline or family name at one address)."""
     rng = random.Random(seed)
     records = _messy_records if messy else _records
     rows = [
-        (record, person.id) for person in _people(rng, people, messy) for record in records(rng, person)
+        (record, person.id) for person in _people(rng, people, messy, households)
+        for record in records(rng, person)
     ]
     rng.shuffle(rows)
     return rows
 
 
-def _people(rng: random.Random, count: int, messy: bool = False) -> Iterator[Person]:
+def _people(rng: random.Random, count: int, messy: bool = False, households: bool = True) -> Iterator[Person]:
     made = 0
     while made < count:
-        household = _household(rng, made)
+        household = _household(rng, made) if households else _household(rng, made)[:1]
         if messy:
             household = _name_twins_alike(rng, household)
         made += len(household)

@@ -10,8 +10,9 @@ the id of the old Person most of whose records it holds.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -49,16 +50,8 @@ class BatchPlan:
     possibly_same: list[dict] = field(default_factory=list)
 
 
-def _pairs_by_key(index: dict[str, list[int]]) -> set[tuple[int, int]]:
-    pairs: set[tuple[int, int]] = set()
-    for members in index.values():
-        if len(members) > 1 and not is_hub(len(members)):
-            pairs.update(combinations(members, 2))
-    return pairs
-
-
-def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """(identifier pairs, blocking pairs) as index pairs i < j; hubs skipped in both."""
+def _indexes(records: list[BatchRecord]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(blocking key -> records holding it, identifier key -> records holding it), ascending."""
     blocks: dict[str, list[int]] = defaultdict(list)
     idents: dict[str, list[int]] = defaultdict(list)
     for n, record in enumerate(records):
@@ -66,11 +59,37 @@ def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], s
             blocks[block].append(n)
         for ident in record.holdings:
             idents[ident.key].append(n)
+    return blocks, idents
+
+
+def _identifier_pairs(records: list[BatchRecord], idents: dict[str, list[int]]) -> set[tuple[int, int]]:
     by_ident: set[tuple[int, int]] = set()
     for key, members in idents.items():
         if len(members) > 1 and not is_hub(len(members)):
             by_ident.update((i, j) for i, j in combinations(members, 2) if _overlap(records[i], records[j], key))
-    return by_ident, _pairs_by_key(blocks) - by_ident
+    return by_ident
+
+
+def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
+                 by_ident: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Pairs i < j sharing a blocking key that is no hub and no identifier pair, in ascending order,
+    one record's at a time: the whole set of pairs is never held (it grows faster than the records:
+    79,000 at 10,000 generated records, 1.26 million at 50,000)."""
+    shared = {block: members for block, members in blocks.items() if len(members) > 1 and not is_hub(len(members))}
+    for i, record in enumerate(records):
+        near: set[int] = set()
+        for block in record.blocks:
+            members = shared.get(block)
+            if members:
+                near.update(members[bisect_right(members, i):])
+        yield from ((i, j) for j in sorted(near) if (i, j) not in by_ident)
+
+
+def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(identifier pairs, blocking pairs) as index pairs i < j; hubs skipped in both."""
+    blocks, idents = _indexes(records)
+    by_ident = _identifier_pairs(records, idents)
+    return by_ident, set(_block_pairs(records, blocks, by_ident))
 
 
 def _overlap(a: BatchRecord, b: BatchRecord, key: str) -> bool:
@@ -80,16 +99,18 @@ def _overlap(a: BatchRecord, b: BatchRecord, key: str) -> bool:
 
 
 def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[[int], None] | None = None):
-    by_ident, by_block = candidate_pairs(records)
+    blocks, idents = _indexes(records)
+    by_ident = _identifier_pairs(records, idents)
     scored = [(records[i].key, records[j].key, 1.0) for i, j in sorted(by_ident)]
-    for n, (i, j) in enumerate(sorted(by_block)):
+    n = 0
+    for n, (i, j) in enumerate(_block_pairs(records, blocks, by_ident), start=1):
         a, b = records[i], records[j]
         odds = scorer.log2_odds(a.key, a.fields, b.key, b.fields)
         scored.append((a.key, b.key, from_log2_odds(odds)))
-        if progress and n % 10_000 == 9_999:
+        if progress and n % 10_000 == 0:
             progress(10_000)
     if progress:
-        progress(len(by_block) % 10_000)
+        progress(n % 10_000)
     return scored
 
 

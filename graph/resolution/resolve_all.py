@@ -21,7 +21,7 @@ from graph.resolution.ingest import default_model, new_person_id
 from graph.resolution.linkage import Scorer
 from graph.stewardship.rules import all_constraints
 from graph.store import queries_ingest
-from graph.store.values import creation_stamp, native
+from graph.store.values import creation_stamp_at, native
 
 PAGE = 5000
 Progress = Callable[[str, int, int | None], None]     # (phase, advance, total)
@@ -48,9 +48,9 @@ def _batch_record(row: dict) -> BatchRecord:
                   {native(row["birthDate"])} if row["birthDate"] else set(),
                   {i.value for i in holdings if i.kind == "nationalId"},
                   {row["familyKey"]} if row["familyKey"] else set())
-    created = creation_stamp(row["created"], row["createdSeq"])
-    return BatchRecord(row["recordKey"], row["personId"], created, match_input.loads(row["matchFields"]),
-                       frozenset(row["blocks"]), facts, holdings)
+    person_id, seconds, nanos, seq = row["person"][0] if row["person"] else (None, None, None, None)
+    return BatchRecord(row["recordKey"], person_id, creation_stamp_at(seconds, nanos, seq),
+                       match_input.loads(row["matchFields"]), frozenset(row["blocks"]), facts, holdings)
 
 
 def read_records(store, progress: Progress | None = None, page: int = PAGE) -> list[BatchRecord]:
