@@ -11,7 +11,8 @@ The event model (stable: other features build on it):
   `setAsideFields`/`setAsideValues`/`setAsideReasons`, the stated details (`lineOfBusiness`,
   `amount`, `currency`, `productCategory`, `channel`, `pageCategory`, `caseStatus`, `satisfaction`,
   `caseId`, `description`), `recordKey` (the record it hangs off, null when unattached) and
-  `attachReason`, `createdAt`, `updatedAt`.
+  `attachReason`, `createdAt`, `updatedAt`. A list property is stored only when it holds something
+  (readers take a missing one as empty), and `fingerprint` is half a SHA-256 (graph/intake/events.py).
 - An event hangs off one SourceRecord of the person its identifiers resolve to
   (graph/events/attach.py), through a bucket per record and UTC month (`monthKey` =
   `<recordKey>|<YYYY-MM>`). Merges and splits move records, so events follow their record with no
