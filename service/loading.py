@@ -66,17 +66,19 @@ def parser_process() -> Executor:
 
 def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int = 200,
                    parse: Parser = parse_record, parser: Executor | None = None,
-                   store_batch: Callable[[list], list] | None = None) -> Iterator[Batch]:
+                   store_batch: Callable[[list], list] | None = None,
+                   first_batch: int | None = None) -> Iterator[Batch]:
     """Each batch of `items` once it is stored, with its outcomes and its refused items.
 
     `parse` must be picklable (a module-level function) when `parser` is a process pool. Records by
     default; events pass their own `parse` and `store_batch` (service/api/events.py) and are screened
-    and batched the same way."""
+    and batched the same way. `first_batch` (events: batches do not change their outcomes) makes the
+    first batch smaller, so storing starts sooner and the rest is parsed meanwhile."""
     store_batch = store_batch or (lambda records: ingest(store, settings, records))
     source = iter(items)
 
     def submit(start: int):
-        chunk = list(islice(source, batch_size))
+        chunk = list(islice(source, first_batch if start == 0 and first_batch else batch_size))
         return worker.submit(parse_batch, chunk, start, settings, parse) if chunk else None
 
     worker = parser or ThreadPoolExecutor(1, thread_name_prefix="idgraph-parse")
@@ -96,6 +98,11 @@ def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int =
             worker.shutdown(cancel_futures=True)
 
 
+# The first batch of events is parsed while nothing else runs; a small one starts the store early
+# (half of a 1,000-event POST was parsed before anything was stored).
+FIRST_EVENTS = 100
+
+
 def ingest_events_batches(store, settings: Settings, items: Iterable, batch_size: int = 500,
                           parse: Parser | None = None) -> Iterator[Batch]:
     """Events through the records' path: parsed a batch ahead, screened against the suppression list,
@@ -103,7 +110,8 @@ def ingest_events_batches(store, settings: Settings, items: Iterable, batch_size
     from graph.events.ingest import ingest_events
     from service.parsing import parse_event
     for batch in ingest_batches(store, settings, items, batch_size, parse=parse or parse_event,
-                                store_batch=lambda events: ingest_events(store, events)):
+                                store_batch=lambda events: ingest_events(store, events),
+                                first_batch=min(FIRST_EVENTS, batch_size)):
         for error in batch.errors:
             if "sourceId" in error:
                 error["eventId"] = error.pop("sourceId")

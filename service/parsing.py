@@ -8,11 +8,10 @@ from graph.errors import InvalidRecord
 from graph.intake.events import build_event
 from graph.intake.records import build_record
 from graph.model import Record
-from service.event_schemas import EventSchema
+from service.event_schemas import load_event
 from service.schemas import RecordSchema, flatten_errors
 
 _SCHEMA = RecordSchema()
-_EVENT_SCHEMA = EventSchema()
 
 
 def warnings_of(record: Record) -> dict[str, list[str]]:
@@ -41,7 +40,7 @@ def parse_event(index: int, item, settings: Settings):
     keys = item if isinstance(item, dict) else {}
     error = {"index": index, "source": keys.get("source"), "eventId": keys.get("eventId")}
     try:
-        return build_event(_EVENT_SCHEMA.load(item), settings), None
+        return build_event(load_event(item), settings), None
     except ValidationError as exc:
         return None, dict(error, errors=flatten_errors(exc.messages))
     except InvalidRecord as exc:

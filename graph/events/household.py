@@ -106,12 +106,12 @@ def sweep_household_visitors(tx, events: list[Event]) -> None:
         tx.run(queries_history.SWEEP_HOUSEHOLD_VISITORS, keys=devices, reason=REASON).consume()
 
 
-def merge_into_page(tx, person_id: str, shown: list[dict], limit: int, allowed: Callable[[dict], bool],
+def merge_into_page(tx, households: list[str], shown: list[dict], limit: int, allowed: Callable[[dict], bool],
                     window: dict) -> tuple[list[dict], int]:
-    """A timeline's events (newest first, up to limit + 1) with the person's households' device events
-    merged in, each marked `household`; and how many household events the purpose withheld.
-    `window`: since, before, afterAt, afterKey, kinds, as the timeline reads its own events."""
-    households = [r["householdId"] for r in tx.run(queries_history.PERSON_HOUSEHOLDS, personId=person_id)]
+    """A timeline's events (newest first, up to limit + 1) with the device events of the person's
+    households (their ids, read with the timeline's context) merged in, each marked `household`; and
+    how many household events the purpose withheld. `window`: since, before, afterAt, afterKey, kinds,
+    as the timeline reads its own events."""
     if not households:
         return shown, 0
     rows = [plain(r["event"]) for r in tx.run(queries_history.HOUSEHOLD_EVENTS, householdIds=households,

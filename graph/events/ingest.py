@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from graph.events.attach import Attachment, Holding, choose
 from graph.events.enrich import enrich, place
-from graph.intake.events import Event
+from graph.intake.events import Event, same_body
 from graph.store import queries_events
 from graph.store.values import native
 from graph.visitors.track import track
@@ -30,15 +30,22 @@ class EventOutcome:
     refused: list[dict] = field(default_factory=list)
 
 
+def _listed(values) -> list | None:
+    """A list property, or null when empty: an empty list is not stored (Neo4j keeps it as a property
+    of its own, and most events state no consent and set nothing aside); readers take a missing
+    list as empty."""
+    return list(values) or None
+
+
 def _props(event: Event, attached: Attachment) -> dict:
     return {"source": event.source, "eventId": event.event_id, "kind": event.kind, "month": event.month,
             "fingerprint": event.fingerprint, "collectedFor": event.collected_for,
-            "consentGranted": sorted(k for k, v in event.consent.items() if v),
-            "consentDenied": sorted(k for k, v in event.consent.items() if not v),
-            "identifierKeys": [i.key for i in event.identifiers], "ignoredValues": list(event.ignored),
-            "setAsideFields": [s.field for s in event.set_aside],
-            "setAsideValues": [s.value for s in event.set_aside],
-            "setAsideReasons": [s.reason for s in event.set_aside],
+            "consentGranted": _listed(sorted(k for k, v in event.consent.items() if v)),
+            "consentDenied": _listed(sorted(k for k, v in event.consent.items() if not v)),
+            "identifierKeys": _listed(i.key for i in event.identifiers), "ignoredValues": _listed(event.ignored),
+            "setAsideFields": _listed(s.field for s in event.set_aside),
+            "setAsideValues": _listed(s.value for s in event.set_aside),
+            "setAsideReasons": _listed(s.reason for s in event.set_aside),
             "recordKey": attached.record_key, "attachReason": attached.reason,
             # every detail is written, so one a corrected re-send no longer states is removed (null)
             **{name: event.details.get(name) for name in _DETAIL_NAMES}}
@@ -70,7 +77,8 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
     done, todo, retried = {}, [], set()
     for n, event in enumerate(events):
         state = states.get(event.key)
-        if state and state["fingerprint"] == event.fingerprint and state["recordKey"]:
+        same = same_body(state["fingerprint"] if state else None, event.fingerprint)
+        if state and same and state["recordKey"]:
             done[n] = EventOutcome(event.source, event.event_id, "unchanged", state["personId"],
                                    state["recordKey"], "stored before")
         elif state and native(state["observedAt"]) > event.observed_at:
@@ -79,7 +87,7 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
                                        {"rule": "stale", "detail": "an observation newer than this one is stored"}])
         else:
             todo.append((n, event, state is not None))
-            if state and state["fingerprint"] == event.fingerprint:
+            if same:
                 retried.add(n)
     return done, todo, retried
 

@@ -17,7 +17,7 @@ from graph.events.gifts import present
 from graph.events.household import merge_into_page
 from graph.history.reads import life_events_of, refused_timeline
 from graph.privacy import consent
-from graph.store import queries_events, queries_reads
+from graph.store import queries_events
 from graph.store.values import native, plain
 
 HIDDEN = ("fingerprint", "month", "consentGranted", "consentDenied", "ignoredValues", "identifierKeys",
@@ -66,12 +66,13 @@ def _allowed(event: dict, record_statements: dict[str, list], purpose: str) -> b
     return consent.verdict(statements, purpose).allowed
 
 
-def _context(tx, person_id: str, low: dt.datetime, until: dt.datetime) -> tuple[str, str | None, dict]:
-    """The TIMELINE_CONTEXT row of the person an id shows (a merged-away id: its survivor), and the
-    id redirected from; 404 and 410 as resolve_id."""
+def _context(tx, person_id: str, low: dt.datetime, until: dt.datetime, first: bool) -> tuple[str, str | None, dict]:
+    """The TIMELINE_CONTEXT row (the first page's: TIMELINE_FIRST_CONTEXT) of the person an id shows
+    (a merged-away id: its survivor), and the id redirected from; 404 and 410 as resolve_id."""
     target, redirected_from = person_id, None
+    query = queries_events.TIMELINE_FIRST_CONTEXT if first else queries_events.TIMELINE_CONTEXT
     for _ in range(2):
-        row = tx.run(queries_events.TIMELINE_CONTEXT, personId=target, fromMonth=low.strftime("%Y-%m"),
+        row = tx.run(query, personId=target, fromMonth=low.strftime("%Y-%m"),
                      toMonth=until.strftime("%Y-%m")).single()
         if not row:
             raise NotFound(f"no person {person_id}")
@@ -81,6 +82,16 @@ def _context(tx, person_id: str, low: dt.datetime, until: dt.datetime) -> tuple[
             break
         target, redirected_from = row["mergedInto"], person_id   # mergedInto always names an active person
     return target, redirected_from, row
+
+
+def _given(projection) -> dict:
+    """A projection's properties as plain values, those the node or link lacks left out (as {.*} would)."""
+    return {k: v for k, v in plain(projection).items() if v is not None}
+
+
+def _history_links(context) -> list[dict]:
+    """The first page's jobs and addresses as graph/history/values.py reads them."""
+    return [{"record": record, "link": _given(link), "node": _given(node)} for record, link, node in context["history"]]
 
 
 def _changes(context) -> dict[str, list[dict]]:
@@ -103,8 +114,8 @@ def _buckets(context) -> list[list[str]]:
 def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), start: dt.date | None = None,
              end: dt.date | None = None, limit: int = 50, cursor: str = "") -> dict:
     low, before, (after_at, after_key) = _bounds(start, end, cursor)
-    target, redirected_from, context = _context(tx, person_id, low, after_at)
-    records, changes = [plain(r) for r in context["records"]], _changes(context)
+    target, redirected_from, context = _context(tx, person_id, low, after_at, first=not cursor)
+    records, changes = [_given(r) for r in context["records"]], _changes(context)
     if refused := refused_timeline(target, purpose, records):      # deceased (graph/history/reads.py)
         return refused | ({"redirectedFrom": redirected_from} if redirected_from else {})
     statements = {r["recordKey"]: consent.record_statements(r)
@@ -129,8 +140,8 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
         if len(rows) <= limit:      # this group is read to its end: on to older months, more at a time
             i, step = i + step, step * 2
     # household devices' events (graph/events/household.py), marked `household`
-    shown, household_withheld = merge_into_page(tx, target, shown, limit, lambda e: _allowed(e, statements, purpose),
-                                                window)
+    shown, household_withheld = merge_into_page(tx, context["households"], shown, limit,
+                                                lambda e: _allowed(e, statements, purpose), window)
     page = shown[:limit]
     end_position = next((e["_position"] for e in shown[limit:] if "_position" in e), read + 1)
     view = {"personId": target, "purpose": purpose,
@@ -138,8 +149,7 @@ def timeline(tx, person_id: str, purpose: str, kinds: tuple[str, ...] = (), star
             "withheldCount": sum(1 for p in withheld if p < end_position) + household_withheld,
             "nextCursor": encode_cursor(native(page[-1]["at"]), page[-1]["eventKey"]) if len(shown) > limit else None}
     if not cursor:      # life events (graph/history) are few: all of them, with the first page
-        whole = [plain(r) for r in tx.run(queries_reads.PERSON, personId=target).single()["records"]]
-        view["lifeEvents"] = life_events_of(tx, target, whole, changes, purpose, start, end)
+        view["lifeEvents"] = life_events_of(records, _history_links(context), changes, purpose, start, end)
     if redirected_from:
         view["redirectedFrom"] = redirected_from
     return view

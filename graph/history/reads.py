@@ -6,18 +6,18 @@ import datetime as dt
 
 from graph.history.values import history_of, life_events
 from graph.privacy import consent, deceased
-from graph.store import queries_history, queries_reads
+from graph.store import queries_history
 from graph.store.values import plain
 
 
-def life_events_of(tx, person_id: str, records: list[dict], changes: dict[str, list[dict]], purpose: str,
+def life_events_of(records: list[dict], links: list[dict], changes: dict[str, list[dict]], purpose: str,
                    start: dt.date | None, end: dt.date | None) -> list[dict]:
+    """The life events of one person's records the purpose may use. `links`: their jobs and addresses
+    as {record, link, node} rows of plain values, only the properties they have."""
     shown, _ = consent.gate(records, changes, purpose)
-    links = [{"record": r["record"], "link": plain(r["link"]), "node": plain(r["node"])}
-             for r in tx.run(queries_reads.PERSON_LINKS, personId=person_id) if r["record"] in shown]
     visible = [r for r in records if r["recordKey"] in shown]
     death = deceased.death_of(visible)
-    return [e for e in life_events(history_of(visible, links), death)
+    return [e for e in life_events(history_of(visible, [row for row in links if row["record"] in shown]), death)
             if (start is None or e["on"] >= start) and (end is None or e["on"] <= end)]
 
 

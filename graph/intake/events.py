@@ -59,6 +59,17 @@ class Event:
         return self.at.astimezone(dt.UTC).strftime("%Y-%m")
 
 
+# Half a SHA-256 (128 bits) tells a changed body from a re-send as well as the whole, and 32 hex
+# characters are stored inside the event node on Neo4j where 64 take a string record of their own.
+FINGERPRINT_LENGTH = 32
+
+
+def same_body(stored: str | None, fingerprint: str) -> bool:
+    """Whether a stored event's fingerprint is this body's; events stored before fingerprints were
+    cut carry the whole hash, of which this is the start."""
+    return stored is not None and stored[:FINGERPRINT_LENGTH] == fingerprint
+
+
 def build_event(data: dict, settings: Settings) -> Event:
     """Normalise an event that passed schema validation (it names at least one identifier). A malformed
     identifier is set aside, a junk one ignored: the event is still stored, unattached if nothing is left
@@ -70,7 +81,8 @@ def build_event(data: dict, settings: Settings) -> Event:
     ship_to, ship_ignored, ship_held = _ship_to(data, settings)
     return Event(
         source=data["source"], event_id=data["eventId"], kind=data["kind"], at=data["at"],
-        observed_at=observed, fingerprint=fingerprint(data), collected_for=data.get("collectedFor"),
+        observed_at=observed, fingerprint=fingerprint(data)[:FINGERPRINT_LENGTH],
+        collected_for=data.get("collectedFor"),
         consent=dict(data.get("consent") or {}),
         identifiers=ids.identifiers, details=details, ignored=ids.ignored + ship_ignored,
         set_aside=ids.set_aside + ship_held, ship_to=ship_to, gift=data.get("gift"))

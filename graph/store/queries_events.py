@@ -11,7 +11,8 @@ The event model (stable: other features build on it):
   `setAsideFields`/`setAsideValues`/`setAsideReasons`, the stated details (`lineOfBusiness`,
   `amount`, `currency`, `productCategory`, `channel`, `pageCategory`, `caseStatus`, `satisfaction`,
   `caseId`, `description`), `recordKey` (the record it hangs off, null when unattached) and
-  `attachReason`, `createdAt`, `updatedAt`.
+  `attachReason`, `createdAt`, `updatedAt`. A list property is stored only when it holds something
+  (readers take a missing one as empty), and `fingerprint` is half a SHA-256 (graph/intake/events.py).
 - An event hangs off one SourceRecord of the person its identifiers resolve to
   (graph/events/attach.py), through a bucket per record and UTC month (`monthKey` =
   `<recordKey>|<YYYY-MM>`). Merges and splits move records, so events follow their record with no
@@ -124,17 +125,32 @@ CREATE (e)-[:IN_MONTH]->(m)
 # --- timeline ----------------------------------------------------------------------------------
 
 # Everything a timeline page needs before its events, in one statement: the person (or where it was
-# merged), its records' consent and the customer's changes to it, and its month buckets in the range
-# as [month, monthKey]. Pattern comprehensions: one round trip, where five statements were five.
+# merged), its records (consent, death, names over time) and the customer's consent changes to them,
+# its month buckets in the range as [month, monthKey], and its households (their device events join
+# the page, graph/events/household.py). Pattern comprehensions: one round trip where there were
+# several (with TIMELINE_FIRST_CONTEXT, the whole first page is two: this and PERSON_EVENTS).
 TIMELINE_CONTEXT = """
 MATCH (p:Person {personId: $personId})
 RETURN p.status AS status, p.mergedInto AS mergedInto,
        [(p)<-[:DESCRIBES]-(r:SourceRecord) |
-        r {.recordKey, .observedAt, .consentGranted, .consentDenied,
-           .deceased, .deceasedOn, .deathEventKey, .deathEventOn}] AS records,
+        r {.recordKey, .source, .observedAt, .consentGranted, .consentDenied,
+           .deceased, .deceasedOn, .deathEventKey, .deathEventOn,
+           .fullName, .nameFrom, .pastNames, .pastNamesFrom, .pastNamesTo}] AS records,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange) | c {.*, record: r.recordKey}] AS changes,
        [(p)<-[:DESCRIBES]-(:SourceRecord)-[:HAS_EVENTS]->(m:EventMonth)
-        WHERE m.month >= $fromMonth AND m.month <= $toMonth | [m.month, m.monthKey]] AS months
+        WHERE m.month >= $fromMonth AND m.month <= $toMonth | [m.month, m.monthKey]] AS months,
+       [(p)-[:MEMBER_OF]->(h:Household) | h.householdId] AS households
+"""
+
+# The first page also shows the person's life events (graph/history/reads.py): the same statement
+# with the records' jobs and addresses over time, as [recordKey, link, node] (ArcadeDB drops the keys
+# of a map literal around a projection; a list keeps them). Only the properties the history reads.
+TIMELINE_FIRST_CONTEXT = TIMELINE_CONTEXT.rstrip() + """,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n)
+        WHERE n:Company OR (n:Identifier AND n.kind = 'address') |
+        [r.recordKey,
+         l {.title, .use, .source, .validFrom, .validTo, .firstObservedAt, .current, .closedBecause},
+         n {.name, .companyKey, .value, .kind}]] AS history
 """
 
 # The events of some month buckets (by key: no walk from the person again), newest first, from a

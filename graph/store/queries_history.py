@@ -169,11 +169,6 @@ RETURN v {.visitorId, .visitorKey, .kind, .status, .firstAt, .lastAt} AS device
 ORDER BY device.visitorKey
 """
 
-PERSON_HOUSEHOLDS = """
-MATCH (:Person {personId: $personId})-[:MEMBER_OF]->(h:Household)
-RETURN h.householdId AS householdId
-"""
-
 # A household's device events, newest first, from a position on (the timeline's cursor).
 HOUSEHOLD_EVENTS = """
 MATCH (e:Event)

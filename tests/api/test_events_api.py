@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from graph.intake.events import FINGERPRINT_LENGTH
+from graph.intake.records import fingerprint
+from service.event_schemas import EventSchema
 from tests.integration.helpers import count, person_of
 
 
@@ -57,6 +60,27 @@ def test_a_re_sent_event_is_unchanged_and_stored_once(client, store):
     assert count(store, "Event") == 2
     assert count(store, "EventMonth") == 1
     assert store.query("MATCH (:Event)-[x:IN_MONTH]->() RETURN count(x) AS n")[0]["n"] == 2
+
+
+def test_an_event_stored_with_the_whole_hash_is_still_unchanged_when_re_sent(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("S-1"))
+    [short] = store.query("MATCH (e:Event {eventKey: 'pms/S-1'}) RETURN e.fingerprint AS f")
+    whole = fingerprint(EventSchema().load(event("S-1")))     # as events were stored before the cut
+    assert len(short["f"]) == FINGERPRINT_LENGTH < len(whole) and whole.startswith(short["f"])
+    store.write(lambda tx: tx.run("MATCH (e:Event {eventKey: 'pms/S-1'}) SET e.fingerprint = $f", f=whole).consume())
+    assert post_events(client, event("S-1"))["results"][0]["outcome"] == "unchanged"
+    assert post_events(client, event("S-1", kind="call"))["results"][0]["outcome"] == "updated"
+
+
+def test_an_event_stores_only_the_lists_it_states(client, store):
+    post_records(client, rec("C-1", email("ada@example.com")))
+    post_events(client, event("S-1"), event("S-2", consent={"marketing": True}))
+    rows = {r["key"]: r for r in store.query(
+        "MATCH (e:Event) RETURN e.eventKey AS key, keys(e) AS names, e.consentGranted AS granted")}
+    lists = {"consentGranted", "consentDenied", "ignoredValues", "setAsideFields", "setAsideValues", "setAsideReasons"}
+    assert lists & set(rows["pms/S-1"]["names"]) == set()
+    assert lists & set(rows["pms/S-2"]["names"]) == {"consentGranted"} and rows["pms/S-2"]["granted"] == ["marketing"]
 
 
 def test_a_changed_event_is_updated_and_moves_to_its_new_month(client, store):
