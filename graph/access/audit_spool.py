@@ -71,6 +71,8 @@ class AuditSpool:
             self.drain()
         finally:
             with self._lock:
+                if not self._rows:   # the open segment is empty: leave no file behind
+                    self._path.unlink(missing_ok=True)
                 os.close(self._fd)
 
     # --- appending --------------------------------------------------------------------------------
@@ -82,6 +84,7 @@ class AuditSpool:
         fd = os.open(final.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.rename(final.with_suffix(".tmp"), final)
+        self._path = final
         return fd
 
     def _append(self, rows: list[dict]) -> None:

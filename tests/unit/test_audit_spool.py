@@ -101,6 +101,7 @@ def test_close_writes_what_is_left(tmp_path, written):
     spool.submit(row(3))
     spool.close()
     assert [r["eventId"] for r in written] == ["e0003"]
+    assert list((tmp_path / "spool").iterdir()) == []
 
 
 def test_the_background_thread_drains_without_being_asked(tmp_path):
