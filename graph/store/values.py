@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+_AS_IS = frozenset({str, int, float, bool, type(None), list, dict})
+
 
 def native(value):
     """neo4j.time values as datetime/date; datetimes always UTC-aware.
 
     ArcadeDB hands zoned datetimes back without their zone; idgraph stores only UTC.
     """
+    if type(value) in _AS_IS:   # most values, and a who-is-this converts a few hundred
+        return value
     to_native = getattr(value, "to_native", None)
     value = to_native() if to_native else value
     if isinstance(value, dt.datetime) and value.tzinfo is None:
