@@ -95,3 +95,25 @@ def test_an_audit_log_that_cannot_be_written_fails_the_read(spooled, guests, sto
     assert response.status_code == 503
     audit.flush(own)
     assert graph_events(store) == []   # no answer, and no event for it
+
+
+def test_without_the_local_log_concurrent_reads_events_are_all_in_the_graph_when_answered(app, store):
+    """The default: each answer waits for the group commit that holds its event (no flush needed)."""
+    admin = keyed_client(app, apikeys.issue(store, "admin", "t").key)
+    records = [{"source": "crm", "sourceId": f"C-{n}", "name": {"given": "Guest", "family": f"N{n}"},
+                "identifiers": [{"type": "email", "value": email}]} for n, email in enumerate(EMAILS)]
+    assert admin.post("/v1/records", json={"records": records}).status_code == 200
+    issued = apikeys.issue(store, "agent", "desk")
+    answered: list[str] = []
+
+    def ask(email: str) -> None:
+        response = keyed_client(app, issued.key).get("/v1/whois", query_string={"type": "email", "value": email})
+        assert response.status_code == 200
+        answered.append(response.get_json()["personId"])
+    threads = [threading.Thread(target=ask, args=(email,)) for email in EMAILS * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answered) == len(threads)
+    assert sorted(e["personId"] for e in graph_events(store)) == sorted(answered)
