@@ -9,6 +9,9 @@ loopback port (bench/ingest_whois.py's helpers: its waitress runs 8 worker threa
 key, and drives GET /v1/whois from --clients clients at once, each sending --requests lookups of
 existing e-mails, phones and loyalty cards back to back. Clients are separate processes by default,
 so their Python does not share the server's GIL; --mode thread runs them as threads instead.
+One-at-a-time lookups (--sequential) come from one client process too. --audit local (the default)
+sends the reads' audit events through a local log in the server's temp dir (IDGRAPH_AUDIT_SPOOL,
+graph/access/audit_spool.py); --audit graph commits each to the graph before its answer.
 The per-key rate limit is off (this measures the service, not the limiter). Each run prints
 throughput, p50, p99 and the error count; the summary is the median of --runs runs, then one JSON
 line with every figure. Everything is stopped at the end, also on Ctrl-C.
