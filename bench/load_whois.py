@@ -184,7 +184,7 @@ def gunicorn_api(settings, store, workers: int, threads: int):
     env = dict(os.environ, IDGRAPH_URI=settings.uri, IDGRAPH_USER=settings.user,
                IDGRAPH_PASSWORD=settings.password or "", IDGRAPH_DATABASE=settings.database,
                IDGRAPH_ENGINE=settings.engine, IDGRAPH_DATA_DIR=str(settings.data_dir), IDGRAPH_RATE_LIMIT="0",
-               IDGRAPH_AUDIT_SPOOL=str(settings.audit_spool or ""))
+               IDGRAPH_AUDIT_SPOOL=str(getattr(settings, "audit_spool", None) or ""))   # older commits: none
     command = [sys.executable, "-c", "from service.cli import main; main()", "serve", "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     proc = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent,
