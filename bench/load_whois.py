@@ -1,7 +1,7 @@
 """Load test: many concurrent clients asking GET /v1/whois over loopback HTTP.
 
     python bench/load_whois.py [--engine arcadedb|neo4j] [--clients 16] [--requests 150] [--runs 3]
-                               [--people 200] [--mode process|thread] [--seed 7]
+                               [--people 200] [--mode process|thread] [--audit local|graph] [--seed 7]
 
 Starts a private server of --engine (bench/private_server.py: temp dir, free loopback ports), loads the demo data
 (graph.demo.hotel_chain.generate) through the API's ingest path, serves the app with waitress on a free
@@ -9,6 +9,9 @@ loopback port (bench/ingest_whois.py's helpers: its waitress runs 8 worker threa
 key, and drives GET /v1/whois from --clients clients at once, each sending --requests lookups of
 existing e-mails, phones and loyalty cards back to back. Clients are separate processes by default,
 so their Python does not share the server's GIL; --mode thread runs them as threads instead.
+One-at-a-time lookups (--sequential) come from one client process too. --audit local (the default)
+sends the reads' audit events through a local log in the server's temp dir (IDGRAPH_AUDIT_SPOOL,
+graph/access/audit_spool.py); --audit graph commits each to the graph before its answer.
 The per-key rate limit is off (this measures the service, not the limiter). Each run prints
 throughput, p50, p99 and the error count; the summary is the median of --runs runs, then one JSON
 line with every figure. Everything is stopped at the end, also on Ctrl-C.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -50,6 +54,7 @@ from bench.ingest_whois import (  # noqa: E402
     with_server,
 )
 from bench.private_server import add_engine_option  # noqa: E402
+from graph.access import audit  # noqa: E402
 from graph.demo import hotel_chain  # noqa: E402
 from graph.store.engines import free_port  # noqa: E402
 
@@ -162,9 +167,9 @@ def measure(api, records, settings, args, meter: CpuMeter) -> tuple[dict | None,
     runs, sequential = [], None
     with _progress() as progress:
         run_lookups(api, lookup_targets(records, settings, 200, args.seed - 1), 4, progress, "warm-up (not counted)")
-        if args.sequential:
+        if args.sequential:   # from one client process (--mode process): no GIL shared with the API
             targets = lookup_targets(records, settings, args.sequential, args.seed - 2)
-            sequential = with_cpu(meter, lambda: run_lookups(api, targets, 1, progress, "one at a time"))
+            sequential = with_cpu(meter, lambda: run(api, [targets], progress, "one at a time"))
         for i in range(args.runs):
             label = f"run {i + 1}: {args.clients} {args.mode} clients"
             runs.append(with_cpu(meter, lambda label=label: run(api, per_client, progress, label)))
@@ -178,7 +183,8 @@ def gunicorn_api(settings, store, workers: int, threads: int):
     port = free_port()
     env = dict(os.environ, IDGRAPH_URI=settings.uri, IDGRAPH_USER=settings.user,
                IDGRAPH_PASSWORD=settings.password or "", IDGRAPH_DATABASE=settings.database,
-               IDGRAPH_ENGINE=settings.engine, IDGRAPH_DATA_DIR=str(settings.data_dir), IDGRAPH_RATE_LIMIT="0")
+               IDGRAPH_ENGINE=settings.engine, IDGRAPH_DATA_DIR=str(settings.data_dir), IDGRAPH_RATE_LIMIT="0",
+               IDGRAPH_AUDIT_SPOOL=str(getattr(settings, "audit_spool", None) or ""))   # older commits: none
     command = [sys.executable, "-c", "from service.cli import main; main()", "serve", "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     proc = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent,
@@ -223,8 +229,9 @@ def median_of(runs: list[dict], key: str):
 
 
 def _api_label(args) -> str:
-    return (f"{args.workers} gunicorn workers x {args.threads} threads" if args.workers > 1
-            else f"waitress, {args.threads} threads")
+    api = (f"{args.workers} gunicorn workers x {args.threads} threads" if args.workers > 1
+           else f"waitress, {args.threads} threads")
+    return f"{api}, audit {'to a local log' if args.audit == 'local' else 'straight to the graph'}"
 
 
 def report(sequential: dict | None, runs: list[dict], args, records: int, env: dict) -> dict:
@@ -260,7 +267,8 @@ def report(sequential: dict | None, runs: list[dict], args, records: int, env: d
     return {"bench": "load_whois", "engine": args.engine, "records": records, "persons": args.persons,
             "api": _api_label(args), "sequential": sequential, "median": summary, "runs": runs, "env": env,
             "params": {k: getattr(args, k) for k in ("engine", "clients", "requests", "runs", "people", "persons",
-                                                     "sequential", "workers", "threads", "mode", "seed")}}
+                                                     "sequential", "workers", "threads", "mode", "audit",
+                                                     "seed")}}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -276,6 +284,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=1,
                    help="API processes: 1 = waitress in this process, more = `idgraph serve --workers N` (gunicorn)")
     p.add_argument("--threads", type=int, default=8, help="request threads per API process")
+    p.add_argument("--audit", choices=("local", "graph"), default="local",
+                   help="audit events through a local log (IDGRAPH_AUDIT_SPOOL, graph/access/audit_spool.py) "
+                        "or each committed to the graph before its answer (group commit)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep-dir", action="store_true", help="keep the temp dir (server log) at the end")
     add_engine_option(p)
@@ -293,6 +304,9 @@ def main(argv=None) -> int:
 
     def body(server, closing) -> int:
         settings, store = connect_without_limit(server, closing)
+        if args.audit == "local":
+            settings = dataclasses.replace(settings, audit_spool=Path(server.workdir) / "audit-spool")
+            closing.callback(audit.stop_spool, store)   # drained before the store closes
         records = load_demo(store, settings, args.people, args.seed, args.persons)
         if args.workers > 1:
             with gunicorn_api(settings, store, args.workers, args.threads) as (api, pids):

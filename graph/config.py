@@ -39,6 +39,7 @@ class Settings:
     signals_file: Path | None = None     # signals of dissatisfaction; None: graph/data/signals.json
     twins_model_file: Path | None = None   # the trained twin model; None: <data_dir>/twins_model.json
     twins_confidence: float | None = None  # below it a twin prediction abstains; None: the model's (0.6)
+    audit_spool: Path | None = None   # a local folder for the audit log (graph/access/audit_spool.py)
 
     @property
     def server_dir(self) -> Path:
@@ -86,4 +87,5 @@ def load(env: Mapping[str, str] | None = None, engine: str | None = None) -> Set
         signals_file=Path(env["IDGRAPH_SIGNALS"]) if env.get("IDGRAPH_SIGNALS") else None,
         twins_model_file=Path(env["IDGRAPH_TWINS_MODEL"]) if env.get("IDGRAPH_TWINS_MODEL") else None,
         twins_confidence=float(env["IDGRAPH_TWINS_CONFIDENCE"]) if env.get("IDGRAPH_TWINS_CONFIDENCE") else None,
+        audit_spool=Path(env["IDGRAPH_AUDIT_SPOOL"]).resolve() if env.get("IDGRAPH_AUDIT_SPOOL") else None,
     )

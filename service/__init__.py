@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from graph import config
+from graph.access import audit as audit_log
 from graph.errors import StoreUnavailable
 from graph.store import schema
 from graph.store.driver import Store, connect
@@ -66,6 +67,9 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
         schema.ensure(store)
     except StoreUnavailable:
         log.warning("the graph database is unreachable at start; the schema is applied once it answers")
+    if settings.audit_spool:
+        audit_log.use_spool(store, settings.audit_spool)
+        atexit.register(audit_log.stop_spool, store)   # before store.close: atexit runs last-in first
     app.extensions["idgraph"] = {"store": store, "settings": settings}
     api = Api(app)
     errors.init_app(app, api)

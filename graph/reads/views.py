@@ -11,7 +11,7 @@ from graph.history.values import history_of
 from graph.privacy import consent, deceased
 from graph.reads.held_roles import held_roles
 from graph.store import queries_privacy, queries_reads
-from graph.store.values import native, plain
+from graph.store.values import datetimes_from_text, native, plain
 
 TIER_RANK = {"platinum": 5, "diamond": 5, "gold": 4, "silver": 3, "bronze": 2, "member": 1, "blue": 1}
 PUBLIC_RECORD_FIELDS = ("source", "sourceId", "observedAt", "collectedFor", "consentGranted",
@@ -44,7 +44,8 @@ def whois(tx, key: str, purpose: str | None = None) -> dict:
     """The person an identifier belongs to now, with others who share or held it."""
     row = tx.run(queries_reads.IDENTIFIER_HOLDERS, key=key).single()
     # a link its person disputes (graph/stewardship/feedback.py) answers nothing
-    holders = [h for h in (row["holders"] if row else []) if h["personId"] and not h.get("disputed")]
+    holders = [datetimes_from_text(h, ("observedAt",)) for h in (row["holders"] if row else [])
+               if h["personId"] and not h.get("disputed")]
     if not holders:
         raise NotFound(f"no person holds {key}")
     today = dt.date.today()
@@ -78,14 +79,14 @@ def consent_changes(tx, person_id: str | None = None, record_key: str | None = N
     return {r["record"]: [plain(c) for c in r["changes"]] for r in rows}
 
 
-LINK_FIELDS = ("record", "rel", "link", "node")
-
-
 def _whole_row(tx, person_id: str) -> dict | None:
     row = tx.run(queries_reads.PERSON_WHOLE, personId=person_id).single()
     if row is None:
         return None
-    return dict(row, links=[dict(zip(LINK_FIELDS, link, strict=True)) for link in row["links"]])
+    links = [{"record": record, "rel": rel, "link": datetimes_from_text(link, queries_reads.LINK_TEXT_DATETIMES),
+              "node": node} for record, rel, link, node in row["links"]]
+    records = [datetimes_from_text(r, queries_reads.RECORD_TEXT_DATETIMES) for r in row["records"]]
+    return dict(row, records=records, links=links)
 
 
 def _whole_person(tx, person_id: str) -> tuple[dict, str | None]:

@@ -39,6 +39,15 @@ ON CREATE SET e.at = datetime(), e.keyId = row.keyId, e.role = row.role, e.purpo
               e.action = row.action, e.personId = row.personId
 """
 
+# The same from the local audit log (graph/access/audit_spool.py): `at` is when the read was
+# answered, not when the row reaches the graph.
+RECORD_SPOOLED_AUDIT_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:AuditEvent {eventId: row.eventId})
+ON CREATE SET e.at = row.at, e.keyId = row.keyId, e.role = row.role, e.purpose = row.purpose,
+              e.action = row.action, e.personId = row.personId
+"""
+
 # A survivor's log includes the events of the ids merged into it (mergedInto always names the survivor).
 AUDIT_EVENTS = """
 OPTIONAL MATCH (old:Person {mergedInto: $personId})

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 # A pattern comprehension from the one indexed node, not OPTIONAL MATCH + collect: ArcadeDB plans
 # the latter several times slower (server CPU 0.5 against 1.1-1.8 ms a lookup, bench/README.md).
+# Datetimes travel as text (toString): see PERSON_WHOLE.
 IDENTIFIER_HOLDERS = """
 MATCH (i:Identifier {key: $key})
 RETURN i.key AS key, coalesce(i.generic, false) AS generic,
        [(i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person) |
-        {personId: p.personId, current: l.current, validTo: l.validTo, observedAt: r.observedAt,
+        {personId: p.personId, current: l.current, validTo: l.validTo, observedAt: toString(r.observedAt),
          disputed: l.disputed}] AS holders
 """
 
@@ -34,12 +35,19 @@ RETURN p {.*} AS person, collect(r {.*}) AS records
 # link is therefore a list [record, rel, link, node] (a projection inside a list is kept). The
 # datetimes no view shows (createdAt, updatedAt, linkedAt, genericSince) are left out: the driver
 # hydrates each in pure Python (~0.1 ms), and they were most of a who-is-this answer's datetimes.
+# The datetimes a view does use (RECORD_TEXT_DATETIMES, LINK_TEXT_DATETIMES) travel as ISO text,
+# parsed back by graph/store/values.datetimes_from_text: about 20 a who-is-this, which the driver's
+# hydration made a quarter of the API's CPU per request (bench/load_whois.py, issue 17).
 PERSON_WHOLE = """
 MATCH (p:Person {personId: $personId})
-RETURN p {.*} AS person,
-       [(p)<-[:DESCRIBES]-(r:SourceRecord) | r {.*, createdAt: null, updatedAt: null}] AS records,
+RETURN p {.*, createdAt: null, updatedAt: null} AS person,
+       [(p)<-[:DESCRIBES]-(r:SourceRecord) |
+        r {.*, createdAt: null, updatedAt: null, observedAt: toString(r.observedAt)}] AS records,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n) WHERE n:Identifier OR n:Company |
-        [r.recordKey, type(l), properties(l), n {.*, createdAt: null, linkedAt: null, genericSince: null}]] AS links,
+        [r.recordKey, type(l),
+         l {.*, observedAt: toString(l.observedAt), firstObservedAt: toString(l.firstObservedAt),
+            mergeRefusedAt: toString(l.mergeRefusedAt)},
+         n {.*, createdAt: null, linkedAt: null, genericSince: null}]] AS links,
        [(old:Person)-[m:MERGED_INTO]->(p) | {personId: old.personId, merge: properties(m)}] AS merges,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)<-[:APPLIES_TO]-(c:ConsentChange) | c {.*, record: r.recordKey}] AS changes,
        [(p)-[m:MEMBER_OF]->(h:Household) |
@@ -47,6 +55,9 @@ RETURN p {.*} AS person,
            validFrom: m.validFrom, validTo: m.validTo, current: m.current, evidence: m.evidence}] AS households,
        [(p)-[s:POSSIBLY_SAME]-(o:Person) | s {.*, other: o.personId}] AS possiblySame
 """
+
+RECORD_TEXT_DATETIMES = ("observedAt",)
+LINK_TEXT_DATETIMES = ("observedAt", "firstObservedAt", "mergeRefusedAt")
 
 PERSON_LINKS = """
 MATCH (p:Person {personId: $personId})<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n)

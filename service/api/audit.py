@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from graph.access.audit import events_page
+from graph.access.audit import events_page, flush
 from service import context
 from service.auth import requires
 from service.schemas import AuditPageSchema, AuditQuerySchema
@@ -23,4 +23,5 @@ class Audit(MethodView):
 
         Includes reads of ids since merged into this person; an unknown or erased id answers an empty list.
         """
+        flush(context.store())   # the events still in this process's local audit log, if it has one
         return context.store().read(events_page, args["personId"], args["limit"], args["cursor"])

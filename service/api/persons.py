@@ -46,7 +46,7 @@ def _lookup_key(args: dict) -> str:
 @blp.route("/whois", parameters=[PURPOSE_HEADER_DOC])
 class Whois(MethodView):
     @requires("agent", "analyst", "privacy")
-    @blp.arguments(WhoisQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(WhoisQuerySchema(), location="query", unknown=RAISE)   # an instance: not one a request
     @blp.response(200, PersonSchema)
     @blp.alt_response(404, description="No person holds this identifier")
     @audited("whois")

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.access import audit
 from graph.privacy import rights
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited
@@ -45,4 +46,5 @@ class Export(MethodView):
     def get(self, args, person_id: str):
         """Everything held about a person (subject access), unfiltered by purpose: records as stored
         with provenance and consent, identifiers, inferences and the log of who looked them up."""
+        audit.flush(context.store())   # the export lists the person's reads: the local log's too
         return context.store().read(rights.export, person_id)

@@ -31,10 +31,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def api(settings, store, tmp_path):
+def extra_env() -> dict:
+    """More environment for the server (`{tmp}` is the test's tmp_path); tests parametrize it."""
+    return {}
+
+
+@pytest.fixture
+def api(settings, store, tmp_path, extra_env):
     """The API served by `idgraph serve --workers 2` against the test graph; stopped at the end."""
     port = _free_port()
-    env = {"IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user, "IDGRAPH_PASSWORD": settings.password,
+    env = {name: value.format(tmp=tmp_path) for name, value in extra_env.items()} | {
+           "IDGRAPH_URI": settings.uri, "IDGRAPH_USER": settings.user, "IDGRAPH_PASSWORD": settings.password,
            "IDGRAPH_DATABASE": settings.database, "IDGRAPH_RATE_LIMIT": str(RATE), "IDGRAPH_STRICT_CYPHER": "1",
            "IDGRAPH_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path),
            # no npm on the PATH: serve skips installing the console's JavaScript (not under test)
@@ -138,3 +145,37 @@ def test_two_workers_answer_a_who_is_this_and_share_one_rate_per_key(api, store)
     statuses = [_request(_on_worker(port, worker, workers), "GET", f"/v1/whois?type=email&value={email}", agent)[0]
                 for worker in workers * RATE]
     assert statuses.count(200) == RATE and statuses.count(429) == RATE, statuses
+
+
+@pytest.mark.parametrize("extra_env", [{"IDGRAPH_AUDIT_SPOOL": "{tmp}/audit-spool"}])
+def test_with_a_local_audit_log_reads_on_both_workers_reach_the_audit_and_nothing_is_left_at_stop(
+        api, store, tmp_path, extra_env):
+    """Each worker keeps its own segment in the shared folder; GET /v1/audit on either shows both
+    workers' reads once their segments are sealed (every 0.2 s), and a stopped server leaves every
+    event in the graph and the folder empty."""
+    server, port = api
+    admin = apikeys.issue(store, "admin", "serve test").key
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    status, body = _request(conn, "POST", "/v1/records", admin, {"records": JANE})
+    assert status == 200, body
+    [person] = {r["personId"] for r in body["results"]}
+    email = next(i["value"] for r in JANE for i in r.get("identifiers", []) if i["type"] == "email")
+    workers = _workers(server.pid)
+    agent = apikeys.issue(store, "agent", "audit across workers")
+    for worker in workers:
+        assert _request(_on_worker(port, worker, workers), "GET", f"/v1/whois?type=email&value={email}",
+                        agent.key)[0] == 200
+    privacy = apikeys.issue(store, "privacy", "dpo").key
+    deadline, seen = time.monotonic() + 60, []
+    while time.monotonic() < deadline and len(seen) < len(workers):
+        status, page = _request(conn, "GET", f"/v1/audit?personId={person}", privacy)
+        assert status == 200, page
+        seen = [e for e in page["events"] if e["keyId"] == agent.keyId]
+    assert len(seen) == len(workers)
+    assert _request(_on_worker(port, workers[0], workers), "GET", f"/v1/whois?type=email&value={email}",
+                    agent.key)[0] == 200
+    server.terminate()
+    server.wait(timeout=30)
+    landed = store.query("MATCH (e:AuditEvent {keyId: $keyId}) RETURN count(e) AS n", keyId=agent.keyId)
+    assert landed[0]["n"] == len(workers) + 1
+    assert list(Path(tmp_path / "audit-spool").glob("*.jsonl")) == []

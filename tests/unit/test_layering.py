@@ -16,7 +16,7 @@ import pytest
 GRAPH = Path(__file__).resolve().parents[2] / "graph"
 PURE_FOLDERS = ("intake", "matching", "analytics", "demo", "twins")
 USE_CASES = {
-    "graph.access.apikeys", "graph.access.audit",
+    "graph.access.apikeys", "graph.access.audit", "graph.access.audit_spool",
     "graph.events.ingest", "graph.events.timeline", "graph.lifecycle.reads",
     "graph.events.enrich", "graph.events.gifts", "graph.events.household", "graph.history.ingest",
     "graph.history.reads",
