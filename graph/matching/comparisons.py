@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
+from typing import Any
 
 from graph.matching.keys import (
+    Address,
     Fields,
     address_key,
     address_parts,
@@ -54,6 +57,8 @@ def _is_initial_of(x: str, y: str) -> bool:
     return len(x) == 1 and y.startswith(x) or len(y) == 1 and x.startswith(y)
 
 
+# names repeat across pairs (a household, a block): each distinct pair is judged once per process
+@lru_cache(maxsize=200_000)
 def name_level(x: str, y: str, *, nicknames: bool = False) -> NameLevel:
     """Level of two folded names, short of the swap check (which needs both fields).
 
@@ -130,7 +135,11 @@ def _transposed(x: str, y: str) -> bool:
 
 def date_level(a: object, b: object) -> DateLevel:
     """Level of two dates written 'YYYY-MM-DD' (or any form with the digits in order)."""
-    x, y = digits(a), digits(b)
+    return digits_level(digits(a), digits(b))
+
+
+def digits_level(x: str, y: str) -> DateLevel:
+    """``date_level`` of two dates already reduced to their digits (``birth_date_key``)."""
     if not x or not y:
         return DateLevel.NULL
     if x == y:
@@ -143,7 +152,7 @@ def date_level(a: object, b: object) -> DateLevel:
 
 
 def compare_birth_dates(a: Fields, b: Fields) -> DateLevel:
-    return date_level(a.get("birthDate"), b.get("birthDate"))
+    return digits_level(birth_date_key(a), birth_date_key(b))
 
 
 _COMPATIBLE_DATES = (DateLevel.NULL, DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT)
@@ -158,8 +167,12 @@ def birth_dates_compatible(a: str | None, b: str | None) -> bool:
 
 
 def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
-    parts_a, parts_b = address_parts(a), address_parts(b)
-    if not any(x and y for x, y in zip(parts_a, parts_b, strict=True)):
+    return address_level(address_parts(a), address_parts(b))
+
+
+def address_level(parts_a: Address, parts_b: Address) -> AddressLevel:
+    """Level of two addresses as ``address_parts`` gives them."""
+    if not _any_part_on_both(parts_a, parts_b):
         return AddressLevel.NULL
     full_a = full_address(parts_a)
     if full_a is not None and full_a == full_address(parts_b):
@@ -175,6 +188,12 @@ def compare_addresses(a: Fields, b: Fields) -> AddressLevel:
     if post_a and post_a == post_b:
         return AddressLevel.POSTCODE
     return _town_level(post_a, post_b, place_a, place_b)
+
+
+def _any_part_on_both(parts_a: Address, parts_b: Address) -> bool:
+    # spelt out: this runs for every scored pair, and a generator costs more than the test
+    return bool(parts_a[0] and parts_b[0] or parts_a[1] and parts_b[1] or parts_a[2] and parts_b[2]
+                or parts_a[3] and parts_b[3])
 
 
 def _town_level(post_a: str, post_b: str, place_a: str, place_b: str) -> AddressLevel:
@@ -200,7 +219,10 @@ def _overlap(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bool:
 
 
 def compare_phones(a: Fields, b: Fields) -> ContactLevel:
-    keys_a, keys_b = phone_keys(a), phone_keys(b)
+    return phone_level(phone_keys(a), phone_keys(b))
+
+
+def phone_level(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> ContactLevel:
     if not keys_a or not keys_b:
         return ContactLevel.NULL
     return ContactLevel.EXACT if _overlap(keys_a, keys_b) else ContactLevel.DIFFERENT
@@ -216,7 +238,10 @@ def _similar_local_parts(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bo
 
 
 def compare_emails(a: Fields, b: Fields) -> ContactLevel:
-    keys_a, keys_b = email_keys(a), email_keys(b)
+    return email_level(email_keys(a), email_keys(b))
+
+
+def email_level(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> ContactLevel:
     if not keys_a or not keys_b:
         return ContactLevel.NULL
     if _overlap(keys_a, keys_b):
@@ -227,7 +252,10 @@ def compare_emails(a: Fields, b: Fields) -> ContactLevel:
 
 
 def compare_national_ids(a: Fields, b: Fields) -> IdentifierLevel:
-    x, y = national_id_key(a), national_id_key(b)
+    return national_id_level(national_id_key(a), national_id_key(b))
+
+
+def national_id_level(x: str, y: str) -> IdentifierLevel:
     if not x or not y:
         return IdentifierLevel.NULL
     if x == y:
@@ -236,7 +264,10 @@ def compare_national_ids(a: Fields, b: Fields) -> IdentifierLevel:
 
 
 def compare_genders(a: Fields, b: Fields) -> GenderLevel:
-    x, y = gender_key(a), gender_key(b)
+    return gender_level(gender_key(a), gender_key(b))
+
+
+def gender_level(x: str, y: str) -> GenderLevel:
     if not x or not y:
         return GenderLevel.NULL
     return GenderLevel.EQUAL if x == y else GenderLevel.DIFFERENT
@@ -254,6 +285,9 @@ class Comparison:
     ``exact_keys`` are the values behind its top level, so that level's u can be counted
     from value frequencies. ``fields`` are the record keys it reads. At ``tf_level`` the
     frequency of ``tf_field``'s value replaces the average u (term-frequency adjustment).
+    ``key`` and ``level`` split ``compare`` for records prepared once and compared many times
+    (``prepare``): ``compare(a, b) == level(key(a), key(b))``. Without them the key is the
+    whole record and the level is ``compare``.
     """
 
     name: str
@@ -266,6 +300,8 @@ class Comparison:
     unused_levels: tuple[IntEnum, ...] = ()
     # levels whose evidence another comparison already counts: their weight stays 0
     neutral_levels: tuple[IntEnum, ...] = ()
+    key: Callable[[Fields], Any] | None = None
+    level: Callable[[Any, Any], IntEnum] | None = None
 
     @property
     def top_level(self) -> IntEnum:
@@ -275,6 +311,13 @@ class Comparison:
     def observed_levels(self) -> tuple[IntEnum, ...]:
         """Every level this comparison can return, NULL aside, weakest first."""
         return tuple(x for x in self.levels if x >= 0 and x not in self.unused_levels)
+
+    def key_of(self, record: Fields) -> Any:
+        return record if self.key is None else self.key(record)
+
+    @property
+    def level_of_keys(self) -> Callable[[Any, Any], IntEnum]:
+        return self.compare if self.level is None else self.level
 
 
 def _one(function: Callable[[Fields], Hashable | None]) -> KeyFunction:
@@ -292,24 +335,45 @@ def _name(field: str) -> KeyFunction:
 _ADDRESS_FIELDS = ("streetNumber", "street", "postcode", "locality")
 
 COMPARISONS: tuple[Comparison, ...] = (
+    # names read the whole record: the swap check needs both name fields of both sides
     Comparison("given", NameLevel, compare_given, _name("given"), ("given",),
                "given", NameLevel.EXACT),
     # the swap is counted once, by the given-name comparison
     Comparison("family", NameLevel, compare_family, _name("family"), ("family",),
                "family", NameLevel.EXACT, (NameLevel.NICKNAME,), (NameLevel.SWAPPED,)),
     Comparison("birthDate", DateLevel, compare_birth_dates, _one(birth_date_key),
-               ("birthDate",)),
+               ("birthDate",), key=birth_date_key, level=digits_level),
     Comparison("address", AddressLevel, compare_addresses, _one(address_key), _ADDRESS_FIELDS,
-               "postcode", AddressLevel.POSTCODE),
+               "postcode", AddressLevel.POSTCODE, key=address_parts, level=address_level),
     Comparison("phone", ContactLevel, compare_phones, phone_keys, ("phone",),
-               unused_levels=(ContactLevel.SIMILAR,)),
-    Comparison("email", ContactLevel, compare_emails, email_keys, ("email",)),
+               unused_levels=(ContactLevel.SIMILAR,), key=phone_keys, level=phone_level),
+    Comparison("email", ContactLevel, compare_emails, email_keys, ("email",),
+               key=email_keys, level=email_level),
     Comparison("nationalId", IdentifierLevel, compare_national_ids, _one(national_id_key),
-               ("nationalId",)),
-    Comparison("gender", GenderLevel, compare_genders, _one(gender_key), ("gender",)),
+               ("nationalId",), key=national_id_key, level=national_id_level),
+    Comparison("gender", GenderLevel, compare_genders, _one(gender_key), ("gender",),
+               key=gender_key, level=gender_level),
 )
 
 
 def compare(a: Fields, b: Fields) -> dict[str, IntEnum]:
     """The comparison vector of a pair: comparison name -> level."""
     return {c.name: c.compare(a, b) for c in COMPARISONS}
+
+
+# --- records prepared once, compared many times ----------------------------------------
+
+# what each comparison reads of a record, in COMPARISONS order
+Prepared = tuple[Any, ...]
+_KEYS = tuple(c.key_of for c in COMPARISONS)
+_LEVELS = tuple(c.level_of_keys for c in COMPARISONS)
+
+
+def prepare(record: Fields) -> Prepared:
+    """Each comparison's key of a record, worked out once for every pair the record is in."""
+    return tuple(key(record) for key in _KEYS)
+
+
+def compare_prepared(a: Prepared, b: Prepared) -> tuple[IntEnum, ...]:
+    """``compare`` of two prepared records, as levels in COMPARISONS order."""
+    return tuple(level(x, y) for level, x, y in zip(_LEVELS, a, b, strict=True))

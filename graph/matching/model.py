@@ -87,23 +87,40 @@ class Model:
         explanations. The weights plus the prior and the household correction add up
         to ``match_weight``."""
         levels = compare(a, b)
-        # log2 joint likelihood of each class: match, strangers, then each kind of relatives
-        classes = list(self._prior_logs)
+        total = self.match_weight(tuple(levels[c.name] for c in COMPARISONS), a)
         contributions = []
         for comparison in COMPARISONS:
             level = levels[comparison.name]
             logs = self.level_logs(comparison, level, a)
-            weight = 0.0
-            if logs is not None:
-                classes = [c + x for c, x in zip(classes, logs, strict=True)]
-                weight = logs[0] - logs[1]
+            weight = 0.0 if logs is None else logs[0] - logs[1]
             contributions.append(Contribution(comparison.name, level_key(level), weight))
-        total = classes[0] - log2_sum(*classes[1:])
         prior_weight = log2_odds(self.prior)
         household = total - prior_weight - sum(c.weight for c in contributions)
         if abs(household) >= 0.01:
             contributions.append(Contribution(HOUSEHOLD, "relatives", household))
         return MatchResult(probability(total), total, prior_weight, tuple(contributions))
+
+    def match_weight(self, levels: tuple[IntEnum, ...], a: Fields) -> float:
+        """log2 odds of one person against strangers and each kind of relatives, from a pair's
+        levels in COMPARISONS order; ``a`` is the pair's first record (term frequencies read it).
+        Pairs share few level vectors, so a vector's weight is worked out once unless a term
+        frequency applies to it."""
+        if self.frequencies is not None and any(
+                level == c.tf_level for c, level in zip(COMPARISONS, levels, strict=True)):
+            return self._match_weight(levels, a)
+        weight = self._weight_cache.get(levels)
+        if weight is None:
+            weight = self._weight_cache[levels] = self._match_weight(levels, a)
+        return weight
+
+    def _match_weight(self, levels: tuple[IntEnum, ...], a: Fields) -> float:
+        # log2 joint likelihood of each class: match, strangers, then each kind of relatives
+        classes = list(self._prior_logs)
+        for comparison, level in zip(COMPARISONS, levels, strict=True):
+            logs = self.level_logs(comparison, level, a)
+            if logs is not None:
+                classes = [c + x for c, x in zip(classes, logs, strict=True)]
+        return classes[0] - log2_sum(*classes[1:])
 
     @cached_property
     def _prior_logs(self) -> tuple[float, ...]:
@@ -113,6 +130,10 @@ class Model:
 
     @cached_property
     def _log_cache(self) -> dict:
+        return {}
+
+    @cached_property
+    def _weight_cache(self) -> dict[tuple[IntEnum, ...], float]:
         return {}
 
     def level_logs(self, comparison: Comparison, level: IntEnum, record: Fields) -> tuple[float, ...] | None:

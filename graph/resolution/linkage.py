@@ -14,28 +14,39 @@ from dataclasses import dataclass, field
 
 from graph.matching import Model
 from graph.matching.clustering import capped, join_odds
+from graph.matching.comparisons import Prepared, compare_prepared, prepare
 from graph.resolution.decision import Match
 
 
 @dataclass
 class Scorer:
-    """Model scores of record pairs as capped log2-odds, each pair scored once."""
+    """Model scores of record pairs as capped log2-odds, each pair scored once, each record's
+    comparison keys worked out once (graph.matching.comparisons.prepare)."""
     model: Model
     remember: bool = True           # off for batch runs, where each pair is scored once anyway
     _cache: dict[frozenset, float] = field(default_factory=dict)
+    _prepared: dict[str, Prepared] = field(default_factory=dict)
 
     def log2_odds(self, a: str, a_fields: Mapping, b: str, b_fields: Mapping) -> float:
         key = frozenset((a, b))
         odds = self._cache.get(key)
         if odds is None:
-            odds = capped(self.model.score(a_fields, b_fields).match_weight)
+            levels = compare_prepared(self._keys(a, a_fields), self._keys(b, b_fields))
+            odds = capped(self.model.match_weight(levels, a_fields))
             if self.remember:
                 self._cache[key] = odds
         return odds
 
+    def _keys(self, record_key: str, fields: Mapping) -> Prepared:
+        prepared = self._prepared.get(record_key)
+        if prepared is None:
+            prepared = self._prepared[record_key] = prepare(fields)
+        return prepared
+
     def forget(self, record_key: str) -> None:
-        """Drop the scores of a record whose fields changed."""
+        """Drop the scores and keys of a record whose fields changed."""
         self._cache = {k: v for k, v in self._cache.items() if record_key not in k}
+        self._prepared.pop(record_key, None)
 
 
 @dataclass(frozen=True)
