@@ -88,8 +88,13 @@ def names_swapped(a: Fields, b: Fields) -> bool:
     other a typo or two apart ('Snell Sophie' for 'Sophie Sndl'). A name found in the other field
     makes a swap likely, and a swapped record is keyed by hand, with typos, as often as any other.
     Two formal names (Daniel, Danielle) are never taken for a typo."""
-    given_a, family_a = name_field_key(a, "given"), name_field_key(a, "family")
-    given_b, family_b = name_field_key(b, "given"), name_field_key(b, "family")
+    return _swapped(name_field_key(a, "given"), name_field_key(a, "family"),
+                    name_field_key(b, "given"), name_field_key(b, "family"))
+
+
+# both name comparisons of a pair ask, so the answer is kept per four names, as name_level's per two
+@lru_cache(maxsize=200_000)
+def _swapped(given_a: str, family_a: str, given_b: str, family_b: str) -> bool:
     if not (given_a and family_a and given_b and family_b):
         return False
     crossed = sorted((_crossed(given_a, family_b), _crossed(family_a, given_b)))
