@@ -235,11 +235,17 @@ def phone_level(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> ContactLeve
 
 def _similar_local_parts(keys_a: tuple[str, ...], keys_b: tuple[str, ...]) -> bool:
     locals_b = [k.split("@")[0] for k in keys_b]
-    return any(
-        jaro_winkler(k.split("@")[0], other) >= SIMILAR_EMAIL_LOCAL
-        for k in keys_a
-        for other in locals_b
-    )
+    return any(_similar_local(k.split("@")[0], other) for k in keys_a for other in locals_b)
+
+
+def _similar_local(x: str, y: str) -> bool:
+    """Mailbox names one typo or so apart. Most of a mailbox name is often the person's name
+    ('john.smith74'), so two namesakes' mailboxes look alike; the number is what tells them
+    apart: numbers more than one keystroke apart ('74' and '87') are two mailboxes, not a typo,
+    else the e-mail would count the names' agreement a second time."""
+    if jaro_winkler(x, y) < SIMILAR_EMAIL_LOCAL:
+        return False
+    return one_edit_apart(digits(x), digits(y))
 
 
 def compare_emails(a: Fields, b: Fields) -> ContactLevel:

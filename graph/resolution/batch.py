@@ -98,10 +98,21 @@ def _overlap(a: BatchRecord, b: BatchRecord, key: str) -> bool:
     return ia.kind not in TIME_BOUND or ia.overlaps(ib)
 
 
-def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[[int], None] | None = None):
+Ties = dict[str, dict[str, float]]      # record key -> record keys it shares an identifier with -> model log2-odds
+
+
+def scored_pairs(records: list[BatchRecord], scorer: Scorer,
+                 progress: Callable[[int], None] | None = None) -> tuple[list[tuple[str, str, float]], Ties]:
+    """(scored pairs, ties): identifier pairs count as certain in the scored pairs; the model's
+    own log2-odds of each identifier pair is kept in the ties, for no_conflict."""
     blocks, idents = _indexes(records)
     by_ident = _identifier_pairs(records, idents)
-    scored = [(records[i].key, records[j].key, 1.0) for i, j in sorted(by_ident)]
+    scored = []
+    ties: Ties = defaultdict(dict)
+    for i, j in sorted(by_ident):
+        a, b = records[i], records[j]
+        scored.append((a.key, b.key, 1.0))
+        ties[a.key][b.key] = ties[b.key][a.key] = scorer.log2_odds(a.key, a.fields, b.key, b.fields)
     n = 0
     for n, (i, j) in enumerate(_block_pairs(records, blocks, by_ident), start=1):
         a, b = records[i], records[j]
@@ -111,19 +122,18 @@ def scored_pairs(records: list[BatchRecord], scorer: Scorer, progress: Callable[
             progress(10_000)
     if progress:
         progress(n % 10_000)
-    return scored
+    return scored, ties
 
 
-def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> Callable[[set, set, float], bool]:
+def no_conflict(records: list[BatchRecord], ties: Ties) -> Callable[[set, set, float], bool]:
     """Two clusters may merge unless their facts, each cluster's taken together, conflict: the
-    test ingestion applies between a record (or a Person) and a Person. As there, the model may
-    overrule one clash only between clusters no shared identifier ties (a family phone never
-    outweighs a clash; graph.resolution.conflicts)."""
+    test ingestion applies between a record (or a Person) and a Person. The model may overrule
+    one clash (graph.resolution.conflicts). Between clusters a shared identifier ties, the
+    model's verdict is its own over the tying pairs, not the identifier's certainty: a family
+    phone shared by twins never outweighs their clash (the model, with its relatives class, puts
+    them apart), while one person's records with a mistyped given name and the same e-mail,
+    phone and birth date do join (issue 17: those were most of the batch's misses)."""
     facts = {r.key: r.facts for r in records}
-    partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in stitched:
-        partners[a].add(b)
-        partners[b].add(a)
 
     def union(keys: set) -> Facts:
         combined = Facts()
@@ -132,8 +142,8 @@ def no_conflict(records: list[BatchRecord], stitched: list[tuple[str, str]]) -> 
         return combined
 
     def can_merge(a: set, b: set, log2_odds: float) -> bool:
-        tied = any(partners[key] & b for key in a)
-        probability = None if tied else from_log2_odds(log2_odds)
+        tying = [odds for key in a for other, odds in ties.get(key, {}).items() if other in b]
+        probability = from_log2_odds(join_odds(tying) if tying else log2_odds)
         return conflict(union(a), union(b), probability) is None
 
     return can_merge
@@ -155,9 +165,9 @@ def resolve_with_review(records: list[BatchRecord], scorer: Scorer, thresholds: 
     The steward's `constraints` keep their records apart or together whatever the scores say."""
     steward = constraints or Constraints()
     keys = [r.key for r in records]
-    scored = scored_pairs(records, scorer, progress) + steward.must_pairs(keys)
-    stitched = [(a, b) for a, b, probability in scored if probability == 1.0]   # model odds stay below 1
-    can_merge = steward.can_merge(no_conflict(records, stitched))
+    scored, ties = scored_pairs(records, scorer, progress)
+    scored += steward.must_pairs(keys)
+    can_merge = steward.can_merge(no_conflict(records, ties))
     clusters = steward.join(cluster(keys, scored, thresholds.match, steward.cannot_link(keys), can_merge))
     return Resolved(clusters, _review_band(clusters, scored, thresholds, can_merge))
 
