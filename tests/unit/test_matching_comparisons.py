@@ -115,6 +115,13 @@ def test_phones_match_whatever_prefix_and_spacing_and_in_lists():
         ("rob.smith@example.com", "rob.smyth@other.org", ContactLevel.SIMILAR),
         ("rob.smith@example.com", "alice@example.com", ContactLevel.DIFFERENT),
         ("rob.smith@example.com", "not an email", ContactLevel.NULL),
+        # namesakes' mailboxes: the numbers tell them apart, not a typo
+        ("willie.davis74@outlook.com", "willie.davis87@gmail.com", ContactLevel.DIFFERENT),
+        ("scott.lewis20@yahoo.com", "scott.lewis6@gmail.com", ContactLevel.DIFFERENT),
+        # a typo in the letters, or in the number (one keystroke), is still the mailbox
+        ("maria.foster81@outlook.com", "mraia.foster81@outlook.com", ContactLevel.SIMILAR),
+        ("maria.foster81@outlook.com", "maria.foster18@gmail.com", ContactLevel.SIMILAR),
+        ("maria.foster81@outlook.com", "maria.foster1@gmail.com", ContactLevel.SIMILAR),
     ],
 )
 def test_email_levels(a, b, level):
