@@ -99,8 +99,8 @@ def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
     for i, record in enumerate(records):
         near: set[int] = set()
         for block in record.blocks:
-            if (members := whole.get(block)) is not None:
-                near.update(members[bisect_right(members, i):])
+            if (held := whole.get(block)) is not None:
+                near.update(held[bisect_right(held, i):])
             elif (order := windowed.get(block)) is not None:
                 at = order.index(i)
                 near.update(j for j in order[max(0, at - WINDOW):at + WINDOW + 1] if j > i)
