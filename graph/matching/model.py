@@ -77,10 +77,25 @@ class Model:
     relatives: Relatives
     threshold: float = 0.9
     trained_at: str | None = None
+    records: int | None = None     # how many records the priors were fitted over (None: not known)
     frequencies: FrequencyLookup | None = field(default=None, compare=False, repr=False)
 
     def with_frequencies(self, frequencies: FrequencyLookup | None) -> Model:
         return replace(self, frequencies=frequencies)
+
+    def at_scale(self, records: int) -> Model:
+        """The model for a set of ``records`` records. Its priors are the chances that two records
+        drawn at random are one person, or co-resident relatives; a person's duplicates and
+        housemates are a handful however many records there are, so both chances fall as 1/n.
+        They hold for the records the model was fitted over: more records lower them in
+        proportion (else chance agreements, namesakes born on one day, grow with the records while
+        the evidence needed stays put); fewer never raise them (a small store says nothing about
+        how many duplicates it holds)."""
+        if not self.records or records <= self.records:
+            return self
+        share = self.records / records
+        return replace(self, prior=self.prior * share,
+                       relatives=replace(self.relatives, prior=self.relatives.prior * share))
 
     def score(self, a: Fields, b: Fields) -> MatchResult:
         """Match probability of two records with each comparison's weight, for
@@ -170,6 +185,7 @@ class Model:
         return {
             "version": FORMAT_VERSION,
             "trainedAt": self.trained_at,
+            "records": self.records,
             "prior": self.prior,
             "threshold": self.threshold,
             "relatives": self.relatives.to_dict(),
@@ -191,7 +207,8 @@ class Model:
             }
             relatives = Relatives.from_dict(data["relatives"])
             prior, threshold = float(data["prior"]), float(data["threshold"])
-            return cls(prior, parameters, relatives, threshold, data.get("trainedAt"))
+            records = int(data["records"]) if data.get("records") is not None else None
+            return cls(prior, parameters, relatives, threshold, data.get("trainedAt"), records)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ModelFormatError(f"malformed match model: {error}") from error
 

@@ -10,6 +10,7 @@ once more with the corrected u.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -68,7 +69,8 @@ def fit(
         m = _em_over_rules(patterns, sessions, m, fixed)
         priors = estimate_priors(counted, m, fixed, priors, len(records))
         u = _without_duplicates_or_housemates(counted, m, fixed, priors, pair_counts)
-    return _model(m, u, priors, start).with_frequencies(FrequencyTable.from_records(records))
+    model = dataclasses.replace(_model(m, u, priors, start), records=len(records))
+    return model.with_frequencies(FrequencyTable.from_records(records))
 
 
 def _default_start() -> Model:

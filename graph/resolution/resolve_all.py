@@ -108,7 +108,7 @@ def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece
 def resolve_all(store, settings, model: Model | None = None, progress: Progress | None = None) -> Summary:
     stored = read_records(store, progress)
     records = reindex(store, stored)
-    model = model or default_model(settings)
+    model = (model or default_model(settings)).at_scale(len(records))
     model = fitted_to(model, address_odds(model, [r.fields for r in records], BLOCK_DEGREE_CAP))
     if progress:
         progress("score", 0, None)

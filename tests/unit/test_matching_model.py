@@ -152,3 +152,21 @@ def test_an_unknown_version_or_a_malformed_file_is_refused(model):
 def test_twins_are_never_given_one_name_so_a_keyed_wrong_national_id_still_matches(model):
     keyed_wrong = ROBERT | {"nationalId": "7830672"}
     assert model.score(keyed_wrong, ROBERT | {"nationalId": "4003660"}).is_match(model.threshold)
+
+
+def test_the_priors_fall_in_proportion_to_records_beyond_those_the_model_was_fitted_over(model):
+    assert model.records and model.to_dict()["records"] == model.records
+    tenfold = model.at_scale(10 * model.records)
+    assert tenfold.prior == pytest.approx(model.prior / 10)
+    assert tenfold.relatives.prior == pytest.approx(model.relatives.prior / 10)
+    assert model.at_scale(model.records // 10) is model          # a small store never raises them
+    assert Model.from_dict(model.to_dict() | {"records": None}).at_scale(10 * model.records).prior == model.prior
+
+
+def test_namesakes_born_on_one_day_are_a_match_in_a_small_store_but_not_among_many_records(model):
+    # the same given name and birth date, another family name (a marriage, or chance): with many
+    # records chance explains it better
+    namesake = {"given": "John", "family": "Harris", "birthDate": "1983-08-21", "gender": "m"}
+    other = {"given": "John", "family": "Williams", "birthDate": "1983-08-21", "gender": "m"}
+    assert model.score(namesake, other).is_match(model.threshold)
+    assert not model.at_scale(50 * model.records).score(namesake, other).is_match(model.threshold)
