@@ -88,8 +88,12 @@ def names_swapped(a: Fields, b: Fields) -> bool:
     other a typo or two apart ('Snell Sophie' for 'Sophie Sndl'). A name found in the other field
     makes a swap likely, and a swapped record is keyed by hand, with typos, as often as any other.
     Two formal names (Daniel, Danielle) are never taken for a typo."""
-    return _swapped(name_field_key(a, "given"), name_field_key(a, "family"),
-                    name_field_key(b, "given"), name_field_key(b, "family"))
+    return _swapped(*names_key(a), *names_key(b))
+
+
+def names_key(record: Fields) -> tuple[str, str]:
+    """(given, family), folded: what both name comparisons read of a record."""
+    return name_field_key(record, "given"), name_field_key(record, "family")
 
 
 # both name comparisons of a pair ask, so the answer is kept per four names, as name_level's per two
@@ -105,20 +109,29 @@ def _crossed(x: str, y: str) -> float:
     return 0.0 if formal_names_apart(x, y) else jaro_winkler(x, y)
 
 
-def _compare_names(a: Fields, b: Fields, field: str, nicknames: bool) -> NameLevel:
-    level = name_level(name_field_key(a, field), name_field_key(b, field), nicknames=nicknames)
+def _names_level(x: tuple[str, str], y: tuple[str, str], field: int, nicknames: bool) -> NameLevel:
+    level = name_level(x[field], y[field], nicknames=nicknames)
     if level in (NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL):
         return level
     # a full swap outranks the fuzzy levels: it explains both name fields at once
-    return NameLevel.SWAPPED if names_swapped(a, b) else level
+    return NameLevel.SWAPPED if _swapped(*x, *y) else level
+
+
+def given_level(x: tuple[str, str], y: tuple[str, str]) -> NameLevel:
+    """The given-name level of two records' ``names_key``."""
+    return _names_level(x, y, 0, nicknames=True)
+
+
+def family_level(x: tuple[str, str], y: tuple[str, str]) -> NameLevel:
+    return _names_level(x, y, 1, nicknames=False)
 
 
 def compare_given(a: Fields, b: Fields) -> NameLevel:
-    return _compare_names(a, b, "given", nicknames=True)
+    return given_level(names_key(a), names_key(b))
 
 
 def compare_family(a: Fields, b: Fields) -> NameLevel:
-    return _compare_names(a, b, "family", nicknames=False)
+    return family_level(names_key(a), names_key(b))
 
 
 def given_names_compatible(a: str | None, b: str | None) -> bool:
@@ -346,12 +359,13 @@ def _name(field: str) -> KeyFunction:
 _ADDRESS_FIELDS = ("streetNumber", "street", "postcode", "locality")
 
 COMPARISONS: tuple[Comparison, ...] = (
-    # names read the whole record: the swap check needs both name fields of both sides
+    # names read both name fields: the swap check needs both of both sides
     Comparison("given", NameLevel, compare_given, _name("given"), ("given",),
-               "given", NameLevel.EXACT),
+               "given", NameLevel.EXACT, key=names_key, level=given_level),
     # the swap is counted once, by the given-name comparison
     Comparison("family", NameLevel, compare_family, _name("family"), ("family",),
-               "family", NameLevel.EXACT, (NameLevel.NICKNAME,), (NameLevel.SWAPPED,)),
+               "family", NameLevel.EXACT, (NameLevel.NICKNAME,), (NameLevel.SWAPPED,),
+               key=names_key, level=family_level),
     Comparison("birthDate", DateLevel, compare_birth_dates, _one(birth_date_key),
                ("birthDate",), key=birth_date_key, level=digits_level),
     Comparison("address", AddressLevel, compare_addresses, _one(address_key), _ADDRESS_FIELDS,
