@@ -6,6 +6,11 @@ model's probability. graph.matching.cluster then groups them by its join rule (n
 the rule incremental ingestion applies one record at a time, and refuses to merge two clusters
 whose exclusive facts conflict, as ingestion refuses a record or a Person. Each cluster keeps
 the id of the old Person most of whose records it holds.
+
+Where batch differs from ingestion (issue 17): a key held by more than WINDOW records is compared
+in a window, not in full; the model's priors are scaled to the number of records (Model.at_scale);
+and a clash between clusters a shared identifier ties is left to the model's odds over the tying
+pairs, where ingestion refuses any clash an identifier brings.
 """
 from __future__ import annotations
 
