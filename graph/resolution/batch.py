@@ -8,9 +8,9 @@ whose exclusive facts conflict, as ingestion refuses a record or a Person. Each 
 the id of the old Person most of whose records it holds.
 
 Where batch differs from ingestion (issue 17): a key held by more than WINDOW records is compared
-in a window, not in full; the model's priors are scaled to the number of records (Model.at_scale);
-and a clash between clusters a shared identifier ties is left to the model's odds over the tying
-pairs, where ingestion refuses any clash an identifier brings.
+in a window, not in full. As in ingestion, the model's priors are scaled to the number of records
+(Model.at_scale), and a clash between clusters a shared identifier ties is left to the model's odds
+over the tying pairs.
 """
 from __future__ import annotations
 

@@ -83,8 +83,9 @@ def conflict(a: Facts, b: Facts, probability: float | None = None) -> str | None
     the birth date agrees (the other unknown on one side) is left to the model at its own
     threshold: a mistyped id and a junior named after his father are both plausible there, and
     the model's relatives class, fitted to the data at hand, tells them apart better than a rule.
-    Stitching by a shared identifier alone (a family phone) passes no probability, so any clash
-    blocks it."""
+    Stitching by a shared identifier passes the model's verdict over the records it ties
+    (graph.resolution.decision), never the identifier's certainty: a family phone alone never
+    outweighs a clash."""
     found = clashes(a, b)
     return verdict(found, probability, overrule_at(a, b, found))
 

@@ -150,7 +150,7 @@ def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Pers
     facts = record_facts(record)
     accepted = []
     for pid, keys in evidence.items():
-        reason = None if pid == current else conflict(facts, persons[pid].facts)
+        reason = None if pid == current else _tied_conflict(facts, persons[pid].facts, pid, linkage)
         if reason:
             decision.refused.append({"personId": pid, "rule": "conflicting facts", "detail": reason,
                                      "identifiers": keys})
@@ -167,6 +167,18 @@ def decide(record: Record, links: dict[str, list[Link]], persons: dict[str, Pers
         decision.person_id = survivor
         decision.merge = sorted(pid for pid in group if pid != survivor)
     return decision
+
+
+def _tied_conflict(facts: Facts, theirs: Facts, pid: str, linkage: Linkage | None) -> str | None:
+    """Why the record cannot join a Person an identifier ties it to, or None. The model may
+    overrule a lone clash, over the record and that Person's records (as resolve --all judges the
+    clusters an identifier ties): one person's records with a mistyped given name and the same
+    e-mail, phone and birth date join; twins who share a family phone do not (the model, with its
+    relatives class, puts them apart)."""
+    found = clashes(facts, theirs)
+    if len(found) != 1 or linkage is None:
+        return verdict(found, None)
+    return verdict(found, from_log2_odds(linkage([], pid)), overrule_at(facts, theirs, found))
 
 
 def _compatible_group(accepted, evidence, persons, facts, current, decision) -> list[str]:

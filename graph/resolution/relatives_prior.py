@@ -1,4 +1,5 @@
-"""The relatives' prior fitted to the data at hand, for ingestion (graph/matching/relatives_share.py).
+"""The relatives' prior fitted to the data at hand, and both priors scaled to the store, for ingestion
+(graph/matching/relatives_share.py, Model.at_scale).
 
 Each chunk reads the evidence from the chunk, the stored records around it, and a sample of the
 stored records that share an address. The sample is kept per store and model in this process and
@@ -35,16 +36,20 @@ _lock = threading.Lock()
 
 
 def fitted_model(tx, settings: Settings, model: Model, chunk: dict[str, dict], around: list[dict]) -> Model:
-    """``model`` with its relatives' prior fitted to the stored sample, the ``chunk``'s records (by
-    record key) and the stored records ``around`` them."""
+    """``model`` at the store's scale (``Model.at_scale``, as resolve --all applies it), with its
+    relatives' prior fitted to the stored sample, the ``chunk``'s records (by record key) and the
+    stored records ``around`` them. The pairs' odds leave the priors out, so the sample holds
+    whatever the scale."""
+    sample = _stored_sample(tx, settings, model, sorted(chunk))
+    model = model.at_scale((sample.records if sample else 0) + len(chunk))
     local = address_odds(model, list(chunk.values()) + around, BLOCK_DEGREE_CAP, new=len(chunk))
-    return fitted_to(model, list(_stored_odds(tx, settings, model, sorted(chunk))) + local)
+    return fitted_to(model, list(sample.odds if sample else ()) + local)
 
 
-def _stored_odds(tx, settings: Settings, model: Model, chunk_keys: list[str]) -> tuple[float, ...]:
+def _stored_sample(tx, settings: Settings, model: Model, chunk_keys: list[str]) -> _Sample | None:
     mark = tx.run(queries_relatives.STORE_MARK).single()
     if mark is None:
-        return ()
+        return None
     key = (settings.uri, settings.database, str(settings.data_dir), model.trained_at, model.prior)
     with _lock:
         sample = _samples.get(key)
@@ -56,7 +61,7 @@ def _stored_odds(tx, settings: Settings, model: Model, chunk_keys: list[str]) ->
         sample = _Sample(records, mark["first"], tuple(_read_odds(tx, model, chunk_keys)))
         with _lock:
             _samples[key], _ingested[key] = sample, 0
-    return sample.odds
+    return sample
 
 
 def _read_odds(tx, model: Model, exclude: list[str]) -> list[float]:

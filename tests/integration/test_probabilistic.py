@@ -2,11 +2,14 @@
 difficulty resolves correctly, review-band pairs get POSSIBLY_SAME, updates can split a person."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from graph.demo import hotel_chain
 from graph.intake.records import build_record
-from graph.resolution.ingest import ingest
+from graph.matching import load_default_model
+from graph.resolution.ingest import ingest, ingest_chunk
 from service.schemas import RecordSchema
 from tests.integration.helpers import load, person_of, record
 
@@ -84,6 +87,18 @@ def test_twins_at_one_address_with_one_birth_date_stay_apart(store, settings):
     assert emma.personId != sophie.personId
     assert {r["detail"] for r in sophie.refused} == {"different given names"}
     assert possibly_same(store) == []      # a conflicting fact is a no, not a question
+
+
+def test_a_mistyped_given_name_joins_the_person_its_email_and_phone_tie_it_to(store, settings):
+    # one clash (Egtty is no name Betty's) the model overrules over the records the identifiers
+    # tie, as resolve --all does: the same e-mail, phone, birth date and home
+    shared = [email("betty.clarke52@example.com"), phone("01225 960 555")]
+    betty, egtty = load(store, settings,
+                        record("crm", "1", name=name("Betty", "Clarke"), birthDate="1952-05-05", addresses=[ROSE],
+                               identifiers=shared),
+                        record("webshop", "2", name=name("Egtty", "Clarke"), birthDate="1952-05-05",
+                               addresses=[ROSE], identifiers=shared))
+    assert (egtty.outcome, egtty.personId) == ("joined", betty.personId)
 
 
 @pytest.mark.parametrize(("first", "second"), [("Alexander", "Alexandra"), ("Daniel", "Danielle"),
@@ -214,3 +229,16 @@ def test_the_store_probe_stops_at_one_past_the_cap_and_leaves_a_hub_s_persons_ou
     assert list(keys) == ["birthDate"]                     # the hub is the probe's only way in
     assert degree[keys["birthDate"]] == BLOCK_DEGREE_CAP + 1
     assert found == set()
+
+
+@pytest.mark.parametrize(("fitted_over", "one_person"), [(None, True), (1, False)])
+def test_the_priors_fall_as_the_records_resolved_grow(store, settings, fitted_over, one_person):
+    # the same given name and birth date, another family name: a match where a store holds no more
+    # records than the model was fitted over, chance among 50 times as many (Model.at_scale)
+    model = dataclasses.replace(load_default_model(), records=fitted_over or load_default_model().records)
+    items = [record("crm", "harris", name=name("John", "Harris"), birthDate="1983-08-21", gender="M"),
+             record("crm", "williams", name=name("John", "Williams"), birthDate="1983-08-21", gender="M")]
+    items += [record("crm", f"other{n}", name=name(f"Given{n:02}", f"Family{n:02}")) for n in range(48)]
+    records = [build_record(RecordSchema().load(item), settings) for item in items]
+    store.write(ingest_chunk, records, settings, model)
+    assert (person_of(store, "crm", "harris") == person_of(store, "crm", "williams")) is one_person
