@@ -1,7 +1,8 @@
 """Benchmark: the same figures on every local engine (ArcadeDB, Neo4j), side by side, in one run.
 
     python bench/engines.py [--engines arcadedb neo4j] [--people 300] [--warmup-runs 3] [--runs 3]
-                            [--lookups 300] [--clients 8] [--requests 50] [--persons 5000]
+                            [--lookups 300] [--clients 8] [--requests 50] [--workers 1] [--threads 8]
+                            [--persons 5000]
                             [--records 5000] [--log-dir DIR]
 
 The defaults took 13 and 19 minutes for both engines on a shared 2-core machine (load average 7-15).
@@ -11,7 +12,9 @@ process and a fresh private server each, so no JIT, cache or memory carries over
 to the other); the figures are read from the one JSON line every bench prints last:
 - ingest_whois.py: ingest records/s with probabilistic resolution on (median of --runs after
   --warmup-runs), then who-is-this p50 and p99 one request at a time (--lookups requests);
-- load_whois.py: who-is-this requests/s and p99 from --clients client processes (median of --runs);
+- load_whois.py: who-is-this p50 and p99 one at a time (--lookups, from a client process), then
+  requests/s and p99 from --clients client processes (median of --runs), against --workers API
+  processes of --threads threads;
 - analytics_refresh.py: `idgraph analytics refresh` seconds on --persons generated persons;
 - resolve_all.py: `idgraph resolve --all` seconds on --records generated records, and its F1
   (which should not depend on the engine).
@@ -63,9 +66,11 @@ BENCHES = {
                    "whois_p50_ms": j["whois"]["sequential"]["median_ms"],
                    "whois_p99_ms": j["whois"]["sequential"]["p99_ms"], "startup_s": j["env"]["server_startup_s"]}),
     "load_whois": Bench(
-        "load_whois.py", lambda a: ["--clients", a.clients, "--requests", a.requests, "--runs", a.runs],
+        "load_whois.py", lambda a: ["--clients", a.clients, "--requests", a.requests, "--runs", a.runs,
+                                    "--sequential", a.lookups, "--workers", a.workers, "--threads", a.threads],
         lambda j: {"whois_rps": j["median"]["throughput_rps"], "whois_clients_p99_ms": j["median"]["p99_ms"],
-                   "whois_errors": j["median"]["errors"]}),
+                   "whois_errors": j["median"]["errors"], "whois_http_p50_ms": (j["sequential"] or {}).get("median_ms"),
+                   "whois_http_p99_ms": (j["sequential"] or {}).get("p99_ms")}),
     "analytics_refresh": Bench(
         # one full refresh of a freshly loaded graph (it writes every score), as before
         "analytics_refresh.py", lambda a: ["--persons", a.persons, "--runs", 1, "--changed", 0],
@@ -82,6 +87,10 @@ ROWS = (
     ("ingest_server_cpu_ms", "ingest server CPU ms per record (median)", "lower"),
     ("whois_p50_ms", "who-is-this p50 ms, one at a time", "lower"),
     ("whois_p99_ms", "who-is-this p99 ms, one at a time", "lower"),
+    # the same, from a client process of its own against the API (load_whois; the ones above come from
+    # threads of the process that also runs the API)
+    ("whois_http_p50_ms", "who-is-this p50 ms, one at a time, {lookups} from a client process", "lower"),
+    ("whois_http_p99_ms", "who-is-this p99 ms, one at a time, {lookups} from a client process", "lower"),
     ("whois_rps", "who-is-this requests/s, {clients} client processes (median of {runs})", "higher"),
     ("whois_clients_p99_ms", "who-is-this p99 ms, {clients} client processes", "lower"),
     ("refresh_s", "analytics refresh s, {persons:,} persons", "lower"),
@@ -199,9 +208,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--people", type=int, default=300, help="ingest_whois: extra demo customers")
     p.add_argument("--warmup-runs", type=int, default=3, help="ingest_whois: untimed ingest runs first")
     p.add_argument("--runs", type=int, default=3, help="timed runs of ingest_whois and load_whois (median)")
-    p.add_argument("--lookups", type=int, default=300, help="ingest_whois: who-is-this requests one at a time")
+    p.add_argument("--lookups", type=int, default=300,
+                   help="ingest_whois and load_whois: who-is-this requests one at a time")
     p.add_argument("--clients", type=int, default=8, help="load_whois: concurrent client processes")
     p.add_argument("--requests", type=int, default=50, help="load_whois: requests per client per run")
+    p.add_argument("--workers", type=int, default=1, help="load_whois: API processes (more than 1: gunicorn)")
+    p.add_argument("--threads", type=int, default=8, help="load_whois: request threads per API process")
     p.add_argument("--persons", type=int, default=5_000, help="analytics_refresh: generated persons")
     p.add_argument("--records", type=int, default=5_000, help="resolve_all: generated records")
     p.add_argument("--benches", nargs="+", choices=list(BENCHES), default=list(BENCHES), help="a subset to run")

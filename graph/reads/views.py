@@ -42,20 +42,23 @@ def _holder_rank(holder: dict, today: dt.date):
 
 def whois(tx, key: str, purpose: str | None = None) -> dict:
     """The person an identifier belongs to now, with others who share or held it."""
-    row = tx.run(queries_reads.IDENTIFIER_HOLDERS, key=key).single()
+    today = dt.date.today()
+    row = tx.run(queries_reads.WHOIS_WHOLE, key=key, today=today).single()
     # a link its person disputes (graph/stewardship/feedback.py) answers nothing
     holders = [datetimes_from_text(h, ("observedAt",)) for h in (row["holders"] if row else [])
                if h["personId"] and not h.get("disputed")]
     if not holders:
         raise NotFound(f"no person holds {key}")
-    today = dt.date.today()
     best: dict[str, dict] = {}
     for holder in holders:
         pid = holder["personId"]
         if pid not in best or _holder_rank(holder, today) > _holder_rank(best[pid], today):
             best[pid] = holder
     ranked = sorted(best.values(), key=lambda h: _holder_rank(h, today), reverse=True)
-    view = person_view(tx, ranked[0]["personId"], asked=key, purpose=purpose)
+    first = ranked[0]["personId"]
+    # the statement read the person its own ranking chose; the ranking above decides
+    fetched = _whole(row) if row["person"] and row["person"].get("personId") == first else None
+    view = _view(*_follow_merge(tx, fetched or _whole_row(tx, first), first), asked=key, purpose=purpose)
     view["query"] = {"identifier": key, "generic": row["generic"]}
     view["otherHolders"] = [{"personId": h["personId"], "current": _current(h, today)} for h in ranked[1:]]
     return view
@@ -79,20 +82,27 @@ def consent_changes(tx, person_id: str | None = None, record_key: str | None = N
     return {r["record"]: [plain(c) for c in r["changes"]] for r in rows}
 
 
-def _whole_row(tx, person_id: str) -> dict | None:
-    row = tx.run(queries_reads.PERSON_WHOLE, personId=person_id).single()
-    if row is None:
-        return None
+def _whole(row) -> dict:
+    """PERSON_WHOLE's columns of `row` with the datetimes sent as text parsed back."""
     links = [{"record": record, "rel": rel, "link": datetimes_from_text(link, queries_reads.LINK_TEXT_DATETIMES),
               "node": node} for record, rel, link, node in row["links"]]
     records = [datetimes_from_text(r, queries_reads.RECORD_TEXT_DATETIMES) for r in row["records"]]
-    return dict(row, records=records, links=links)
+    return {name: row[name] for name in ("person", "merges", "changes", "households", "possiblySame")} | {
+        "records": records, "links": links}
+
+
+def _whole_row(tx, person_id: str) -> dict | None:
+    row = tx.run(queries_reads.PERSON_WHOLE, personId=person_id).single()
+    return None if row is None else _whole(row)
 
 
 def _whole_person(tx, person_id: str) -> tuple[dict, str | None]:
     """The PERSON_WHOLE row of the person an id shows (a merged-away id: its survivor), and the id
     redirected from. One statement a view, as resolve_id then five reads would be five."""
-    row = _whole_row(tx, person_id)
+    return _follow_merge(tx, _whole_row(tx, person_id), person_id)
+
+
+def _follow_merge(tx, row: dict | None, person_id: str) -> tuple[dict, str | None]:
     if not row:
         raise NotFound(f"no person {person_id}")
     status, merged_into = row["person"].get("status"), row["person"].get("mergedInto")
@@ -108,7 +118,11 @@ def _whole_person(tx, person_id: str) -> tuple[dict, str | None]:
 
 def person_view(tx, person_id: str, asked: str | None = None, purpose: str | None = None) -> dict:
     """A person as seen for `purpose`: facts only from records whose consent covers it (None: all)."""
-    extra, redirected_from = _whole_person(tx, person_id)
+    return _view(*_whole_person(tx, person_id), asked=asked, purpose=purpose)
+
+
+def _view(extra: dict, redirected_from: str | None, asked: str | None, purpose: str | None) -> dict:
+    """The view of a PERSON_WHOLE row (`_whole`), shown for `purpose`."""
     person = plain(extra["person"])
     target = person["personId"]
     records = [plain(r) for r in extra["records"]]

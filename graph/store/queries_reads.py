@@ -5,17 +5,6 @@ queries_privacy, queries_access, queries_bulk); queries.py holds only the whole-
 """
 from __future__ import annotations
 
-# A pattern comprehension from the one indexed node, not OPTIONAL MATCH + collect: ArcadeDB plans
-# the latter several times slower (server CPU 0.5 against 1.1-1.8 ms a lookup, bench/README.md).
-# Datetimes travel as text (toString): see PERSON_WHOLE.
-IDENTIFIER_HOLDERS = """
-MATCH (i:Identifier {key: $key})
-RETURN i.key AS key, coalesce(i.generic, false) AS generic,
-       [(i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person) |
-        {personId: p.personId, current: l.current, validTo: l.validTo, observedAt: toString(r.observedAt),
-         disputed: l.disputed}] AS holders
-"""
-
 PERSON_REDIRECT = """
 MATCH (p:Person {personId: $personId})
 RETURN p.personId AS personId, p.status AS status, p.mergedInto AS mergedInto
@@ -38,9 +27,8 @@ RETURN p {.*} AS person, collect(r {.*}) AS records
 # The datetimes a view does use (RECORD_TEXT_DATETIMES, LINK_TEXT_DATETIMES) travel as ISO text,
 # parsed back by graph/store/values.datetimes_from_text: about 20 a who-is-this, which the driver's
 # hydration made a quarter of the API's CPU per request (bench/load_whois.py, issue 17).
-PERSON_WHOLE = """
-MATCH (p:Person {personId: $personId})
-RETURN p {.*, createdAt: null, updatedAt: null} AS person,
+_PERSON_WHOLE_COLUMNS = """
+       p {.*, createdAt: null, updatedAt: null} AS person,
        [(p)<-[:DESCRIBES]-(r:SourceRecord) |
         r {.*, createdAt: null, updatedAt: null, observedAt: toString(r.observedAt)}] AS records,
        [(p)<-[:DESCRIBES]-(r:SourceRecord)-[l]->(n) WHERE n:Identifier OR n:Company |
@@ -55,6 +43,31 @@ RETURN p {.*, createdAt: null, updatedAt: null} AS person,
            validFrom: m.validFrom, validTo: m.validTo, current: m.current, evidence: m.evidence}] AS households,
        [(p)-[s:POSSIBLY_SAME]-(o:Person) | s {.*, other: o.personId}] AS possiblySame
 """
+
+PERSON_WHOLE = """
+MATCH (p:Person {personId: $personId})
+RETURN""" + _PERSON_WHOLE_COLUMNS
+
+# Who is this in one statement (one round trip, not two): who holds the identifier, the holder that
+# graph/reads/views.whois would rank first (a live current link - `$today` from the caller, so both
+# agree on the date - then the latest observedAt), and that person's PERSON_WHOLE columns. The
+# ranking here only picks which person to read: whois ranks the holders itself and reads again in
+# the rare case the two differ (ties, a null observedAt), so the answer never depends on it.
+# The holders are a pattern comprehension from the one indexed node, not OPTIONAL MATCH + collect:
+# ArcadeDB plans the latter several times slower (server CPU 0.5 against 1.1-1.8 ms a lookup).
+WHOIS_WHOLE = """
+MATCH (i:Identifier {key: $key})
+WITH i, [(i)<-[l]-(r:SourceRecord)-[:DESCRIBES]->(p:Person) |
+         {personId: p.personId, current: l.current, validTo: l.validTo, observedAt: toString(r.observedAt),
+          disputed: l.disputed}] AS holders
+WITH i, holders, [h IN holders WHERE h.personId IS NOT NULL AND NOT coalesce(h.disputed, false)] AS live
+WITH i, holders, live,
+     [h IN live WHERE coalesce(h.current, false) AND (h.validTo IS NULL OR h.validTo >= $today)] AS currentHolders
+WITH i, holders, reduce(top = null, h IN CASE WHEN size(currentHolders) > 0 THEN currentHolders ELSE live END |
+       CASE WHEN top IS NULL OR coalesce(h.observedAt, '') > coalesce(top.observedAt, '') THEN h ELSE top END)
+     AS top
+OPTIONAL MATCH (p:Person {personId: top.personId})
+RETURN i.key AS key, coalesce(i.generic, false) AS generic, holders,""" + _PERSON_WHOLE_COLUMNS
 
 RECORD_TEXT_DATETIMES = ("observedAt",)
 LINK_TEXT_DATETIMES = ("observedAt", "firstObservedAt", "mergeRefusedAt")

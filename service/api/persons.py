@@ -19,6 +19,7 @@ from service.api.signals import signal_rules
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
 from service.event_schemas import PersonsQuerySchema
+from service.plain_dump import dumped_as
 from service.schemas import (
     ErasureSchema,
     PersonSchema,
@@ -49,6 +50,7 @@ class Whois(MethodView):
     @blp.arguments(WhoisQuerySchema(), location="query", unknown=RAISE)   # an instance: not one a request
     @blp.response(200, PersonSchema)
     @blp.alt_response(404, description="No person holds this identifier")
+    @dumped_as(PersonSchema())   # PersonSchema's dump, without walking it through marshmallow
     @audited("whois")
     def get(self, args):
         """The person behind an identifier, how they are tied to each record, and their value.

@@ -282,3 +282,20 @@ def test_generic_value_is_flagged_and_lists_other_holders(client, store):
     assert {view["personId"]} | {h["personId"] for h in view["otherHolders"]} == colleagues
     assert len(view["otherHolders"]) == 5
     assert all(item["chain"] is None for item in view["why"])  # a generic value explains nothing
+
+
+@pytest.mark.parametrize("scenario, phone", [("recycled_number", "+44 7700 900555"),
+                                             ("generic_value", "+44 20 7946 0100")])
+def test_whois_answers_its_own_ranking_when_the_statement_read_another_holder(client, store, monkeypatch,
+                                                                              scenario, phone):
+    """WHOIS_WHOLE reads the person its Cypher ranks first; whois ranks the holders itself and reads
+    again when they differ. Made to read another holder, the statement must not change the answer."""
+    from graph.store import queries_reads
+    post(client, DEMO.records_for(scenario))
+    answer = whois(client, type="phone", value=phone).get_json()
+    chosen = "OPTIONAL MATCH (p:Person {personId: top.personId})"
+    assert chosen in queries_reads.WHOIS_WHOLE
+    other = "OPTIONAL MATCH (p:Person {personId: [h IN holders WHERE h.personId <> top.personId][0].personId})"
+    monkeypatch.setattr(queries_reads, "WHOIS_WHOLE", queries_reads.WHOIS_WHOLE.replace(chosen, other))
+    assert whois(client, type="phone", value=phone).get_json() == answer
+    assert answer["otherHolders"]   # so the statement did read someone else
