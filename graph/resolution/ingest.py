@@ -119,21 +119,29 @@ def _identifier_nodes(records: list[Record], existed: set[str]) -> list[list]:
 
 
 def write_identifiers(tx, records: list[Record], existed: set[str],
-                      disputed: dict[str, frozenset[str]] | None = None) -> None:
+                      disputed: dict[str, frozenset[str]] | None = None) -> set[str]:
     """The identifier nodes of `records` and their links; only records in `existed` can have links.
     A link its person disputed is left as the dispute left it: a re-send neither clears the flag nor
-    restores a cut link (the source still says so; the customer said no, and a steward rules)."""
+    restores a cut link (the source still says so; the customer said no, and a steward rules).
+    Returns the identifier keys that were stored before: the others are new, held by no one else."""
     disputed = disputed or {}
     if not any(r.identifiers for r in records):
-        return
-    _run(tx, queries_ingest.IDENTIFIER_NODES, rows=_identifier_nodes(records, existed))
-    for statement, old in ((queries_ingest.LINK_IDENTIFIERS, True), (queries_ingest.LINK_NEW_IDENTIFIERS, False)):
-        links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to, i.props.get("use")]
-                        for r in records if (r.key in existed) == old for i in r.identifiers
-                        if i.key not in disputed.get(r.key, ())),
-                       key=lambda row: (row[1], row[0]))
-        if links:
-            _run(tx, statement, rows=links)
+        return set()
+    stored = {row["key"] for row in _run(tx, queries_ingest.IDENTIFIER_NODES,
+                                         rows=_identifier_nodes(records, existed))}
+    links = sorted(([r.key, i.key, i.kind, i.valid_from, i.valid_to, i.props.get("use")]
+                    for r in records if r.key in existed for i in r.identifiers
+                    if i.key not in disputed.get(r.key, ())),
+                   key=lambda row: (row[1], row[0]))
+    if links:
+        _run(tx, queries_ingest.LINK_IDENTIFIERS, rows=links)
+    new = [[r.key, [[i.key, i.kind, i.valid_from, i.valid_to, i.props.get("use")] for i in r.identifiers
+                    if i.key not in disputed.get(r.key, ())]]
+           for r in sorted(records, key=lambda r: r.key) if r.key not in existed]
+    new = [row for row in new if row[1]]
+    if new:
+        _run(tx, queries_ingest.LINK_NEW_IDENTIFIERS, rows=new)
+    return stored
 
 
 def _job_rows(records: list[Record]) -> list[dict]:
@@ -147,8 +155,9 @@ def _run(tx, query: str, **params) -> list:
     return list(tx.run(query, params))
 
 
-def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
-    """Store the records and their links; returns the identifier keys each record no longer holds."""
+def _write_facts(tx, items: list[Item]) -> tuple[dict[str, list[str]], set[str]]:
+    """Store the records and their links; returns the identifier keys each record no longer holds,
+    and the identifier keys stored before this chunk (write_identifiers)."""
     records = [item.record for item in items]
     new = [item for item in items if not item.existed]
     if new:
@@ -158,18 +167,18 @@ def _write_facts(tx, items: list[Item]) -> dict[str, list[str]]:
                      {item.record.key: item.disputed for item in items if item.disputed})
         _run(tx, queries_ingest.UPSERT_RECORDS,
              rows=[{"key": i.record.key, "props": _props(i)} for i in items if i.existed])
-    write_identifiers(tx, records, {item.record.key for item in items if item.existed},
-                      {item.record.key: item.disputed for item in items if item.disputed})
+    stored = write_identifiers(tx, records, {item.record.key for item in items if item.existed},
+                               {item.record.key: item.disputed for item in items if item.disputed})
     if any(r.employment for r in records):
         _run(tx, queries_ingest.LINK_EMPLOYMENT, rows=_job_rows(records))
     existing = [item.record for item in items if item.existed]
     if not existing:
-        return {}
+        return {}, stored
     rows = _run(tx, queries_ingest.CLOSE_DROPPED_LINKS, rows=[
         {"key": r.key, "identifierKeys": [i.key for i in r.identifiers],
          "companyKeys": [j.company_key for j in r.employment], "on": r.observed_at.date().isoformat()}
         for r in existing])
-    return {row["key"]: row["closed"] for row in rows}
+    return {row["key"]: row["closed"] for row in rows}, stored
 
 
 # --- reading the evidence around the chunk -----------------------------------------------------
@@ -178,11 +187,15 @@ def _holding(key: str, kind: str, value: str, link: dict) -> Identifier:
     return Identifier(kind, value, key, {}, native(link["validFrom"]), native(link["validTo"]))
 
 
-def _gather(tx, items: list[Item], exclude: list[str]) -> Snapshot:
-    chunk_idents = {key: ident for item in items for key, ident in stitching(item.record, item.disputed).items()}
+def _gather(tx, items: list[Item], exclude: list[str], stored: set[str]) -> Snapshot:
+    """`stored`: the identifier keys stored before the chunk; only they can be held outside it or generic."""
+    chunk_idents = {key: ident for item in items for key, ident in stitching(item.record, item.disputed).items()
+                    if key in stored}
     holdings: dict[str, dict[str, Identifier]] = {}
     generic, person_ids = set(), {item.current for item in items if item.current}
-    for key, is_generic, links in _run(tx, queries_ingest.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude):
+    links_of = _run(tx, queries_ingest.IDENTIFIER_LINKS, keys=sorted(chunk_idents), exclude=exclude) \
+        if chunk_idents else []
+    for key, is_generic, links in links_of:
         if is_generic:
             generic.add(key)
         ident = chunk_idents[key]
@@ -299,10 +312,10 @@ def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | N
         return [kept[n] if n in kept else next(resolved_rest) for n in range(len(records))]
     done, items = _triage(records, states)
     if items:
-        closed = _write_facts(tx, items)
+        closed, stored = _write_facts(tx, items)
         for item in items:
             item.lost_evidence = item.lost_evidence or bool(closed.get(item.record.key))
-        snapshot = _gather(tx, items, sorted(item.record.key for item in items))
+        snapshot = _gather(tx, items, sorted(item.record.key for item in items), stored)
         model = fitted_model(tx, settings, model or default_model(settings),
                              {item.record.key: item.fields for item in items},
                              [known.fields for known in snapshot.records.values()])

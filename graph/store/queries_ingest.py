@@ -73,46 +73,52 @@ def _when(condition: str, update: str) -> str:
 
 
 # Identifier nodes, one row per distinct key with its properties already merged, all kinds in one
-# statement. The lookup is by :Identifier alone: on ArcadeDB a MERGE or MATCH on
-# (:Identifier:Email {key}) does not use the key index and scans every Email node per row (see
-# queries_bulk.py), so a missing node is CREATEd with both labels instead. Labels are given when
-# the node is made, never added later: ArcadeDB implements an added label by copying. Two chunks
-# creating the same key at once collide on the key constraint and one is retried, as with MERGE.
-# A node that already existed is written (linkedAt) by every chunk that links it, so two chunks
-# linking one identifier conflict: on ArcadeDB, whose transactions are optimistic and where adding a
-# relationship never conflicts, the later commit fails and is retried, then reads the other's
-# links; without the write both could make a person for one customer. (On Neo4j the relationship
-# already locks the node and the later writer waits.) A new node's properties are set only where
-# there are some: ArcadeDB writes a node again even for SET n += {}.
+# statement; returns the keys that existed before (only they can have holders outside the chunk:
+# a node made here is seen by no other transaction until this one commits, and a concurrent one
+# making the same key fails on the key constraint and is retried). The lookup is by :Identifier
+# alone: on ArcadeDB a MERGE or MATCH on (:Identifier:Email {key}) does not use the key index and
+# scans every Email node per row (see queries_bulk.py), so a missing node is CREATEd with both
+# labels instead. Labels are given when the node is made, never added later: ArcadeDB implements
+# an added label by copying. A node that already existed is written (linkedAt) by every chunk that
+# links it, so two chunks linking one identifier conflict: on ArcadeDB, whose transactions are
+# optimistic and where adding a relationship never conflicts, the later commit fails and is
+# retried, then reads the other's links; without the write both could make a person for one
+# customer. (On Neo4j the write locks the node, in key order, and the later writer waits.) A new
+# node's properties are set in the FOREACH that creates it, and only where there are some:
+# ArcadeDB writes a node again even for SET n += {}.
 # Rows are lists, [key, kind, value, props]: no property names to send for every row.
 IDENTIFIER_NODES = """
 UNWIND $rows AS row
 WITH row[0] AS key, row[1] AS kind, row[2] AS value, row[3] AS props
 OPTIONAL MATCH (found:Identifier {key: key})
+WITH key, kind, value, props, found, found IS NULL AND size(keys(props)) = 0 AS bare,
+     found IS NULL AND size(keys(props)) > 0 AS described
 """ + "\n".join(
-    _when(f"found IS NULL AND kind = '{name}'",
+    _when(f"bare AND kind = '{name}'",
           f"CREATE (:Identifier:{k.label} {{key: key, kind: kind, value: value, createdAt: datetime(), "
-          "linkedAt: datetime()})")
+          "linkedAt: datetime()})") + "\n"
+    + _when(f"described AND kind = '{name}'",
+            f"CREATE (n:Identifier:{k.label} {{key: key, kind: kind, value: value, createdAt: datetime(), "
+            "linkedAt: datetime()}) SET n += props")
     for name, k in KINDS.items()
-) + """
-WITH key, props, found WHERE found IS NOT NULL OR size(keys(props)) > 0
-MATCH (n:Identifier {key: key})
-SET n += props{.*, linkedAt: datetime()}
+) + "\n" + _when("found IS NOT NULL", "SET found += props{.*, linkedAt: datetime()}") + """
+WITH key, found WHERE found IS NOT NULL
+RETURN key
 """
 
 # The records' identifier links, all kinds in one statement (relationship types cannot be
-# parameters, so each kind has its own FOREACH), rows sorted by identifier key so every writer
-# takes the identifier nodes in one order; the link's source and observedAt come from the record.
-# Its properties are written in one go: ArcadeDB writes a relationship again for each SET item.
-# Rows are lists, [recordKey, key, kind, validFrom, validTo, use]; `use` (home, billing, shipping) is
-# the record's use of an address, so it lives on the link, not on the shared address node.
-_LINK_HEAD = """
+# parameters, so each kind has its own FOREACH); the link's source and observedAt come from the
+# record. Its properties are written in one go: ArcadeDB writes a relationship again for each SET
+# item. `use` (home, billing, shipping) is the record's use of an address, so it lives on the link,
+# not on the shared address node. Every identifier node that existed before the chunk is already
+# written by IDENTIFIER_NODES, in key order, so the links may be made in any order.
+# Rows are lists, [recordKey, key, kind, validFrom, validTo, use].
+LINK_IDENTIFIERS = """
 UNWIND $rows AS row
 WITH row[0] AS recordKey, row[1] AS key, row[2] AS kind, row[3] AS validFrom, row[4] AS validTo, row[5] AS use
 MATCH (r:SourceRecord {recordKey: recordKey})
 MATCH (n:Identifier {key: key})
-"""
-LINK_IDENTIFIERS = _LINK_HEAD + "\n".join(
+""" + "\n".join(
     _when(f"kind = '{name}'",
           f"MERGE (r)-[l:{k.rel} {{current: true}}]->(n)\n"
           "  ON CREATE SET l.firstObservedAt = r.observedAt\n"
@@ -120,8 +126,16 @@ LINK_IDENTIFIERS = _LINK_HEAD + "\n".join(
     for name, k in KINDS.items()
 ) + "\n"
 # A record stored for the first time has no links yet: CREATE saves the relationship lookup, and
-# a null validity is not stored, as the SET above would not store it.
-LINK_NEW_IDENTIFIERS = _LINK_HEAD + "\n".join(
+# a null validity is not stored, as the SET above would not store it. A row is a record with its
+# links, [recordKey, [[key, kind, validFrom, validTo, use], ...]]: the record is looked up once,
+# not once per identifier.
+LINK_NEW_IDENTIFIERS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row[0]})
+UNWIND row[1] AS link
+WITH r, link[0] AS key, link[1] AS kind, link[2] AS validFrom, link[3] AS validTo, link[4] AS use
+MATCH (n:Identifier {key: key})
+""" + "\n".join(
     _when(f"kind = '{name}'",
           f"CREATE (r)-[:{k.rel} {{current: true, source: r.source, observedAt: r.observedAt, "
           "firstObservedAt: r.observedAt, validFrom: validFrom, validTo: validTo, use: use}]->(n)")
