@@ -27,7 +27,7 @@ from graph.matching.keys import birth_date_key, name_field_key
 from graph.matching.model import probability as from_log2_odds
 from graph.model import Identifier
 from graph.resolution.blocking import is_hub
-from graph.resolution.conflicts import Facts, conflict
+from graph.resolution.conflicts import Facts, conflict, tied_conflict
 from graph.resolution.decision import TIME_BOUND, Thresholds
 from graph.resolution.linkage import Scorer
 from graph.stewardship.constraints import Constraints
@@ -170,8 +170,9 @@ def no_conflict(records: list[BatchRecord], ties: Ties) -> Callable[[set, set, f
 
     def can_merge(a: set, b: set, log2_odds: float) -> bool:
         tying = [odds for key in a for other, odds in ties.get(key, {}).items() if other in b]
-        probability = from_log2_odds(join_odds(tying) if tying else log2_odds)
-        return conflict(union(a), union(b), probability) is None
+        if tying:
+            return tied_conflict(union(a), union(b), from_log2_odds(join_odds(tying))) is None
+        return conflict(union(a), union(b), from_log2_odds(log2_odds)) is None
 
     return can_merge
 

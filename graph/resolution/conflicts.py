@@ -90,6 +90,14 @@ def conflict(a: Facts, b: Facts, probability: float | None = None) -> str | None
     return verdict(found, probability, overrule_at(a, b, found))
 
 
+def tied_conflict(a: Facts, b: Facts, probability: float | None) -> str | None:
+    """``conflict`` between two sides a shared identifier ties, with the model's verdict over the
+    records it ties: that verdict overrules a lone clash only at OVERRULE_PROBABILITY, a differing
+    national id included. The identifier already put the pair in question, so the model must be
+    sure: two national ids under one family e-mail are a father and son as often as a keying slip."""
+    return verdict(clashes(a, b), probability)
+
+
 def overrule_at(a: Facts, b: Facts, found: list[str]) -> float:
     """The model probability that overrules the lone clash ``found`` between ``a`` and ``b``."""
     if found == [NATIONAL_IDS] and (_agree(a.given, b.given, given_names_compatible)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from graph.matching.model import Model
 from graph.matching.model import probability as from_log2_odds
 from graph.model import KINDS, Identifier, Record
-from graph.resolution.conflicts import Facts, clashes, conflict, overrule_at, verdict
+from graph.resolution.conflicts import Facts, clashes, conflict, overrule_at, tied_conflict, verdict
 
 TIME_BOUND = {"phone", "address"}
 
@@ -175,10 +175,9 @@ def _tied_conflict(facts: Facts, theirs: Facts, pid: str, linkage: Linkage | Non
     clusters an identifier ties): one person's records with a mistyped given name and the same
     e-mail, phone and birth date join; twins who share a family phone do not (the model, with its
     relatives class, puts them apart)."""
-    found = clashes(facts, theirs)
-    if len(found) != 1 or linkage is None:
-        return verdict(found, None)
-    return verdict(found, from_log2_odds(linkage([], pid)), overrule_at(facts, theirs, found))
+    if linkage is None or len(clashes(facts, theirs)) != 1:
+        return conflict(facts, theirs)
+    return tied_conflict(facts, theirs, from_log2_odds(linkage([], pid)))
 
 
 def _compatible_group(accepted, evidence, persons, facts, current, decision) -> list[str]:

@@ -55,3 +55,14 @@ def test_a_key_held_by_many_records_pairs_each_with_its_neighbours_in_name_order
     assert {(i, i + 1) for i in range(count - 1)} <= pairs
     assert all(j - i <= WINDOW for i, j in pairs)
     assert len(pairs) < count * WINDOW
+
+
+def test_namesakes_an_email_ties_stay_apart_when_their_national_ids_differ():
+    # a lone national-id clash is left to the model at its threshold between records nothing ties;
+    # an identifier's tie asks it to be sure (as ingestion: tests/integration/test_resolution.py)
+    tom = {"given": "Tom", "family": "Ash", "email": "ash@example.com"}
+    records = [BatchRecord(key, None, "", dict(tom, nationalId=nid), frozenset(block_keys(tom).values()),
+                           Facts({"tom"}, set(), {nid}, {"ash"}), (Identifier("email", tom["email"], "email:ash", {},
+                                                                             None, None),))
+               for key, nid in (("a", "QQ123456A"), ("b", "QQ654321B"))]
+    assert resolve(records, Scorer(MODEL, remember=False), MODEL.threshold) == [{"a"}, {"b"}]
