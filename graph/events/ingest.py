@@ -37,18 +37,23 @@ def _listed(values) -> list | None:
     return list(values) or None
 
 
-def _props(event: Event, attached: Attachment) -> dict:
-    return {"source": event.source, "eventId": event.event_id, "kind": event.kind, "month": event.month,
-            "fingerprint": event.fingerprint, "collectedFor": event.collected_for,
-            "consentGranted": _listed(sorted(k for k, v in event.consent.items() if v)),
-            "consentDenied": _listed(sorted(k for k, v in event.consent.items() if not v)),
-            "identifierKeys": _listed(i.key for i in event.identifiers), "ignoredValues": _listed(event.ignored),
-            "setAsideFields": _listed(s.field for s in event.set_aside),
-            "setAsideValues": _listed(s.value for s in event.set_aside),
-            "setAsideReasons": _listed(s.reason for s in event.set_aside),
-            "recordKey": attached.record_key, "attachReason": attached.reason,
+def _values(event: Event, attached: Attachment) -> list:
+    """What an event stores besides its key, in queries_events.EVENT_PROPERTIES' order: built as the
+    CREATE's row itself (no map per event to pick it from again)."""
+    consent, details = event.consent, event.details
+    return [event.source, event.event_id, event.kind, event.month, event.fingerprint, event.collected_for,
+            _listed(sorted(k for k, v in consent.items() if v)) if consent else None,
+            _listed(sorted(k for k, v in consent.items() if not v)) if consent else None,
+            _listed(i.key for i in event.identifiers), _listed(event.ignored),
+            _listed(s.field for s in event.set_aside), _listed(s.value for s in event.set_aside),
+            _listed(s.reason for s in event.set_aside),
+            attached.record_key, attached.reason,
             # every detail is written, so one a corrected re-send no longer states is removed (null)
-            **{name: event.details.get(name) for name in _DETAIL_NAMES}}
+            *(details.get(name) for name in _DETAIL_NAMES)]
+
+
+def _props(event: Event, attached: Attachment) -> dict:
+    return dict(zip(queries_events.EVENT_PROPERTIES, _values(event, attached), strict=True))
 
 
 _DETAIL_NAMES = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
@@ -67,6 +72,19 @@ def _holdings(tx, events: list[Event]) -> dict[str, list[Holding]]:
             by_key.setdefault(row["key"], []).append(Holding(row["key"], row["recordKey"], row["source"],
                                                              row["personId"], native(row["observedAt"])))
     return by_key
+
+
+def _attachments(holdings: dict[str, list[Holding]], todo: list[tuple[int, Event, bool]]) -> dict[int, Attachment]:
+    """Each event's attachment; chosen once per source and identifiers (a chunk of one customer's
+    events names the same card again and again, and `choose` is pure)."""
+    by_ids: dict[tuple, Attachment] = {}
+    out = {}
+    for n, e, _ in todo:
+        ids = (e.source, *(i.key for i in e.identifiers))
+        if ids not in by_ids:
+            by_ids[ids] = choose(e.source, [h for key in ids[1:] for h in holdings.get(key, [])])
+        out[n] = by_ids[ids]
+    return out
 
 
 def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tuple[int, Event, bool]], set[int]]:
@@ -93,9 +111,8 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
 
 
 def _new_row(event: Event, attached: Attachment, month_key: str | None) -> list:
-    props = _props(event, attached)
-    return [event.key, event.at.isoformat(), event.observed_at.isoformat(), month_key] + \
-        [props[name] for name in queries_events.EVENT_PROPERTIES]
+    observed = None if event.observed_at == event.at else event.observed_at.isoformat()
+    return [event.key, event.at.isoformat(), observed, month_key, *_values(event, attached)]
 
 
 def _month_rows(todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment],
@@ -136,9 +153,7 @@ def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
     """Store and attach events whose keys are all different, in one transaction."""
     done, todo, retried = _triage(tx, events)
     if todo:
-        holdings = _holdings(tx, [e for _, e, _ in todo])
-        chosen = {n: choose(e.source, [h for i in e.identifiers for h in holdings.get(i.key, [])])
-                  for n, e, _ in todo}
+        chosen = _attachments(_holdings(tx, [e for _, e, _ in todo]), todo)
         for n, event, _ in todo:
             if n in retried and not chosen[n].record_key:       # still no one to attach it to
                 done[n] = EventOutcome(event.source, event.event_id, "unchanged", None, None, chosen[n].reason)

@@ -32,7 +32,6 @@ SCHEMA = (
     "CREATE CONSTRAINT event_event_key_unique IF NOT EXISTS FOR (e:Event) REQUIRE e.eventKey IS UNIQUE",
     "CREATE CONSTRAINT event_month_key_unique IF NOT EXISTS FOR (m:EventMonth) REQUIRE m.monthKey IS UNIQUE",
     "CREATE INDEX event_month_record_key IF NOT EXISTS FOR (m:EventMonth) ON (m.recordKey)",
-    "CREATE INDEX event_source IF NOT EXISTS FOR (e:Event) ON (e.source)",
 )
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -75,12 +74,16 @@ EVENT_PROPERTIES = (
 # Events stored for the first time: every property in the CREATE itself (ArcadeDB writes a node again
 # for each SET item), and the link to its month bucket in the same statement (one round trip and one
 # pass over the rows fewer than a LINK_EVENTS after it). A row is a list: key, at, observedAt (ISO
-# text), the bucket's monthKey (null: unattached), then EVENT_PROPERTIES in order. An event created
-# meanwhile by another writer fails the key constraint and the chunk is retried.
+# text; null when it is `at`, as it mostly is, so it is sent and parsed once), the bucket's monthKey
+# (null: unattached), then EVENT_PROPERTIES in order. createdAt and updatedAt are the statement's time,
+# taken once. An event created meanwhile by another writer fails the key constraint and the chunk is
+# retried.
 CREATE_EVENTS = """
+WITH datetime() AS now
 UNWIND $rows AS row
-CREATE (e:Event {eventKey: row[0], at: datetime(row[1]), observedAt: datetime(row[2]),
-                 createdAt: datetime(), updatedAt: datetime(),
+WITH now, row, datetime(row[1]) AS at
+CREATE (e:Event {eventKey: row[0], at: at, observedAt: CASE WHEN row[2] IS NULL THEN at ELSE datetime(row[2]) END,
+                 createdAt: now, updatedAt: now,
 """ + ",\n".join(f"  {name}: row[{n}]" for n, name in enumerate(EVENT_PROPERTIES, start=4)) + """})
 WITH e, row[3] AS monthKey WHERE monthKey IS NOT NULL
 MATCH (m:EventMonth {monthKey: monthKey})
