@@ -110,9 +110,9 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
     return done, todo, retried
 
 
-def _new_row(event: Event, attached: Attachment, month_key: str | None) -> list:
+def _new_row(event: Event, attached: Attachment) -> list:
     observed = None if event.observed_at == event.at else event.observed_at.isoformat()
-    return [event.key, event.at.isoformat(), observed, month_key, *_values(event, attached)]
+    return [event.key, event.at.isoformat(), observed, *_values(event, attached)]
 
 
 def _month_rows(todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment],
@@ -133,11 +133,17 @@ def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment
     set, unlinked and linked again (it may have moved)."""
     month_of = {n: f"{chosen[n].record_key}|{e.month}" for n, e, _ in todo if chosen[n].record_key}
     months = _month_rows(todo, chosen, month_of)
-    if months:
-        _run(tx, queries_events.WIDENED_MONTHS, rows=months)
-    new = [(n, e) for n, e, existed in todo if not existed]
-    if new:
-        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n], month_of.get(n)) for n, e in new])
+    found = {r["monthKey"] for r in _run(tx, queries_events.WIDENED_MONTHS, rows=months)} if months else set()
+    groups: dict[str, list] = {}
+    loose: list[list] = []
+    for n, e, existed in todo:
+        if not existed:
+            row = _new_row(e, chosen[n])
+            (groups.setdefault(month_of[n], []) if month_of.get(n) in found else loose).append(row)
+    if groups:
+        _run(tx, queries_events.CREATE_EVENTS, groups=[[key, rows] for key, rows in sorted(groups.items())])
+    if loose:
+        _run(tx, queries_events.CREATE_UNLINKED_EVENTS, rows=loose)
     moved = [(n, e) for n, e, existed in todo if existed]
     if moved:
         _run(tx, queries_events.UPSERT_EVENTS, rows=[
