@@ -37,18 +37,23 @@ def _listed(values) -> list | None:
     return list(values) or None
 
 
-def _props(event: Event, attached: Attachment) -> dict:
-    return {"source": event.source, "eventId": event.event_id, "kind": event.kind, "month": event.month,
-            "fingerprint": event.fingerprint, "collectedFor": event.collected_for,
-            "consentGranted": _listed(sorted(k for k, v in event.consent.items() if v)),
-            "consentDenied": _listed(sorted(k for k, v in event.consent.items() if not v)),
-            "identifierKeys": _listed(i.key for i in event.identifiers), "ignoredValues": _listed(event.ignored),
-            "setAsideFields": _listed(s.field for s in event.set_aside),
-            "setAsideValues": _listed(s.value for s in event.set_aside),
-            "setAsideReasons": _listed(s.reason for s in event.set_aside),
-            "recordKey": attached.record_key, "attachReason": attached.reason,
+def _values(event: Event, attached: Attachment) -> list:
+    """What an event stores besides its key, in queries_events.EVENT_PROPERTIES' order: built as the
+    CREATE's row itself (no map per event to pick it from again)."""
+    consent, details = event.consent, event.details
+    return [event.source, event.event_id, event.kind, event.month, event.fingerprint, event.collected_for,
+            _listed(sorted(k for k, v in consent.items() if v)) if consent else None,
+            _listed(sorted(k for k, v in consent.items() if not v)) if consent else None,
+            _listed(i.key for i in event.identifiers), _listed(event.ignored),
+            _listed(s.field for s in event.set_aside), _listed(s.value for s in event.set_aside),
+            _listed(s.reason for s in event.set_aside),
+            attached.record_key, attached.reason,
             # every detail is written, so one a corrected re-send no longer states is removed (null)
-            **{name: event.details.get(name) for name in _DETAIL_NAMES}}
+            *(details.get(name) for name in _DETAIL_NAMES)]
+
+
+def _props(event: Event, attached: Attachment) -> dict:
+    return dict(zip(queries_events.EVENT_PROPERTIES, _values(event, attached), strict=True))
 
 
 _DETAIL_NAMES = ("lineOfBusiness", "amount", "currency", "productCategory", "channel", "pageCategory", "deviceType",
@@ -67,6 +72,19 @@ def _holdings(tx, events: list[Event]) -> dict[str, list[Holding]]:
             by_key.setdefault(row["key"], []).append(Holding(row["key"], row["recordKey"], row["source"],
                                                              row["personId"], native(row["observedAt"])))
     return by_key
+
+
+def _attachments(holdings: dict[str, list[Holding]], todo: list[tuple[int, Event, bool]]) -> dict[int, Attachment]:
+    """Each event's attachment; chosen once per source and identifiers (a chunk of one customer's
+    events names the same card again and again, and `choose` is pure)."""
+    by_ids: dict[tuple, Attachment] = {}
+    out = {}
+    for n, e, _ in todo:
+        ids = (e.source, *(i.key for i in e.identifiers))
+        if ids not in by_ids:
+            by_ids[ids] = choose(e.source, [h for key in ids[1:] for h in holdings.get(key, [])])
+        out[n] = by_ids[ids]
+    return out
 
 
 def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tuple[int, Event, bool]], set[int]]:
@@ -92,10 +110,9 @@ def _triage(tx, events: list[Event]) -> tuple[dict[int, EventOutcome], list[tupl
     return done, todo, retried
 
 
-def _new_row(event: Event, attached: Attachment, month_key: str | None) -> list:
-    props = _props(event, attached)
-    return [event.key, event.at.isoformat(), event.observed_at.isoformat(), month_key] + \
-        [props[name] for name in queries_events.EVENT_PROPERTIES]
+def _new_row(event: Event, attached: Attachment) -> list:
+    observed = None if event.observed_at == event.at else event.observed_at.isoformat()
+    return [event.key, event.at.isoformat(), observed, *_values(event, attached)]
 
 
 def _month_rows(todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment],
@@ -116,11 +133,17 @@ def _write(tx, todo: list[tuple[int, Event, bool]], chosen: dict[int, Attachment
     set, unlinked and linked again (it may have moved)."""
     month_of = {n: f"{chosen[n].record_key}|{e.month}" for n, e, _ in todo if chosen[n].record_key}
     months = _month_rows(todo, chosen, month_of)
-    if months:
-        _run(tx, queries_events.WIDENED_MONTHS, rows=months)
-    new = [(n, e) for n, e, existed in todo if not existed]
-    if new:
-        _run(tx, queries_events.CREATE_EVENTS, rows=[_new_row(e, chosen[n], month_of.get(n)) for n, e in new])
+    found = {r["monthKey"] for r in _run(tx, queries_events.WIDENED_MONTHS, rows=months)} if months else set()
+    groups: dict[str, list] = {}
+    loose: list[list] = []
+    for n, e, existed in todo:
+        if not existed:
+            row = _new_row(e, chosen[n])
+            (groups.setdefault(month_of[n], []) if month_of.get(n) in found else loose).append(row)
+    if groups:
+        _run(tx, queries_events.CREATE_EVENTS, groups=[[key, rows] for key, rows in sorted(groups.items())])
+    if loose:
+        _run(tx, queries_events.CREATE_UNLINKED_EVENTS, rows=loose)
     moved = [(n, e) for n, e, existed in todo if existed]
     if moved:
         _run(tx, queries_events.UPSERT_EVENTS, rows=[
@@ -136,9 +159,7 @@ def ingest_chunk(tx, events: list[Event]) -> list[EventOutcome]:
     """Store and attach events whose keys are all different, in one transaction."""
     done, todo, retried = _triage(tx, events)
     if todo:
-        holdings = _holdings(tx, [e for _, e, _ in todo])
-        chosen = {n: choose(e.source, [h for i in e.identifiers for h in holdings.get(i.key, [])])
-                  for n, e, _ in todo}
+        chosen = _attachments(_holdings(tx, [e for _, e, _ in todo]), todo)
         for n, event, _ in todo:
             if n in retried and not chosen[n].record_key:       # still no one to attach it to
                 done[n] = EventOutcome(event.source, event.event_id, "unchanged", None, None, chosen[n].reason)

@@ -8,6 +8,7 @@ Pure: no database, no web.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, replace
 
 from graph.config import Settings
@@ -53,9 +54,10 @@ class Event:
         """The event id under the name records give it (suppression screening reads either)."""
         return self.event_id
 
-    @property
+    @functools.cached_property
     def month(self) -> str:
-        """The month bucket it hangs in (graph/store/queries_events.py), in UTC."""
+        """The month bucket it hangs in (graph/store/queries_events.py), in UTC; asked for several
+        times per event as it is stored."""
         return self.at.astimezone(dt.UTC).strftime("%Y-%m")
 
 
