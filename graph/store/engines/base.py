@@ -90,7 +90,8 @@ class LocalServer:
         path = self.data_dir / "credentials.json"
         if path.exists():
             return json.loads(path.read_text())["password"]
-        password = secrets.token_urlsafe(18)
+        # hex, not url-safe base64: a password starting with '-' is read as an option by neo4j-admin
+        password = secrets.token_hex(18)
         path.write_text(json.dumps({"user": self.user, "password": password}))
         path.chmod(0o600)
         return password
