@@ -1,7 +1,7 @@
 """Benchmark: events ingested per second, who-is-this beside a person with 100,000 events, timeline latency.
 
     python -m bench.events [--engine arcadedb|neo4j] [--events 100000] [--timeline-events 10000]
-                           [--lookups 300] [--pages 300] [--batch-size 500]
+                           [--lookups 300] [--pages 300] [--batch-size 1000]
 
 Starts its own server of --engine (bench/private_server.py), loads the hotel-chain demo records, then:
 
@@ -36,7 +36,7 @@ from bench.private_server import add_engine_option, private_server  # noqa: E402
 from graph.demo import hotel_chain  # noqa: E402
 from graph.events.timeline import timeline  # noqa: E402
 from graph.reads.views import whois  # noqa: E402
-from service.loading import ingest_batches, ingest_events_batches  # noqa: E402
+from service.loading import EVENT_BATCH, ingest_batches, ingest_events_batches  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 130)
 JANE = ("loyaltyCard:PLT-99812", {"type": "loyaltyCard", "value": "PLT-99812"})
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--timeline-events", type=int, default=10_000)
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=EVENT_BATCH)
     args = parser.parse_args()
     with private_server(engine=args.engine) as server:
         settings, store = server.settings(), server.connect()

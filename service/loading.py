@@ -101,9 +101,14 @@ def ingest_batches(store, settings: Settings, items: Iterable, batch_size: int =
 # The first batch of events is parsed while nothing else runs; a small one starts the store early
 # (half of a 1,000-event POST was parsed before anything was stored).
 FIRST_EVENTS = 100
+# Events after the first batch go in batches of a whole POST (1,000, its largest): one suppression
+# screen and one hand-over from the parser per 1,000, stored in transactions of
+# graph/events/ingest.CHUNK_SIZE. Against 500: 1.11x the events a second on ArcadeDB (medians of 3,
+# interleaved, bench/events.py --batch-size), the same on Neo4j, whose own work bounds it.
+EVENT_BATCH = 1000
 
 
-def ingest_events_batches(store, settings: Settings, items: Iterable, batch_size: int = 500,
+def ingest_events_batches(store, settings: Settings, items: Iterable, batch_size: int = EVENT_BATCH,
                           parse: Parser | None = None) -> Iterator[Batch]:
     """Events through the records' path: parsed a batch ahead, screened against the suppression list,
     stored and attached (graph/events/ingest.py). Errors name `eventId` as the input does."""
