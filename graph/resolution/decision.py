@@ -175,8 +175,8 @@ def _tied_conflict(facts: Facts, theirs: Facts, pid: str, linkage: Linkage | Non
     clusters an identifier ties): one person's records with a mistyped given name and the same
     e-mail, phone and birth date join; twins who share a family phone do not (the model, with its
     relatives class, puts them apart)."""
-    if linkage is None or len(clashes(facts, theirs)) != 1:
-        return conflict(facts, theirs)
+    if linkage is None or len(clashes(facts, theirs)) != 1:   # the model overrules one clash, never two
+        return tied_conflict(facts, theirs, None)
     return tied_conflict(facts, theirs, from_log2_odds(linkage([], pid)))
 
 
