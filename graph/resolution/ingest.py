@@ -256,12 +256,17 @@ def _known(key, person_id, given, family, birth, fields, national_ids, blocks, h
 
 # --- writing the decisions ---------------------------------------------------------------------
 
-def _apply(tx, plan: Plan) -> None:
+def _apply(tx, plan: Plan, created: set[str]) -> None:
+    """`created`: keys of the records this chunk created (they have no DESCRIBES link yet)."""
     if plan.new_persons:
         _run(tx, queries_ingest.CREATE_PERSONS,
              rows=[{"personId": pid, "seq": n} for n, pid in enumerate(plan.new_persons)])
-    if plan.attach:
-        _run(tx, queries_ingest.ATTACH_RECORDS, rows=plan.attach)
+    fresh = [row for row in plan.attach if row["key"] in created]
+    if fresh:
+        _run(tx, queries_ingest.ATTACH_NEW_RECORDS, rows=fresh)
+    moved = [row for row in plan.attach if row["key"] not in created]
+    if moved:
+        _run(tx, queries_ingest.ATTACH_RECORDS, rows=moved)
     if plan.merges:
         _run(tx, queries_ingest.MERGE_PERSONS, rows=plan.merges)
         _run(tx, queries_ingest.REDIRECT_MERGED, rows=plan.merges)
@@ -323,7 +328,7 @@ def ingest_chunk(tx, records: list[Record], settings: Settings, model: Model | N
         resolver = ChunkResolver(snapshot, items, Scorer(model), settings.generic_threshold,
                                  Thresholds(match=model.threshold), new_person_id, steward)
         plan = resolver.run()
-        _apply(tx, plan)
+        _apply(tx, plan, {item.record.key for item in items if not item.existed})
         resolved = iter(plan.results)
         for n, record in enumerate(records):
             if n not in done:

@@ -248,6 +248,16 @@ ON CREATE SET d += {since: datetime(), rule: row.rule, evidence: coalesce(row.ev
                     score: row.score}
 """
 
+# A record this chunk created has no DESCRIBES yet: CREATE saves ATTACH_RECORDS' search for an
+# old link to move, its DELETE and the MERGE's lookup. Same relationship and properties (a null
+# score is not stored, as ON CREATE SET d += {...} would not store it).
+ATTACH_NEW_RECORDS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord {recordKey: row.key})
+MATCH (p:Person {personId: row.personId})
+CREATE (r)-[:DESCRIBES {since: datetime(), rule: row.rule, evidence: coalesce(row.evidence, []), score: row.score}]->(p)
+"""
+
 MARK_GENERIC = """
 UNWIND $keys AS key
 MATCH (i:Identifier {key: key})
