@@ -43,11 +43,11 @@ class Gate:
         self.original, self.release = original, threading.Event()
         self.waiting = threading.Semaphore(0)
 
-    def __call__(self, tx, plan):
+    def __call__(self, tx, plan, created):
         if not self.release.is_set():
             self.waiting.release()
             assert self.release.wait(DEADLINE), "the test never released the ingest"
-        return self.original(tx, plan)
+        return self.original(tx, plan, created)
 
 
 def blocked_transactions(store) -> int:
@@ -60,7 +60,8 @@ def test_two_uncommitted_ingests_sharing_an_email_end_as_one_person(store, setti
     an_unlinked_email_node(store, settings)
     first, second = Gate(ingest._apply), Gate(ingest._apply)
     gates = {}
-    monkeypatch.setattr(ingest, "_apply", lambda tx, plan: gates[threading.current_thread().name](tx, plan))
+    monkeypatch.setattr(ingest, "_apply",
+                        lambda tx, plan, created: gates[threading.current_thread().name](tx, plan, created))
     outcomes, errors = {}, []
 
     def run(name: str, gate: Gate) -> None:
