@@ -212,7 +212,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="ingest_whois and load_whois: who-is-this requests one at a time")
     p.add_argument("--clients", type=int, default=8, help="load_whois: concurrent client processes")
     p.add_argument("--requests", type=int, default=50, help="load_whois: requests per client per run")
-    p.add_argument("--workers", type=int, default=1, help="load_whois: API processes (more than 1: gunicorn)")
+    p.add_argument("--workers", type=int, default=1, help="load_whois: API processes (more than 1: granian)")
     p.add_argument("--threads", type=int, default=8, help="load_whois: request threads per API process")
     p.add_argument("--persons", type=int, default=5_000, help="analytics_refresh: generated persons")
     p.add_argument("--records", type=int, default=5_000, help="resolve_all: generated records")

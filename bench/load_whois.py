@@ -140,7 +140,7 @@ def load_demo(store, settings, people: int, seed: int, persons: int) -> list[dic
 
 
 class CpuMeter:
-    """CPU seconds of the database server and of the API (this process, or the gunicorn workers)."""
+    """CPU seconds of the database server and of the API (this process, or the `serve --workers` processes)."""
 
     def __init__(self, server_pid: int, api_pids):
         self.server_pid, self.api_pids = server_pid, api_pids
@@ -177,7 +177,7 @@ def measure(api, records, settings, args, meter: CpuMeter) -> tuple[dict | None,
 
 
 @contextlib.contextmanager
-def gunicorn_api(settings, store, workers: int, threads: int):
+def workers_api(settings, store, workers: int, threads: int):
     """`idgraph serve --workers N --threads T` as a child process against the bench's server, on a
     free loopback port, the rate limit off. Yields ((base URL, headers), worker pids)."""
     port = free_port()
@@ -208,14 +208,14 @@ def _wait_for_port(port: int, proc: subprocess.Popen, limit_s: float = 120) -> N
         if proc.poll() is not None:
             raise RuntimeError(f"idgraph serve --workers exited with {proc.returncode}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            time.sleep(1.0)   # the master listens first; give the workers a moment to load the app
+            time.sleep(1.0)   # the main process listens first; give the workers a moment to load the app
             return
         time.sleep(0.2)
     raise RuntimeError(f"idgraph serve --workers did not listen within {limit_s} s")
 
 
 def _children(pid: int) -> list[int]:
-    """The gunicorn master and its workers (their CPU is the API's)."""
+    """`idgraph serve` and its worker processes (their CPU is the API's)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
@@ -229,7 +229,7 @@ def median_of(runs: list[dict], key: str):
 
 
 def _api_label(args) -> str:
-    api = (f"{args.workers} gunicorn workers x {args.threads} threads" if args.workers > 1
+    api = (f"{args.workers} serve workers x {args.threads} threads" if args.workers > 1
            else f"waitress, {args.threads} threads")
     return f"{api}, audit {'to a local log' if args.audit == 'local' else 'straight to the graph'}"
 
@@ -282,7 +282,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="generated persons bulk-loaded first (the issue's figure: 100000)")
     p.add_argument("--sequential", type=int, default=300, help="lookups one at a time before the runs (0: none)")
     p.add_argument("--workers", type=int, default=1,
-                   help="API processes: 1 = waitress in this process, more = `idgraph serve --workers N` (gunicorn)")
+                   help="API processes: 1 = waitress in this process, more = `idgraph serve --workers N` (granian)")
     p.add_argument("--threads", type=int, default=8, help="request threads per API process")
     p.add_argument("--audit", choices=("local", "graph"), default="local",
                    help="audit events through a local log (IDGRAPH_AUDIT_SPOOL, graph/access/audit_spool.py) "
@@ -309,7 +309,7 @@ def main(argv=None) -> int:
             closing.callback(audit.stop_spool, store)   # drained before the store closes
         records = load_demo(store, settings, args.people, args.seed, args.persons)
         if args.workers > 1:
-            with gunicorn_api(settings, store, args.workers, args.threads) as (api, pids):
+            with workers_api(settings, store, args.workers, args.threads) as (api, pids):
                 sequential, runs = measure(api, records, settings, args, CpuMeter(server.pid, pids))
         else:
             with http_api(settings, store, args.threads) as api:

@@ -14,7 +14,7 @@ from graph.access import audit as audit_log
 from graph.errors import StoreUnavailable
 from graph.store import schema
 from graph.store.driver import Store, connect
-from service import auth, errors
+from service import auth, errors, lean_whois
 from service.api import (
     audit,
     console,
@@ -87,4 +87,5 @@ def create_app(settings: config.Settings | None = None, store: Store | None = No
     api.register_blueprint(households.blp)
     app.register_blueprint(console.bp)   # a plain page, outside the OpenAPI document
     app.register_blueprint(docs.bp)      # likewise: Swagger UI from npm, not flask-smorest's CDN page
+    app.wsgi_app = lean_whois.LeanWhois(app, app.wsgi_app)   # type: ignore[method-assign]
     return app

@@ -19,8 +19,12 @@ PURPOSE_HEADER_DOC = {"in": "header", "name": PURPOSE_HEADER, "required": False,
 
 def read_purpose() -> str:
     """The declared purpose (query parameter or header; both must agree), default 'service'."""
-    given = {"query.purpose": request.args.get("purpose"),
-             f"header.{PURPOSE_HEADER}": request.headers.get(PURPOSE_HEADER)}
+    return purpose_of(request.args.get("purpose"), request.headers.get(PURPOSE_HEADER))
+
+
+def purpose_of(query: str | None, header: str | None) -> str:
+    """read_purpose's rule over the query parameter's and the header's values (None: not given)."""
+    given = {"query.purpose": query, f"header.{PURPOSE_HEADER}": header}
     given = {where: value.strip() for where, value in given.items() if value is not None}
     for where, value in given.items():
         if value not in PURPOSES:
@@ -40,9 +44,15 @@ def audited(action: str):
         def wrapper(*args, **kwargs):
             purpose = read_purpose()
             result = view(*args, **kwargs)
-            if result.get("personId"):
-                audit.record_read(context.store(), key_id=g.principal.key_id, role=g.principal.role,
-                                  purpose=purpose, action=action, person_id=result["personId"])
+            log_read(context.store(), g.principal, purpose, action, result)
             return result
         return wrapper
     return decorator
+
+
+def log_read(store, principal, purpose: str, action: str, result: dict) -> None:
+    """The audit event of a read that answered `result` (none when it names no person); returns once
+    it is durable."""
+    if result.get("personId"):
+        audit.record_read(store, key_id=principal.key_id, role=principal.role,
+                          purpose=purpose, action=action, person_id=result["personId"])

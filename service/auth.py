@@ -73,10 +73,15 @@ def _refuse_deep_json() -> None:
 
 
 def _presented_key() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return presented_key(request.headers.get("Authorization", ""), request.headers.get("X-API-Key", ""))
+
+
+def presented_key(authorization: str, api_key: str) -> str:
+    """The key of an `Authorization: Bearer` header, else of an `X-API-Key` header; "" for none."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    return request.headers.get("X-API-Key", "").strip()
+    return api_key.strip()
 
 
 def _authenticate() -> apikeys.Principal:
@@ -95,11 +100,16 @@ def _authenticate() -> apikeys.Principal:
 
 def _limit(principal: apikeys.Principal) -> None:
     rate = current_app.config[RATE_LIMIT_CONFIG]
-    wait = current_app.extensions["idgraph"]["buckets"].take(principal.key_id, rate)
+    wait = take_token(current_app, principal.key_id)
     if wait:
         log.warning("429: key %s is over %s requests per minute", principal.key_id, rate)
         abort(429, message=f"this key is over its limit of {rate} requests per minute; retry later",
               headers={"Retry-After": str(math.ceil(wait))})
+
+
+def take_token(app, key_id: str) -> float:
+    """A token from the key's bucket: 0 when the request may go ahead, else the seconds to wait."""
+    return app.extensions["idgraph"]["buckets"].take(key_id, app.config[RATE_LIMIT_CONFIG])
 
 
 def _authorise(principal: apikeys.Principal) -> None:

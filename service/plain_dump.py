@@ -26,19 +26,25 @@ def _as_is(field: fields.Field) -> bool:
     return type(field) is fields.String
 
 
-def dumped_as(schema: Schema):
-    """Answer the decorated view's dict as JSON with only `schema`'s fields, exactly as
-    `schema.dump` would; goes between `@blp.response(..., schema)` (which documents it, and passes a
-    Response through) and the view. Refuses, at import, a schema whose dump would change a value."""
+def plain_dump(schema: Schema):
+    """`schema.dump` for a schema that only names its fields: a function keeping a dict's declared
+    keys. Refuses, at import, a schema whose dump would change a value."""
     changed = sorted(name for name, field in schema.fields.items() if not _as_is(field))
     if changed:
         raise ValueError(f"{type(schema).__name__} dumps {changed} by type: use its dump")
     names = frozenset(schema.fields)
+    return lambda result: {k: v for k, v in result.items() if k in names}
+
+
+def dumped_as(schema: Schema):
+    """Answer the decorated view's dict as JSON with only `schema`'s fields, exactly as
+    `schema.dump` would (plain_dump); goes between `@blp.response(..., schema)` (which documents
+    it, and passes a Response through) and the view."""
+    dump = plain_dump(schema)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            result = view(*args, **kwargs)
-            return current_app.json.response({k: v for k, v in result.items() if k in names})
+            return current_app.json.response(dump(view(*args, **kwargs)))
         return wrapper
     return decorator

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from graph.config import Settings
 from graph.errors import InvalidRecord
 from graph.history.reads import withhold_deceased
 from graph.intake.records import build_record
@@ -14,6 +15,7 @@ from graph.lifecycle.reads import persons_page_with_status
 from graph.privacy import rights
 from graph.reads.views import identifier_key, person_view, persons_page, whois
 from graph.signals.reads import person_signals
+from graph.store.driver import Store
 from service import context
 from service.api.signals import signal_rules
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
@@ -31,12 +33,17 @@ from service.schemas import (
 blp = Blueprint("persons", __name__, url_prefix="/v1", description="Who is this")
 
 
-def _lookup_key(args: dict) -> str:
+def whois_answer(store: Store, settings: Settings, args: dict, purpose: str) -> dict:
+    """GET /v1/whois's answer to its validated query `args` (also served by service/lean_whois.py)."""
+    return store.read_each(whois, _lookup_key(args, settings), purpose)
+
+
+def _lookup_key(args: dict, settings: Settings) -> str:
     """Normalise the asked identifier exactly as ingestion does."""
     item = {k: args[k] for k in ("type", "value", "platform", "system") if k in args}
     probe = {"source": "query", "sourceId": "query", "identifiers": [item]}
     try:
-        record = build_record(probe, context.settings(), query=True)
+        record = build_record(probe, settings, query=True)
     except InvalidRecord as exc:   # name the query's field: `value`, not `identifiers[0].value`
         raise InvalidRecord(exc.field.replace("identifiers[0].", ""), exc.reason) from None
     if not record.identifiers:
@@ -58,7 +65,7 @@ class Whois(MethodView):
         Facts from records whose consent does not cover the declared purpose are withheld and listed
         in `withheld` (without their values).
         """
-        return context.store().read_each(whois, _lookup_key(args), read_purpose())
+        return whois_answer(context.store(), context.settings(), args, read_purpose())
 
 
 @blp.route("/persons/<string:person_id>", parameters=[PURPOSE_HEADER_DOC])

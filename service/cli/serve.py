@@ -1,4 +1,4 @@
-"""`idgraph serve`: the REST API on waitress, or gunicorn workers (the demo serves through run_api too)."""
+"""`idgraph serve`: the REST API on waitress, or granian workers (the demo serves through run_api too)."""
 from __future__ import annotations
 
 import click
@@ -10,7 +10,7 @@ from service.cli.common import console, local_server_for_command
 
 
 def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
-    """One process with `threads` waitress threads, or `workers` gunicorn processes of `threads` each."""
+    """One process with `threads` waitress threads, or `workers` granian processes of `threads` each."""
     if workers > 1:
         _say_where(host, port)
         workers_app.serve(settings, host, port, workers, threads)
@@ -51,7 +51,7 @@ def _install_console_assets() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="API processes; more than 1 serves through gunicorn, rate limits shared between them")
+              help="API processes; more than 1 serves through granian, rate limits shared between them")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="request threads per process")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
