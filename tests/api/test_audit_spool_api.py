@@ -22,6 +22,9 @@ def spooled(settings, store, tmp_path):
     the session's other apps keep writing straight to the graph)."""
     from service import create_app
     own = connect(settings)
+    # the app's spool, opened first with a background drain too slow to run during a test: what is
+    # on disk after an answer is then there because the answer put it there, not yet drained away
+    audit.use_spool(own, tmp_path / "spool", interval_s=3600)
     app = create_app(dataclasses.replace(settings, audit_spool=tmp_path / "spool"), own)
     yield app, own, tmp_path / "spool"
     audit.stop_spool(own)
