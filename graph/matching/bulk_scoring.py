@@ -12,16 +12,24 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
 
 from graph.matching.clustering import capped
-from graph.matching.comparisons import COMPARISONS, prepare
+from graph.matching.comparisons import COMPARISONS, SWAP_TYPO, _swapped, name_level, prepare
 from graph.matching.frequencies import frequency_key
 from graph.matching.keys import Fields
+from graph.matching.levels import NameLevel
 from graph.matching.model import Model
 
 _LEVELS = tuple(c.level_of_keys for c in COMPARISONS)
 # every comparison's levels lie in -1 (NULL) .. RADIX - 2, so a pair's levels fit one int64
 _RADIX = 1 + max(max(c.levels) for c in COMPARISONS) + 1
+GIVEN, FAMILY = (next(n for n, c in enumerate(COMPARISONS) if c.name == name) for name in ("given", "family"))
+# name levels no swap can outrank (comparisons._names_level)
+_SETTLED = np.array([NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL])
+# cpdist's similarities are single precision: a candidate for the swap check is kept a hair early
+_SINGLE = 1e-3
 
 
 def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
@@ -38,6 +46,7 @@ class BulkScorer:
         self.model, self.records = model, records
         prepared = [prepare(r) for r in records]
         self._keys = [_numbered([p[c] for p in prepared]) for c in range(len(COMPARISONS))]
+        self._names = [_numbered([p[GIVEN][field] for p in prepared]) for field in (0, 1)]
         # term frequencies read the pair's first record: its values then tell weights apart too
         self._tf: np.ndarray | None = None
         if model.frequencies is not None:
@@ -47,8 +56,10 @@ class BulkScorer:
     def log2_odds(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """``Scorer.log2_odds`` of each pair (records[left[k]], records[right[k]])."""
         vector = np.zeros(len(left), np.int64)
-        for (codes, values), level in zip(self._keys, _LEVELS, strict=True):
-            vector = vector * _RADIX + 1 + self._levels(codes, values, level, left, right)
+        names = self._name_levels(left, right)
+        for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):
+            found = names[n] if n in names else self._levels(codes, values, level, left, right)
+            vector = vector * _RADIX + 1 + found
         if self._tf is not None:
             vector = vector * (int(self._tf.max(initial=0)) + 1) + self._tf[left]
         distinct, first, inverse = np.unique(vector, return_index=True, return_inverse=True)
@@ -65,6 +76,28 @@ class BulkScorer:
         found = np.fromiter((level(values[p // size], values[p % size]) for p in distinct.tolist()),
                             np.int64, len(distinct))
         return found[inverse.reshape(-1)]
+
+    def _name_levels(self, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
+        """The given and family levels of each pair (comparisons.given_level, family_level): each name's
+        own level once per distinct pair of names, then the swap check where it may outrank a fuzzy
+        level, asked only of pairs whose crossed names are alike enough for a swap (both at least
+        SWAP_TYPO: _swapped's weakest case) and answered by _swapped itself."""
+        (given, givens), (family, families) = self._names
+        levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right),
+                  FAMILY: self._levels(family, families, name_level, left, right)}
+        fuzzy = {n: ~np.isin(found, _SETTLED) for n, found in levels.items()}
+        ask = np.flatnonzero(fuzzy[GIVEN] | fuzzy[FAMILY])
+        given_a, family_a = np.array(givens, object)[given[left[ask]]], np.array(families, object)[family[left[ask]]]
+        given_b, family_b = np.array(givens, object)[given[right[ask]]], np.array(families, object)[family[right[ask]]]
+        alike = np.minimum(cpdist(given_a, family_b, scorer=JaroWinkler.similarity, workers=-1),
+                           cpdist(family_a, given_b, scorer=JaroWinkler.similarity, workers=-1)) >= SWAP_TYPO - _SINGLE
+        ask = ask[alike]
+        swapped = np.zeros(len(left), bool)
+        swapped[ask] = [_swapped(*x) for x in zip(given_a[alike], family_a[alike], given_b[alike], family_b[alike],
+                                                 strict=True)]
+        for n, found in levels.items():
+            found[fuzzy[n] & swapped] = NameLevel.SWAPPED
+        return levels
 
     def _weight(self, vector: int, first: int) -> float:
         if self._tf is not None:
