@@ -15,7 +15,6 @@ over the tying pairs.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -96,27 +95,23 @@ def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
                  by_ident: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairs i < j sharing a blocking key that is no hub (in full, or within a large block's
     window) and no identifier pair, in ascending order, as arrays of record indexes."""
-    whole: dict[str, list[int]] = {}
-    windowed: dict[str, list[int]] = {}
-    for block, members in blocks.items():
+    first, second = array("q"), array("q")
+    for members in blocks.values():
         if 1 < len(members) <= WINDOW:
-            whole[block] = members
+            for i, j in combinations(members, 2):
+                first.append(i)
+                second.append(j)
         elif len(members) > WINDOW and not is_hub(len(members)):
-            windowed[block] = sorted(members, key=lambda n: (_name_order(records[n]), n))
-    place = {block: {n: at for at, n in enumerate(order)} for block, order in windowed.items()}
-    left, right = array("q"), array("q")
-    for i, record in enumerate(records):
-        near: set[int] = set()
-        for block in record.blocks:
-            if (held := whole.get(block)) is not None:
-                near.update(held[bisect_right(held, i):])
-            elif (order := windowed.get(block)) is not None:
-                at = place[block][i]
-                near.update(j for j in order[max(0, at - WINDOW):at + WINDOW + 1] if j > i)
-        found = [j for j in sorted(near) if (i, j) not in by_ident]
-        left.extend([i] * len(found))
-        right.extend(found)
-    return np.frombuffer(left, np.int64), np.frombuffer(right, np.int64)
+            order = sorted(members, key=lambda n: (_name_order(records[n]), n))
+            for step in range(1, WINDOW + 1):
+                first.extend(order[:-step])
+                second.extend(order[step:])
+    a, b = np.frombuffer(first, np.int64), np.frombuffer(second, np.int64)
+    size = max(len(records), 1)
+    pairs = np.unique(np.minimum(a, b) * size + np.maximum(a, b))
+    tied = np.array([i * size + j for i, j in by_ident], np.int64)
+    pairs = pairs[~np.isin(pairs, tied)]
+    return pairs // size, pairs % size
 
 
 def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:

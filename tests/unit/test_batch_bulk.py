@@ -15,7 +15,15 @@ from graph.matching import FrequencyTable, cluster, load_default_model
 from graph.matching.bulk_scoring import BulkScorer
 from graph.matching.clustering import join_odds
 from graph.matching.model import probability
-from graph.resolution.batch import BatchRecord, candidate_pairs, no_conflict, resolve_with_review
+from graph.resolution.batch import (
+    WINDOW,
+    BatchRecord,
+    _name_order,
+    candidate_pairs,
+    no_conflict,
+    resolve_with_review,
+)
+from graph.resolution.blocking import is_hub
 from graph.resolution.decision import Thresholds
 from graph.resolution.linkage import Scorer
 
@@ -121,3 +129,29 @@ def test_records_no_pair_links_stay_alone():
                                                                    {"given": "Bo", "family": "Yu"}))]
     assert resolve_with_review(records, Scorer(MODEL), Thresholds(match=0.9)).clusters == [{"synthetic/0"},
                                                                                           {"synthetic/1"}]
+
+
+def _reference_block_pairs(records: list[BatchRecord], by_ident: set) -> set[tuple[int, int]]:
+    """Each record against every other holder of a small key, and its WINDOW neighbours either side in
+    a large key's name order; hubs skipped."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(records):
+        for block in r.blocks:
+            holders[block].append(n)
+    pairs = set()
+    for members in holders.values():
+        if is_hub(len(members)):
+            continue
+        order = sorted(members, key=lambda n: (_name_order(records[n]), n))
+        reach = WINDOW if len(order) > WINDOW else len(order)
+        pairs |= {(min(order[a], order[b]), max(order[a], order[b]))
+                  for a in range(len(order)) for b in range(a + 1, min(a + reach + 1, len(order)))}
+    return pairs - by_ident
+
+
+@pytest.mark.parametrize("households", [True, False])
+def test_blocking_pairs_are_each_small_key_in_full_and_each_large_key_in_its_window(households):
+    records = _generated(2500, 7, households, messy=False)
+    by_ident, by_block = candidate_pairs(records)
+    assert by_block == _reference_block_pairs(records, by_ident)
+    assert by_ident and not by_ident & by_block
