@@ -70,11 +70,10 @@ class BulkScorer:
     @staticmethod
     def _levels(codes: np.ndarray, values: list, level, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """One comparison's level of each pair, its level function called once per distinct pair of keys."""
-        pair = codes[left] * len(values) + codes[right]
-        distinct, inverse = np.unique(pair, return_inverse=True)
         size = len(values)
-        found = np.fromiter((level(values[p // size], values[p % size]) for p in distinct.tolist()),
-                            np.int64, len(distinct))
+        distinct, inverse = np.unique(codes[left] * size + codes[right], return_inverse=True)
+        firsts, seconds = (map(values.__getitem__, side.tolist()) for side in (distinct // size, distinct % size))
+        found = np.fromiter(map(level, firsts, seconds), np.int64, len(distinct))
         return found[inverse.reshape(-1)]
 
     def _name_levels(self, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
