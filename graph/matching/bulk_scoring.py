@@ -4,12 +4,14 @@ A batch run scores millions of pairs, but they hold far fewer distinct values: a
 town's address parts or a pair of names recur across pairs, and pairs share a few thousand level
 vectors. So each record's comparison keys are worked out once (``prepare``) and numbered; each
 comparison's level function runs once per distinct pair of keys, and the model's weight once per
-distinct level vector. The level functions and ``Model.match_weight`` stay the only definition
-of a level and a weight: this module only decides how often they are called.
+distinct level vector. The level functions and ``Model.match_weight`` stay the definition of a
+level and a weight. Where a Python call per distinct pair still costs (names, birth dates, phones),
+a bulk form in numpy answers the plain cases and hands the rest to the level function;
+tests/unit/test_batch_bulk.py holds each to Scorer.log2_odds over every pair of generated records.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
@@ -19,7 +21,7 @@ from graph.matching.clustering import capped
 from graph.matching.comparisons import COMPARISONS, SWAP_TYPO, _swapped, name_level, prepare
 from graph.matching.frequencies import frequency_key
 from graph.matching.keys import Fields
-from graph.matching.levels import NameLevel
+from graph.matching.levels import ContactLevel, DateLevel, NameLevel
 from graph.matching.model import Model
 
 _LEVELS = tuple(c.level_of_keys for c in COMPARISONS)
@@ -30,6 +32,42 @@ GIVEN, FAMILY = (next(n for n, c in enumerate(COMPARISONS) if c.name == name) fo
 _SETTLED = np.array([NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL])
 # cpdist's similarities are single precision: a candidate for the swap check is kept a hair early
 _SINGLE = 1e-3
+
+
+# a comparison's levels of pairs of distinct keys (values[first[k]], values[second[k]]) worked out in numpy, and
+# which pairs it settled; the level function answers the rest
+BulkForm = Callable[[list, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """comparisons.digits_level of two eight-digit dates: exact, day and month exchanged, one digit off
+    or two adjacent digits swapped (one_edit_apart of strings of one length), the same year."""
+    whole = np.array([len(v) == 8 for v in values])
+    table = np.array([[ord(c) for c in v] if len(v) == 8 else [0] * 8 for v in values], np.int16).reshape(-1, 8)
+    x, y = table[first], table[second]
+    apart = x != y
+    same_year = ~apart[:, :4].any(axis=1)
+    transposed = same_year & (x[:, 4:6] == y[:, 6:8]).all(axis=1) & (x[:, 6:8] == y[:, 4:6]).all(axis=1) \
+        & (x[:, 4:6] != x[:, 6:8]).any(axis=1)
+    swapped = (apart[:, :-1] & apart[:, 1:] & (x[:, :-1] == y[:, 1:]) & (x[:, 1:] == y[:, :-1])).any(axis=1)
+    one_edit = (apart.sum(axis=1) == 1) | (apart.sum(axis=1) == 2) & swapped
+    found = np.select([~apart.any(axis=1), transposed, one_edit, same_year],
+                      [DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT, DateLevel.SAME_YEAR],
+                      DateLevel.DIFFERENT).astype(np.int64)
+    return found, whole[first] & whole[second]
+
+
+def _phone_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """comparisons.phone_level where a side has no phone (no evidence) or each has one: the same or not."""
+    sizes = np.array([len(v) for v in values])
+    a, b = sizes[first], sizes[second]
+    found = np.where((a == 0) | (b == 0), ContactLevel.NULL,
+                     np.where(first == second, ContactLevel.EXACT, ContactLevel.DIFFERENT)).astype(np.int64)
+    return found, (a == 0) | (b == 0) | (a == 1) & (b == 1)
+
+
+_FORMS = {"birthDate": _date_levels, "phone": _phone_levels}
+_BULK: dict[int, BulkForm] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS) if c.name in _FORMS}
 
 
 def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
@@ -58,7 +96,7 @@ class BulkScorer:
         vector = np.zeros(len(left), np.int64)
         names = self._name_levels(left, right)
         for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):
-            found = names[n] if n in names else self._levels(codes, values, level, left, right)
+            found = names[n] if n in names else self._levels(codes, values, level, left, right, _BULK.get(n))
             vector = vector * _RADIX + 1 + found
         if self._tf is not None:
             vector = vector * (int(self._tf.max(initial=0)) + 1) + self._tf[left]
@@ -68,12 +106,17 @@ class BulkScorer:
         return weights[inverse.reshape(-1)]
 
     @staticmethod
-    def _levels(codes: np.ndarray, values: list, level, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """One comparison's level of each pair, its level function called once per distinct pair of keys."""
+    def _levels(codes: np.ndarray, values: list, level, left: np.ndarray, right: np.ndarray,
+                bulk: BulkForm | None = None) -> np.ndarray:
+        """One comparison's level of each pair: its bulk form's where it has one, else the level function
+        called once per distinct pair of keys."""
         size = len(values)
         distinct, inverse = np.unique(codes[left] * size + codes[right], return_inverse=True)
-        firsts, seconds = (map(values.__getitem__, side.tolist()) for side in (distinct // size, distinct % size))
-        found = np.fromiter(map(level, firsts, seconds), np.int64, len(distinct))
+        first, second = distinct // size, distinct % size
+        found, done = bulk(values, first, second) if bulk else (np.empty(len(distinct), np.int64), None)
+        ask = np.arange(len(distinct)) if done is None else np.flatnonzero(~done)
+        firsts, seconds = (map(values.__getitem__, side[ask].tolist()) for side in (first, second))
+        found[ask] = np.fromiter(map(level, firsts, seconds), np.int64, len(ask))
         return found[inverse.reshape(-1)]
 
     def _name_levels(self, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
