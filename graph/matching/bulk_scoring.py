@@ -18,7 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from graph.matching.clustering import capped
-from graph.matching.comparisons import COMPARISONS, SWAP_TYPO, _swapped, name_level, prepare
+from graph.matching.comparisons import COMPARISONS, SWAP_TYPO, name_level, names_key_swapped, prepare
 from graph.matching.frequencies import frequency_key
 from graph.matching.keys import Fields
 from graph.matching.levels import ContactLevel, DateLevel, NameLevel
@@ -123,7 +123,7 @@ class BulkScorer:
         """The given and family levels of each pair (comparisons.given_level, family_level): each name's
         own level once per distinct pair of names, then the swap check where it may outrank a fuzzy
         level, asked only of pairs whose crossed names are alike enough for a swap (both at least
-        SWAP_TYPO: _swapped's weakest case) and answered by _swapped itself."""
+        SWAP_TYPO: names_key_swapped's weakest case) and answered by names_key_swapped itself."""
         (given, givens), (family, families) = self._names
         levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right),
                   FAMILY: self._levels(family, families, name_level, left, right)}
@@ -135,8 +135,8 @@ class BulkScorer:
                            cpdist(family_a, given_b, scorer=JaroWinkler.similarity, workers=-1)) >= SWAP_TYPO - _SINGLE
         ask = ask[alike]
         swapped = np.zeros(len(left), bool)
-        swapped[ask] = [_swapped(*x) for x in zip(given_a[alike], family_a[alike], given_b[alike], family_b[alike],
-                                                 strict=True)]
+        names = zip(given_a[alike], family_a[alike], given_b[alike], family_b[alike], strict=True)
+        swapped[ask] = [names_key_swapped(*four) for four in names]
         for n, found in levels.items():
             found[fuzzy[n] & swapped] = NameLevel.SWAPPED
         return levels

@@ -85,7 +85,7 @@ def _identifier_pairs(records: list[BatchRecord], idents: dict[str, list[int]]) 
 WINDOW = 5
 
 
-def _name_order(record: BatchRecord) -> tuple[str, str, str]:
+def name_order(record: BatchRecord) -> tuple[str, str, str]:
     # duplicates sit side by side: a block already agrees on part of the name or the place
     fields = record.fields
     return name_field_key(fields, "family"), name_field_key(fields, "given"), birth_date_key(fields)
@@ -102,7 +102,7 @@ def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
                 first.append(i)
                 second.append(j)
         elif len(members) > WINDOW and not is_hub(len(members)):
-            order = sorted(members, key=lambda n: (_name_order(records[n]), n))
+            order = sorted(members, key=lambda n: (name_order(records[n]), n))
             for step in range(1, WINDOW + 1):
                 first.extend(order[:-step])
                 second.extend(order[step:])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from graph.matching.clustering import _grow, _log2_odds, join_odds
+from graph.matching.clustering import clamped_log2_odds, grow_clusters, join_odds
 from graph.matching.model import probability as from_log2_odds
 from graph.resolution.decision import Thresholds
 
@@ -45,7 +45,7 @@ class ScoredArrays:
     def log2_odds(self, clustering: bool) -> np.ndarray:
         """The log2-odds clustering reads of each probability (capped), or the review band's (uncapped)."""
         distinct, inverse = np.unique(self.probability, return_inverse=True)
-        values = [_log2_odds(p) if clustering else math.log2(p / (1.0 - p)) if p < 1.0 else math.inf
+        values = [clamped_log2_odds(p) if clustering else math.log2(p / (1.0 - p)) if p < 1.0 else math.inf
                   for p in distinct.tolist()]
         return np.array(values, np.float64)[inverse.reshape(-1)]
 
@@ -55,7 +55,7 @@ def cluster_arrays(keys: list[str], scored: ScoredArrays, threshold: float,
     """graph.matching.cluster(keys, scored pairs, threshold, cannot-links, can_merge)."""
     n = len(keys)
     odds = scored.log2_odds(clustering=True)
-    edge = (odds >= _log2_odds(threshold)) & (scored.left != scored.right)
+    edge = (odds >= clamped_log2_odds(threshold)) & (scored.left != scored.right)
     component = np.arange(n)        # a record on no above-threshold edge is its own component
     graph: nx.Graph[int] = nx.Graph(zip(scored.left[edge].tolist(), scored.right[edge].tolist(), strict=True))
     for c, linked in enumerate(nx.connected_components(graph), start=n):
@@ -74,7 +74,8 @@ def cluster_arrays(keys: list[str], scored: ScoredArrays, threshold: float,
         if len(held) == 1:
             clusters.append(set(held))
         else:
-            clusters.extend(_grow(sorted(held), evidence[c], _log2_odds(threshold), forbidden, can_merge))
+            clusters.extend(grow_clusters(sorted(held), evidence[c], clamped_log2_odds(threshold), forbidden,
+                                          can_merge))
     return sorted(clusters, key=min)
 
 

@@ -18,8 +18,8 @@ from graph.matching.model import probability
 from graph.resolution.batch import (
     WINDOW,
     BatchRecord,
-    _name_order,
     candidate_pairs,
+    name_order,
     no_conflict,
     resolve_with_review,
 )
@@ -142,7 +142,7 @@ def _reference_block_pairs(records: list[BatchRecord], by_ident: set) -> set[tup
     for members in holders.values():
         if is_hub(len(members)):
             continue
-        order = sorted(members, key=lambda n: (_name_order(records[n]), n))
+        order = sorted(members, key=lambda n: (name_order(records[n]), n))
         reach = WINDOW if len(order) > WINDOW else len(order)
         pairs |= {(min(order[a], order[b]), max(order[a], order[b]))
                   for a in range(len(order)) for b in range(a + 1, min(a + reach + 1, len(order)))}
