@@ -14,9 +14,11 @@ over the tying pairs.
 """
 from __future__ import annotations
 
+import gc
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -198,7 +200,24 @@ def resolve_with_review(records: list[BatchRecord], scorer: Scorer, thresholds: 
                         progress=None, constraints: Constraints | None = None) -> Resolved:
     """Clusters, and the pairs of clusters in the review band (POSSIBLY_SAME, as ingestion leaves).
     The steward's `constraints` keep their records apart or together whatever the scores say."""
-    steward = constraints or Constraints()
+    with _heap_frozen():
+        return _resolve(records, scorer, thresholds, progress, constraints or Constraints())
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """The objects alive now (the records, their fields) left out of the garbage collector's full
+    passes while batch runs: batch makes millions of small objects, each full pass walked every
+    record again, a fifth of the in-memory time at 30,000 records."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _resolve(records: list[BatchRecord], scorer: Scorer, thresholds: Thresholds, progress,
+             steward: Constraints) -> Resolved:
     keys = [r.key for r in records]
     index = {key: n for n, key in enumerate(keys)}
     scored, ties = scored_pairs(records, scorer, progress)
