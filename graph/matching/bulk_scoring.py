@@ -42,7 +42,7 @@ BulkForm = Callable[[list, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray
 def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """comparisons.digits_level of two eight-digit dates: exact, day and month exchanged, one digit off
     or two adjacent digits swapped (one_edit_apart of strings of one length), the same year."""
-    whole = np.array([len(v) == 8 for v in values])
+    whole = np.array([len(v) == 8 for v in values], bool)
     table = np.array([[ord(c) for c in v] if len(v) == 8 else [0] * 8 for v in values], np.int16).reshape(-1, 8)
     x, y = table[first], table[second]
     apart = x != y
@@ -59,7 +59,7 @@ def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[n
 
 def _phone_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """comparisons.phone_level where a side has no phone (no evidence) or each has one: the same or not."""
-    sizes = np.array([len(v) for v in values])
+    sizes = np.array([len(v) for v in values], np.int64)
     a, b = sizes[first], sizes[second]
     found = np.where((a == 0) | (b == 0), ContactLevel.NULL,
                      np.where(first == second, ContactLevel.EXACT, ContactLevel.DIFFERENT)).astype(np.int64)
@@ -93,6 +93,8 @@ class BulkScorer:
 
     def log2_odds(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """``Scorer.log2_odds`` of each pair (records[left[k]], records[right[k]])."""
+        if not len(left):
+            return np.zeros(0, np.float64)
         vector = np.zeros(len(left), np.int64)
         names = self._name_levels(left, right)
         for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):

@@ -124,6 +124,10 @@ def test_clusters_and_review_band_are_those_of_one_pair_at_a_time(people, househ
     assert any(len(c) > 1 for c in clusters) and band      # the data joins records and leaves questions
 
 
+def test_no_records_no_clusters():
+    assert resolve_with_review([], Scorer(MODEL), Thresholds(match=0.9)).clusters == []
+
+
 def test_records_no_pair_links_stay_alone():
     records = [batch_record(n, fields) for n, fields in enumerate(({"given": "Ann", "family": "Ode"},
                                                                    {"given": "Bo", "family": "Yu"}))]
