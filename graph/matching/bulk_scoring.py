@@ -5,7 +5,7 @@ town's address parts or a pair of names recur across pairs, and pairs share a fe
 vectors. So each record's comparison keys are worked out once (``prepare``) and numbered; each
 comparison's level function runs once per distinct pair of keys, and the model's weight once per
 distinct level vector. The level functions and ``Model.match_weight`` stay the definition of a
-level and a weight. Where a Python call per distinct pair still costs (names, birth dates, phones),
+level and a weight. Where a Python call per distinct pair still costs (names, birth dates, phones, e-mails),
 a bulk form in numpy answers the plain cases and hands the rest to the level function;
 tests/unit/test_batch_bulk.py holds each to Scorer.log2_odds over every pair of generated records.
 """
@@ -18,7 +18,14 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from graph.matching.clustering import capped
-from graph.matching.comparisons import COMPARISONS, SWAP_TYPO, name_level, names_key_swapped, prepare
+from graph.matching.comparisons import (
+    COMPARISONS,
+    SIMILAR_EMAIL_LOCAL,
+    SWAP_TYPO,
+    name_level,
+    names_key_swapped,
+    prepare,
+)
 from graph.matching.frequencies import frequency_key
 from graph.matching.keys import Fields
 from graph.matching.levels import ContactLevel, DateLevel, NameLevel
@@ -66,7 +73,23 @@ def _phone_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1)
 
 
-_FORMS = {"birthDate": _date_levels, "phone": _phone_levels}
+def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """comparisons.email_level where a side has no e-mail, or each has one and they are the same, or
+    their mailbox names are too far apart for SIMILAR (Jaro-Winkler below SIMILAR_EMAIL_LOCAL, its
+    first test); nearer ones are left to email_level."""
+    sizes = np.array([len(v) for v in values], np.int64)
+    mailbox = np.array([v[0].split("@")[0] if len(v) == 1 else "" for v in values], object)
+    a, b = sizes[first], sizes[second]
+    one_each = (a == 1) & (b == 1) & (first != second)
+    near = np.zeros(len(first), bool)
+    near[one_each] = cpdist(mailbox[first[one_each]], mailbox[second[one_each]], scorer=JaroWinkler.similarity,
+                            workers=-1) >= SIMILAR_EMAIL_LOCAL - _SINGLE
+    found = np.where((a == 0) | (b == 0), ContactLevel.NULL,
+                     np.where(first == second, ContactLevel.EXACT, ContactLevel.DIFFERENT)).astype(np.int64)
+    return found, (a == 0) | (b == 0) | (a == 1) & (b == 1) & ~near
+
+
+_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels}
 _BULK: dict[int, BulkForm] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS) if c.name in _FORMS}
 
 
