@@ -5,7 +5,9 @@ Candidate pairs are the records sharing a blocking key that is no hub, or a stro
 model's probability. graph.matching.cluster then groups them by its join rule (no chaining),
 the rule incremental ingestion applies one record at a time, and refuses to merge two clusters
 whose exclusive facts conflict, as ingestion refuses a record or a Person. Each cluster keeps
-the id of the old Person most of whose records it holds.
+the id of the old Person most of whose records it holds. Millions of pairs are scored in bulk
+(graph.matching.bulk_scoring) and clustered as arrays of record indexes
+(graph.resolution.batch_clustering), to the scores, clusters and review band one pair at a time gives.
 
 Where batch differs from ingestion (issue 17): a key held by more than WINDOW records is compared
 in a window, not in full. As in ingestion, the model's priors are scaled to the number of records
