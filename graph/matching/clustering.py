@@ -58,12 +58,12 @@ def cluster(
     evidence = _evidence(scored_pairs)
     graph: nx.Graph[Any] = nx.Graph()   # ids: Hashable and mutually orderable
     graph.add_nodes_from(ids)
-    graph.add_edges_from(tuple(pair) for pair, odds in evidence.items() if odds >= _log2_odds(threshold))
+    graph.add_edges_from(tuple(pair) for pair, odds in evidence.items() if odds >= clamped_log2_odds(threshold))
     forbidden = {frozenset(pair) for pair in cannot_link}
     clusters = []
     for component in nx.connected_components(graph):
         members = sorted(component)
-        clusters.extend(_grow(members, evidence, _log2_odds(threshold), forbidden, can_merge))
+        clusters.extend(grow_clusters(members, evidence, clamped_log2_odds(threshold), forbidden, can_merge))
     return sorted(clusters, key=min)
 
 
@@ -72,7 +72,7 @@ def capped(log2_odds: float) -> float:
     return max(min(log2_odds, LOG2_ODDS_LIMIT), -LOG2_ODDS_LIMIT)
 
 
-def _log2_odds(probability: float) -> float:
+def clamped_log2_odds(probability: float) -> float:
     if probability <= 0.0:
         return -LOG2_ODDS_LIMIT
     if probability >= 1.0:
@@ -86,7 +86,7 @@ def _evidence(scored_pairs: Iterable[ScoredPair]) -> dict[frozenset, float]:
     for a, b, probability in scored_pairs:
         if a != b:
             key = frozenset((a, b))
-            evidence[key] = max(evidence.get(key, -math.inf), _log2_odds(probability))
+            evidence[key] = max(evidence.get(key, -math.inf), clamped_log2_odds(probability))
     return evidence
 
 
@@ -132,7 +132,7 @@ class _Linkage:
         }
 
 
-def _grow(members: list, evidence: dict, threshold: float, forbidden: set,
+def grow_clusters(members: list, evidence: dict, threshold: float, forbidden: set,
                      can_merge: Callable[[set, set, float], bool] | None = None) -> list[set]:
     linkage = _Linkage(members, evidence, forbidden)
     heap = [(-linkage.score(i, j), i, j) for i in linkage.links for j in linkage.links[i] if i < j]

@@ -88,7 +88,7 @@ def names_swapped(a: Fields, b: Fields) -> bool:
     other a typo or two apart ('Snell Sophie' for 'Sophie Sndl'). A name found in the other field
     makes a swap likely, and a swapped record is keyed by hand, with typos, as often as any other.
     Two formal names (Daniel, Danielle) are never taken for a typo."""
-    return _swapped(*names_key(a), *names_key(b))
+    return names_key_swapped(*names_key(a), *names_key(b))
 
 
 def names_key(record: Fields) -> tuple[str, str]:
@@ -98,7 +98,7 @@ def names_key(record: Fields) -> tuple[str, str]:
 
 # both name comparisons of a pair ask, so the answer is kept per four names, as name_level's per two
 @lru_cache(maxsize=200_000)
-def _swapped(given_a: str, family_a: str, given_b: str, family_b: str) -> bool:
+def names_key_swapped(given_a: str, family_a: str, given_b: str, family_b: str) -> bool:
     if not (given_a and family_a and given_b and family_b):
         return False
     crossed = sorted((_crossed(given_a, family_b), _crossed(family_a, given_b)))
@@ -114,7 +114,7 @@ def _names_level(x: tuple[str, str], y: tuple[str, str], field: int, nicknames: 
     if level in (NameLevel.EXACT, NameLevel.NICKNAME, NameLevel.NULL):
         return level
     # a full swap outranks the fuzzy levels: it explains both name fields at once
-    return NameLevel.SWAPPED if _swapped(*x, *y) else level
+    return NameLevel.SWAPPED if names_key_swapped(*x, *y) else level
 
 
 def given_level(x: tuple[str, str], y: tuple[str, str]) -> NameLevel:
