@@ -26,6 +26,7 @@ from graph.stewardship.rules import all_constraints
 from graph.store import queries_batch, queries_ingest
 from graph.store.values import creation_stamp_at
 
+PIECE = 5000                    # rows a write transaction
 REPORT_EVERY = 5000             # records read between two progress reports
 NO_PERSON = creation_stamp_at(None, None, None)
 Progress = Callable[[str, int, int | None], None]     # (phase, advance, total)
@@ -82,7 +83,7 @@ def read_records(store, progress: Progress | None = None) -> list[BatchRecord]:
     return records
 
 
-def reindex(store, records: list[BatchRecord], piece: int = 1000) -> list[BatchRecord]:
+def reindex(store, records: list[BatchRecord], piece: int = PIECE) -> list[BatchRecord]:
     """The records with blocking keys derived from their match fields by today's rules; the stored
     keys of those that differ are rewritten, so that ingestion's probes find them too."""
     current, rows = [], []
@@ -94,7 +95,7 @@ def reindex(store, records: list[BatchRecord], piece: int = 1000) -> list[BatchR
             record = dataclasses.replace(record, blocks=blocks)
         current.append(record)
     for part in _pieces(rows, piece):
-        store.write(lambda tx, p=part: tx.run(queries_ingest.SET_BLOCK_KEYS, rows=p).consume())
+        store.write(lambda tx, p=part: tx.run(queries_batch.SET_BLOCK_KEYS, rows=p).consume())
     return current
 
 
@@ -103,20 +104,34 @@ def _pieces(rows: list, size: int):
         yield rows[start:start + size]
 
 
-def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece: int = 1000) -> None:
+def _by_rule(rows: list[dict], *names: str) -> dict[str, list[list]]:
+    """Plan rows as lists of the named values, grouped by their rule (sent once, as a parameter)."""
+    grouped: dict[str, list[list]] = {}
+    for row in rows:
+        grouped.setdefault(row["rule"], []).append([row[name] for name in names])
+    return grouped
+
+
+def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece: int = PIECE) -> None:
+    """Each step in pieces of one transaction; every statement is idempotent, so a run cut short
+    converges when `resolve --all` runs again (it plans from what was written)."""
     new_persons = [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]
     redirects = [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]
-    steps = [(queries_ingest.CREATE_PERSONS, "rows", new_persons),
-             (queries_ingest.ATTACH_RECORDS, "rows", result.attach),
-             (queries_ingest.RETIRE_PERSONS, "rows", result.retire),
-             (queries_ingest.REDIRECT_MERGED, "rows", redirects),
-             (queries_ingest.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire]),
-             (queries_ingest.SPLIT_FROM, "rows", result.splits),
-             (queries_ingest.POSSIBLY_SAME, "rows", result.possibly_same),
-             (queries_ingest.REFRESH_PERSONS, "personIds", result.refresh)]
-    for statement, name, rows in steps:
+    steps: list[tuple[str, str, list, dict]] = [(queries_ingest.CREATE_PERSONS, "rows", new_persons, {})]
+    # the batch's moves carry no evidence of their own: a moved record keeps the evidence it had
+    assert all(row["evidence"] is None and row["score"] is None for row in result.attach)
+    steps += [(queries_batch.ATTACH_RECORDS, "rows", rows, {"rule": rule})
+              for rule, rows in _by_rule(result.attach, "key", "personId").items()]
+    steps += [(queries_batch.RETIRE_PERSONS, "rows", rows, {"rule": rule})
+              for rule, rows in _by_rule(result.retire, "loser", "survivor").items()]
+    steps += [(queries_ingest.REDIRECT_MERGED, "rows", redirects, {}),
+              (queries_ingest.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire], {}),
+              (queries_ingest.SPLIT_FROM, "rows", result.splits, {}),
+              (queries_ingest.POSSIBLY_SAME, "rows", result.possibly_same, {}),
+              (queries_ingest.REFRESH_PERSONS, "personIds", result.refresh, {})]
+    for statement, name, rows, constants in steps:
         for part in _pieces(rows, piece):
-            store.write(lambda tx, s=statement, n=name, p=part: tx.run(s, {n: p}).consume())
+            store.write(lambda tx, s=statement, n=name, p=part, c=constants: tx.run(s, {n: p, **c}).consume())
             if progress:
                 progress("write", len(part), None)
 

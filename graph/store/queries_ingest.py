@@ -307,28 +307,9 @@ SET p += {displayName: coalesce(head([x IN records WHERE x.fullName IS NOT NULL 
           recordCount: size(records), updatedAt: datetime()}
 """
 
-# --- resolve --all: everything in pieces ---------------------------------------------------------
-
-# Persons that describe no record any more (every record moved away in a batch re-resolve).
-RETIRE_PERSONS = """
-UNWIND $rows AS row
-MATCH (l:Person {personId: row.loser})
-MATCH (s:Person {personId: row.survivor})
-WHERE NOT EXISTS { (l)<-[:DESCRIBES]-(:SourceRecord) }
-SET l.status = 'merged', l.mergedInto = row.survivor, l.mergedAt = datetime(), l.recordCount = 0
-MERGE (l)-[m:MERGED_INTO]->(s)
-ON CREATE SET m.at = datetime(), m.rule = row.rule, m.evidence = []
-"""
+# --- resolve --all ------------------------------------------------------------------------------
 
 RECORD_COUNT = "MATCH (r:SourceRecord) RETURN count(r) AS n"
-
-# `resolve --all` re-derives every record's blocking keys from its match fields: records stored
-# before a blocking rule existed (or changed) are found by it from then on.
-SET_BLOCK_KEYS = """
-UNWIND $rows AS row
-MATCH (r:SourceRecord {recordKey: row.key})
-SET r += row.blocks
-"""
 
 # --- benchmarks only: records loaded unresolved, one Person each (bench/resolve_all.py) ----------
 
