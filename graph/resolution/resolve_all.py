@@ -10,7 +10,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from graph.matching import Model, match_input
@@ -112,26 +113,61 @@ def _by_rule(rows: list[dict], *names: str) -> dict[str, list[list]]:
     return grouped
 
 
-def write_plan(store, result: BatchPlan, progress: Progress | None = None, piece: int = PIECE) -> None:
-    """Each step in pieces of one transaction; every statement is idempotent, so a run cut short
-    converges when `resolve --all` runs again (it plans from what was written)."""
-    new_persons = [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]
-    redirects = [{"loser": r["loser"], "final": r["survivor"]} for r in result.retire]
-    steps: list[tuple[str, str, list, dict]] = [(queries_ingest.CREATE_PERSONS, "rows", new_persons, {})]
+def _moves(result: BatchPlan, old_person: Mapping[str, str | None], piece: int) -> Iterator[tuple[list, list]]:
+    """The moves as (attach rows, retire rows) of one transaction each: a retired person goes with
+    the moves of all its records, so that no run cut short leaves an active person without records
+    (a later run plans from the records, so it would never retire it). Moves from kept persons,
+    which retire nobody, come first, in pieces of their own."""
+    retired = {row["loser"] for row in result.retire}
+    leaving: dict[str | None, list[dict]] = defaultdict(list)
+    for row in result.attach:
+        old = old_person.get(row["key"])
+        leaving[old if old in retired else None].append(row)
+    for part in _pieces(leaving.pop(None, []), piece):
+        yield part, []
+    attach: list[dict] = []
+    retire: list[dict] = []
+    for row in result.retire:
+        attach += leaving.get(row["loser"], [])
+        retire.append(row)
+        if len(attach) + len(retire) >= piece:
+            yield attach, retire
+            attach, retire = [], []
+    if attach or retire:
+        yield attach, retire
+
+
+def _move(tx, attach: list[dict], retire: list[dict]) -> None:
+    for rule, rows in _by_rule(attach, "key", "personId").items():
+        tx.run(queries_batch.ATTACH_RECORDS, rows=rows, rule=rule).consume()
+    if retire:
+        for rule, rows in _by_rule(retire, "loser", "survivor").items():
+            tx.run(queries_batch.RETIRE_PERSONS, rows=rows, rule=rule).consume()
+        tx.run(queries_ingest.REDIRECT_MERGED,
+               rows=[{"loser": r["loser"], "final": r["survivor"]} for r in retire]).consume()
+        tx.run(queries_ingest.DROP_SETTLED_POSSIBLY_SAME, personIds=[r["loser"] for r in retire]).consume()
+
+
+def write_plan(store, result: BatchPlan, old_person: Mapping[str, str | None], progress: Progress | None = None,
+               piece: int = PIECE) -> None:
+    """The plan in pieces of one transaction each (`old_person`: record key -> the person it
+    described when read). Every statement is idempotent and every piece leaves the store whole, so
+    a run cut short converges when `resolve --all` runs again (it plans from what was written)."""
     # the batch's moves carry no evidence of their own: a moved record keeps the evidence it had
     assert all(row["evidence"] is None and row["score"] is None for row in result.attach)
-    steps += [(queries_batch.ATTACH_RECORDS, "rows", rows, {"rule": rule})
-              for rule, rows in _by_rule(result.attach, "key", "personId").items()]
-    steps += [(queries_batch.RETIRE_PERSONS, "rows", rows, {"rule": rule})
-              for rule, rows in _by_rule(result.retire, "loser", "survivor").items()]
-    steps += [(queries_ingest.REDIRECT_MERGED, "rows", redirects, {}),
-              (queries_ingest.DROP_SETTLED_POSSIBLY_SAME, "personIds", [r["loser"] for r in result.retire], {}),
-              (queries_ingest.SPLIT_FROM, "rows", result.splits, {}),
-              (queries_ingest.POSSIBLY_SAME, "rows", result.possibly_same, {}),
-              (queries_ingest.REFRESH_PERSONS, "personIds", result.refresh, {})]
-    for statement, name, rows, constants in steps:
+    new_persons = [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]
+    for part in _pieces(new_persons, piece):
+        store.write(lambda tx, p=part: tx.run(queries_ingest.CREATE_PERSONS, rows=p).consume())
+    for attach, retire in _moves(result, old_person, piece):
+        store.write(_move, attach, retire)
+        if progress:
+            progress("write", len(attach) + len(retire), None)
+    steps: list[tuple[str, str, list]] = [(queries_ingest.SPLIT_FROM, "rows", result.splits),
+                                          (queries_ingest.POSSIBLY_SAME, "rows", result.possibly_same),
+                                          (queries_ingest.REFRESH_PERSONS, "personIds", result.refresh)]
+    for statement, name, rows in steps:
         for part in _pieces(rows, piece):
-            store.write(lambda tx, s=statement, n=name, p=part, c=constants: tx.run(s, {n: p, **c}).consume())
+            store.write(lambda tx, s=statement, n=name, p=part: tx.run(s, {n: p}).consume())
             if progress:
                 progress("write", len(part), None)
 
@@ -169,7 +205,7 @@ def _resolve_all(store, settings, model: Model | None, progress: Progress | None
                                    (lambda n: progress("score", n, None)) if progress else None,
                                    all_constraints(store))
     result = plan(records, resolved.clusters, new_person_id, resolved.review)
-    write_plan(store, result, progress)
+    write_plan(store, result, {r.key: r.person_id for r in records}, progress, PIECE)
     before = len({r.person_id for r in records if r.person_id})
     return Summary(len(records), len(resolved.clusters), len(result.attach), len(result.new_persons),
                    len(result.retire), len(result.splits), len(result.possibly_same), before,
