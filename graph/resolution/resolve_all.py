@@ -1,7 +1,7 @@
 """Use case: re-resolve every stored record in batch (`idgraph resolve --all`).
 
-Reads every record in one streamed statement, clusters them with graph/resolution/batch.py, and writes only what
-changed, in pieces of one transaction each. Meant for a quiet store: records ingested while it
+Reads every record in one streamed statement, clusters them with graph/resolution/batch.py, and
+writes only what changed, in pieces of one transaction each. Meant for a quiet store: records ingested while it
 runs are resolved incrementally and may be moved by the write-back.
 """
 from __future__ import annotations
