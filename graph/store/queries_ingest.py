@@ -195,7 +195,7 @@ RETURN key, collect(p.personId) AS personIds
 
 BLOCK_PROBES = {rule: _block_probe(prop) for rule, prop in BLOCK_PROPERTIES.items()}
 
-# A record's stored blocking keys as one list, as PERSON_RECORDS and RECORDS_PAGE return them.
+# A record's stored blocking keys as one list, as PERSON_RECORDS returns them.
 _STORED_BLOCKS = ("[x IN [" + ", ".join(f"r.{prop}" for prop in BLOCK_PROPERTIES.values())
                   + "]\n        WHERE x IS NOT NULL] AS blocks")
 
@@ -317,47 +317,9 @@ SET p += {displayName: coalesce(head([x IN records WHERE x.fullName IS NOT NULL 
           recordCount: size(records), updatedAt: datetime()}
 """
 
-# --- resolve --all: everything in pieces ---------------------------------------------------------
-
-# A page of records (by key) with what batch resolution reads, and their current stitching links.
-# Pattern comprehensions, not OPTIONAL MATCH + collect (ArcadeDB plans them better), and the
-# person's creation time as two integers (creation_stamp_at): at 10,000 records a page read took
-# 0.78x the time (median of 3, interleaved), and hydrating the datetimes had cost ~0.5 ms a record.
-RECORDS_PAGE = """
-MATCH (r:SourceRecord)
-WHERE r.recordKey > $cursor
-WITH r ORDER BY r.recordKey LIMIT $limit
-RETURN r.recordKey AS recordKey,
-       [(r)-[:DESCRIBES]->(p:Person) |
-        [p.personId, p.createdAt.epochSeconds, p.createdAt.nanosecond, p.createdSeq]] AS person,
-       r.givenKey AS givenKey, r.familyKey AS familyKey, r.birthDate AS birthDate, r.matchFields AS matchFields,
-       [(r)-[l {current: true}]->(i:Identifier) WHERE i.kind <> 'address' AND NOT coalesce(l.disputed, false) |
-        {key: i.key, kind: i.kind, value: i.value, generic: coalesce(i.generic, false),
-         validFrom: l.validFrom, validTo: l.validTo}] AS links,
-       """ + _STORED_BLOCKS + """
-ORDER BY recordKey
-"""
-
-# Persons that describe no record any more (every record moved away in a batch re-resolve).
-RETIRE_PERSONS = """
-UNWIND $rows AS row
-MATCH (l:Person {personId: row.loser})
-MATCH (s:Person {personId: row.survivor})
-WHERE NOT EXISTS { (l)<-[:DESCRIBES]-(:SourceRecord) }
-SET l.status = 'merged', l.mergedInto = row.survivor, l.mergedAt = datetime(), l.recordCount = 0
-MERGE (l)-[m:MERGED_INTO]->(s)
-ON CREATE SET m.at = datetime(), m.rule = row.rule, m.evidence = []
-"""
+# --- resolve --all ------------------------------------------------------------------------------
 
 RECORD_COUNT = "MATCH (r:SourceRecord) RETURN count(r) AS n"
-
-# `resolve --all` re-derives every record's blocking keys from its match fields: records stored
-# before a blocking rule existed (or changed) are found by it from then on.
-SET_BLOCK_KEYS = """
-UNWIND $rows AS row
-MATCH (r:SourceRecord {recordKey: row.key})
-SET r += row.blocks
-"""
 
 # --- benchmarks only: records loaded unresolved, one Person each (bench/resolve_all.py) ----------
 

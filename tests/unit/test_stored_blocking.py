@@ -1,7 +1,7 @@
 """graph.resolution.blocking: the one table of stored blocking rules, and the Cypher built from it."""
 from graph.matching.blocking import CANDIDATE_RULES
 from graph.resolution.blocking import BLOCK_PROPERTIES, STORED_RULES
-from graph.store import queries_explain, queries_ingest
+from graph.store import queries_batch, queries_explain, queries_ingest
 
 
 def test_stored_graphs_keep_their_blocking_properties():
@@ -27,7 +27,7 @@ def test_every_stored_blocking_property_is_indexed_written_probed_and_read_back(
         assert prop in queries_ingest.RECORD_PROPERTIES
         assert f"{{{prop}: key}}" in queries_ingest.BLOCK_PROBES[rule]
         assert f"{{{prop}: $key}}" in queries_explain.CANDIDATES_BY_BLOCK[rule]
-        assert f"r.{prop}" in queries_ingest.PERSON_RECORDS and f"r.{prop}" in queries_ingest.RECORDS_PAGE
+        assert f"r.{prop}" in queries_ingest.PERSON_RECORDS and f"r.{prop}" in queries_batch.RECORDS
 
 
 def test_a_text_key_names_its_rule_before_the_first_colon():
