@@ -38,7 +38,7 @@ class LeanWhois:
 
     def __init__(self, app: Flask, wsgi_app):
         self._app, self.fallback = app, wsgi_app
-        self._store, self._settings = app.extensions["idgraph"]["store"], app.extensions["idgraph"]["settings"]
+        self._idgraph = app.extensions["idgraph"]    # read per request, as service.context does
         self._roles = persons.Whois.get.required_roles
         self._query = WhoisQuerySchema()
         self._dump = plain_dump(PersonSchema())
@@ -49,8 +49,9 @@ class LeanWhois:
             return self.fallback(environ, start_response)
         principal, args, purpose = ready
         try:
-            result = persons.whois_answer(self._store, self._settings, args, purpose)
-            log_read(self._store, principal, purpose, "whois", result)
+            store = self._idgraph["store"]
+            result = persons.whois_answer(store, self._idgraph["settings"], args, purpose)
+            log_read(store, principal, purpose, "whois", result)
             response = self._app.json.response(self._dump(result))   # as @dumped_as answers
         except Exception as exc:  # noqa: BLE001 - every error goes to the app's handlers, as in Flask
             response = self._error(environ, exc)
@@ -66,7 +67,7 @@ class LeanWhois:
         view, the token taken last; None (nothing taken) when Flask should answer it."""
         key = auth.presented_key(environ.get("HTTP_AUTHORIZATION", ""), environ.get("HTTP_X_API_KEY", ""))
         try:
-            principal = apikeys.authenticate(self._store, key) if key else None
+            principal = apikeys.authenticate(self._idgraph["store"], key) if key else None
         except Exception:  # noqa: BLE001 - the store is down: Flask asks again and answers 503
             return None
         if principal is None or principal.role not in self._roles:
