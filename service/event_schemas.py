@@ -1,8 +1,6 @@
 """Request and response schemas for touchpoints (events), the timeline and lifecycle answers."""
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import Schema, ValidationError, fields, validate
 
 from graph.intake.events import EVENT_KINDS
@@ -25,10 +23,10 @@ EVENT_BATCH_SIZE = f"must be a list of 1 to {MAX_BATCH} events"
 
 
 class EventTime(PastDateTime):
-    """A moment from 1900 on that has happened, in UTC (an offset past Java's 18 hours would not store)."""
+    """A moment from 1900 on that has happened, in UTC."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
+        moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.year < 1900:
             raise ValidationError("must be from 1900 on")
         return moment

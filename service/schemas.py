@@ -53,13 +53,17 @@ class BirthDate(fields.Date):
 
 
 class PastDateTime(fields.AwareDateTime):
-    """A time that has happened: a future observation would shadow every later update."""
+    """A time that has happened (a future observation would shadow every later update), in UTC:
+    idgraph stores only UTC, and an offset past Java's 18 hours would not store at all."""
 
     def __init__(self, **kwargs):
         super().__init__(default_timezone=dt.UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError("is out of range") from None
         if moment > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             raise ValidationError("must not be in the future")
         return moment

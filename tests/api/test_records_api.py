@@ -278,3 +278,17 @@ def test_future_observed_at_is_rejected(client, store):
     body = assert_error_shape(post(client, future), 422)
     assert list(body["errors"]) == ["records[0].observedAt"]
     assert count(store, "SourceRecord") == 0
+
+
+def test_observed_at_is_stored_in_utc_whatever_its_offset(client, store):
+    """An offset past the 18 hours Java allows (the fuzz found -20:56) stores as the same instant in UTC."""
+    response = post(client, rec("C-61", email("ada@example.com"), observedAt="2020-02-24T04:18:43-20:56"))
+    assert response.status_code == 200
+    [row] = store.query("MATCH (r:SourceRecord {recordKey: 'crm/C-61'}) RETURN r.observedAt AS at")
+    assert native(row["at"]) == dt.datetime(2020, 2, 25, 1, 14, 43, tzinfo=dt.UTC)
+
+
+def test_an_observed_at_outside_the_calendar_in_utc_is_rejected_not_a_server_error(client, store):
+    body = assert_error_shape(post(client, rec("C-62", observedAt="0001-01-01T00:00:00+05:00")), 422)
+    assert list(body["errors"]) == ["records[0].observedAt"]
+    assert count(store, "SourceRecord") == 0
