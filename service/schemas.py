@@ -52,18 +52,24 @@ class BirthDate(fields.Date):
         return value
 
 
+# Java's time zone offsets (so the stores') reach 18 hours; Python's nearly 24
+JAVA_MAX_OFFSET = dt.timedelta(hours=18)
+
+
 class PastDateTime(fields.AwareDateTime):
-    """A time that has happened (a future observation would shadow every later update), in UTC:
-    idgraph stores only UTC, and an offset past Java's 18 hours would not store at all."""
+    """A time that has happened (a future observation would shadow every later update), kept with
+    its offset; an offset past Java's 18 hours, which would not store, as the same instant in UTC."""
 
     def __init__(self, **kwargs):
         super().__init__(default_timezone=dt.UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            moment = super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
-        except OverflowError:
-            raise ValidationError("is out of range") from None
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if abs(moment.utcoffset()) > JAVA_MAX_OFFSET:
+            try:
+                moment = moment.astimezone(dt.UTC)
+            except OverflowError:
+                raise ValidationError("is out of range") from None
         if moment > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             raise ValidationError("must not be in the future")
         return moment
