@@ -354,7 +354,8 @@ def chunks(records: list[Record], size: int = CHUNK_SIZE) -> list[list[Record]]:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a chunk is ingested; one collection after it.
+    """No cyclic garbage collection while a chunk is ingested (or `resolve --all` reads); one
+    collection after it.
 
     A chunk allocates a great many short-lived containers (result rows, match fields, scores),
     freed by reference counting, yet each 700 of them trigger a collection, and every tenth of
