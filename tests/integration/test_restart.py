@@ -1,7 +1,6 @@
 """The graph server dies in the middle of an ingest of several batches, then comes back.
 
-It is killed (SIGKILL, as a crash or the OOM killer would): a graceful SIGTERM of the embedded
-server waits 30 s for the API's open Bolt connections and then kills it anyway.
+It is killed (SIGKILL, as a crash or the OOM killer would), not stopped.
 
 While it is down every request gets 503 with Retry-After (never a 500, never a hang). After it
 restarts on the same data folder, re-sending every batch ends with exactly the data of a clean

@@ -8,6 +8,7 @@ with the web server.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import signal
@@ -18,6 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.errors import ServerError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ class LocalServer:
         while alive(info.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         if alive(info.pid):
+            log.warning("the %s server (pid %d) did not stop within %.0f s of SIGTERM; killed it (see %s)",
+                        self.engine, info.pid, timeout, self.log_file)
             os.kill(info.pid, signal.SIGKILL)
         while port_open(info.bolt_port) and time.monotonic() < deadline + 5:
             time.sleep(0.1)
