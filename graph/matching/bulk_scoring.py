@@ -110,9 +110,11 @@ class BulkScorer:
         self._names = [_numbered([p[GIVEN][field] for p in prepared]) for field in (0, 1)]
         # term frequencies read the pair's first record: its values then tell weights apart too
         self._tf: np.ndarray | None = None
+        self._tf_radix = 1
         if model.frequencies is not None:
             fields = [c.tf_field for c in COMPARISONS if c.tf_field is not None]
             self._tf = _numbered([tuple(frequency_key(f, r) for f in fields) for r in records])[0]
+            self._tf_radix = int(self._tf.max(initial=0)) + 1
 
     def log2_odds(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """``Scorer.log2_odds`` of each pair (records[left[k]], records[right[k]])."""
@@ -124,7 +126,7 @@ class BulkScorer:
             found = names[n] if n in names else self._levels(codes, values, level, left, right, _BULK.get(n))
             vector = vector * _RADIX + 1 + found
         if self._tf is not None:
-            vector = vector * (int(self._tf.max(initial=0)) + 1) + self._tf[left]
+            vector = vector * self._tf_radix + self._tf[left]
         distinct, first, inverse = np.unique(vector, return_index=True, return_inverse=True)
         weights = np.fromiter((self._weight(int(v), int(left[k])) for v, k in zip(distinct, first, strict=True)),
                               np.float64, len(distinct))
@@ -167,8 +169,7 @@ class BulkScorer:
         return levels
 
     def _weight(self, vector: int, first: int) -> float:
-        if self._tf is not None:
-            vector //= int(self._tf.max(initial=0)) + 1
+        vector //= self._tf_radix
         levels = []
         for comparison in reversed(COMPARISONS):
             vector, digit = divmod(vector, _RADIX)
