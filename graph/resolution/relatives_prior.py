@@ -46,6 +46,14 @@ def fitted_model(tx, settings: Settings, model: Model, chunk: dict[str, dict], a
     return fitted_to(model, list(sample.odds if sample else ()) + local)
 
 
+def stored_model(tx, settings: Settings, model: Model) -> Model:
+    """``model`` as ingestion weighs a record against this store: at the store's scale, with its
+    relatives' prior fitted to the stored sample. Explanations score with it, so the probabilities
+    they show are the ones decisions were made with, not the higher ones of the model as trained."""
+    sample = _stored_sample(tx, settings, model, [])
+    return fitted_to(model.at_scale(sample.records), sample.odds) if sample else model
+
+
 def _stored_sample(tx, settings: Settings, model: Model, chunk_keys: list[str]) -> _Sample | None:
     mark = tx.run(queries_relatives.STORE_MARK).single()
     if mark is None:

@@ -11,10 +11,8 @@ from marshmallow import RAISE
 from graph.access import audit
 from graph.errors import InvalidRecord
 from graph.intake.records import build_record
-from graph.matching.model_file import active_model
 from graph.reads.explain_reads import why, why_not
 from graph.reads.search_reads import search_persons
-from graph.resolution.decision import Thresholds
 from service import context
 from service.auditing import PURPOSE_HEADER_DOC, audited, read_purpose
 from service.auth import requires
@@ -31,11 +29,6 @@ from service.schemas import PurposeQuerySchema
 blp = Blueprint("explain", __name__, url_prefix="/v1", description="Explanations and fuzzy who-is-this")
 
 WHY_ACTION, WHY_NOT_ACTION, SEARCH_ACTION = "person.why", "persons.why-not", "whois.search"
-
-
-def _model():
-    model = active_model(context.settings()).model
-    return model, Thresholds.of(model)
 
 
 def audited_persons(action: str, person_ids):
@@ -67,7 +60,7 @@ class PersonWhy(MethodView):
 
         Records whose consent does not cover the declared purpose inform nothing and are listed in
         `withheld`."""
-        model, thresholds = _model()
+        model, thresholds = context.match_model()
         return context.store().read(why, person_id, args["record"], model, thresholds, read_purpose())
 
 
@@ -84,7 +77,7 @@ class WhyNot(MethodView):
 
         If either record's consent does not cover the declared purpose, only whether they are one
         person is answered, with `withheld`."""
-        model, thresholds = _model()
+        model, thresholds = context.match_model()
         return context.store().read(why_not, args["a"], args["b"], model, thresholds, read_purpose())
 
 
@@ -127,7 +120,7 @@ class WhoisSearch(MethodView):
         postcode, phone, e-mail), best first, each with its match probability and why.
         Nothing above the floor (`minProbability`) is an empty list, not a guess. Only records
         whose consent covers the declared purpose are matched against."""
-        model, _ = _model()
+        model, _ = context.match_model()
         probe = _probe(args)
         return context.store().read(search_persons, probe, model, args["minProbability"], args["limit"],
                                     read_purpose())

@@ -9,8 +9,6 @@ from marshmallow import RAISE
 from graph.access import audit
 from graph.errors import InvalidRecord
 from graph.intake.records import build_record
-from graph.matching.model_file import active_model
-from graph.resolution.decision import Thresholds
 from graph.stewardship import decisions, feedback, review
 from graph.stewardship.decisions import Steward
 from service import context
@@ -114,10 +112,6 @@ class Undo(MethodView):
         return _audited("decision.undo", result)
 
 
-def _model():
-    model = active_model(context.settings()).model
-    return model, Thresholds.of(model)
-
 
 @blp.route("/review")
 class ReviewQueue(MethodView):
@@ -128,7 +122,7 @@ class ReviewQueue(MethodView):
         """POSSIBLY_SAME pairs to decide, highest business impact (`value`) or likeliest
         (`probability`) first, each with one record of each person (its compared facts side by
         side) and their why-not comparison. Each person shown is logged as `review.view`."""
-        model, thresholds = _model()
+        model, thresholds = context.match_model()
         page = context.store().read(review.queue, args["order"], args["limit"], args["cursor"], model, thresholds)
         for pair in page["pairs"]:       # the steward sees both persons' facts: a read, logged as one
             for side in ("a", "b"):

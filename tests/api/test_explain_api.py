@@ -1,8 +1,15 @@
 """GET /v1/persons/{id}/why and GET /v1/why-not against the real server."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from graph.intake.records import build_record
+from graph.matching import load_default_model
+from graph.matching.match_input import match_fields
+from graph.matching.model_file import model_path, save_model
+from service.schemas import RecordSchema
 from tests.conftest import keyed_client
 
 JANE = {"given": "Jane", "family": "Smith"}
@@ -234,3 +241,29 @@ def test_why_through_a_merged_away_id_answers_for_the_survivor(client):
     body = why(client, loser, "web/M-2").get_json()
     assert body["personId"] == survivor and body["redirectedFrom"] == loser
     assert {link["record"] for link in body["links"]} == {"crm/M-1", "shop/M-3"}
+
+
+# --- the model at the store's scale -------------------------------------------------------------
+
+@pytest.fixture
+def fitted_over_two(settings):
+    """The shipped model, as if fitted over 2 records, as this app's trained model."""
+    model = dataclasses.replace(load_default_model(), records=2)
+    path = save_model(model, model_path(settings))
+    yield model
+    path.unlink()
+
+
+def test_explanations_weigh_as_decisions_did_at_the_store_scale(client, settings, fitted_over_two):
+    # four records against a model fitted over two: both priors halve (Model.at_scale), as
+    # ingestion applied them, so the probability shown is the one the decision was made with (a
+    # name alone: odds near even, where halving them shows)
+    post(client, rec("crm", "S-1"), rec("web", "S-2"),
+         rec("shop", "X-1", name={"given": "Ann", "family": "Other"}),
+         rec("shop", "X-2", name={"given": "Bob", "family": "Else"}))
+    body = why_not(client, "crm/S-1", "web/S-2").get_json()
+    a, b = (match_fields(build_record(RecordSchema().load(rec(s, i)), settings))
+            for s, i in (("crm", "S-1"), ("web", "S-2")))
+    scaled = fitted_over_two.at_scale(4).score(a, b).probability
+    assert body["probability"] == pytest.approx(scaled, abs=1e-3)
+    assert scaled < fitted_over_two.score(a, b).probability - 0.05
