@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import functools
 import multiprocessing.util
+import os
 import tempfile
 from pathlib import Path
 
@@ -27,10 +28,20 @@ from granian.server import Server
 
 from graph import config
 
+# A worker stopping drains its audit log into the graph and closes its driver in well under a second.
+# Without a limit, a worker that never stops (see _load) keeps `idgraph serve` and its database
+# running for good. A killed worker's audit
+# segments stay on disk; the next drain, in any process, moves them (graph/access/audit_spool.py).
+WORKER_STOP_S = 20
+
 
 def _load(settings: config.Settings, limits_file: str):
     """The app of one worker, built in the worker after the fork."""
     from service import create_app
+    # Ctrl-C signals the terminal's whole process group. A granian worker given SIGINT and then its
+    # master's SIGTERM never stops (granian 2.8.9; a trivial app does the same), so the master waited
+    # on it for good. In a group of its own only the master gets Ctrl-C, and stops the workers.
+    os.setpgid(0, 0)
     app = create_app(settings, shared_limits=limits_file)
     # A granian worker is a multiprocessing process, which ends without running atexit handlers;
     # it does run multiprocessing's finalizers, so the app's exit handlers (the audit log written to
@@ -44,6 +55,7 @@ def serve(settings: config.Settings, host: str, port: int, workers: int, threads
     server's life."""
     with tempfile.TemporaryDirectory(prefix="idgraph-limits-") as folder:
         granian = Server("idgraph", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-                         blocking_threads=threads, log_level=LogLevels.warning, process_name=None)
+                         blocking_threads=threads, log_level=LogLevels.warning, process_name=None,
+                         workers_kill_timeout=WORKER_STOP_S)
         granian.serve(target_loader=functools.partial(_load, settings, str(Path(folder) / "buckets")),
                       wrap_loader=False)

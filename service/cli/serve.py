@@ -1,6 +1,8 @@
 """`idgraph serve`: the REST API on waitress, or granian workers (the demo serves through run_api too)."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from graph import config
@@ -9,11 +11,11 @@ from service import workers_app
 from service.cli.common import console, local_server_for_command
 
 
-def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
     """One process with `threads` waitress threads, or `workers` granian processes of `threads` each."""
     if workers > 1:
         _say_where(host, port)
-        workers_app.serve(settings, host, port, workers, threads)
+        workers_app.serve(settings, host, port, workers, threads or worker_threads())
         return
     from waitress import serve as waitress_serve
 
@@ -24,7 +26,13 @@ def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, t
         raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
                                    "credentials, or unset IDGRAPH_URI to use the local server.") from exc
     _say_where(host, port)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="idgraph")
+    waitress_serve(app, host=host, port=port, threads=threads or 8, ident="idgraph")
+
+
+def worker_threads() -> int:
+    """Threads per granian worker: 2 per core and 1, at most 8. A request holds the GIL for most of
+    its time, so more only queue inside the process (granian warns above this)."""
+    return min(8, 2 * (os.cpu_count() or 1) + 1)
 
 
 def _say_where(host: str, port: int) -> None:
@@ -52,8 +60,8 @@ def _install_console_assets() -> bool:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="API processes; more than 1 serves through granian, rate limits shared between them")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="request threads per process")
+@click.option("--threads", type=click.IntRange(1, 256),
+              help="request threads per process  [default: 8; with --workers: 2 per core and 1, at most 8]")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the REST API (starts the local server when IDGRAPH_URI is unset)."""
     settings = config.load()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,8 +48,8 @@ def api(settings, store, tmp_path, extra_env):
            # no npm on the PATH: serve skips installing the console's JavaScript (not under test)
            "PATH": str(Path(sys.executable).parent)}
     server = subprocess.Popen([str(Path(sys.executable).parent / "idgraph"), "serve", "--workers", "2",
-                               "--threads", "2", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+                               "--threads", "2", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         _wait_until_up(server, port)
         yield server, port
@@ -180,3 +181,25 @@ def test_with_a_local_audit_log_reads_on_both_workers_reach_the_audit_and_nothin
     landed = store.query("MATCH (e:AuditEvent {keyId: $keyId}) RETURN count(e) AS n", keyId=agent.keyId)
     assert landed[0]["n"] == len(workers) + 1
     assert list(Path(tmp_path / "audit-spool").glob("*.jsonl")) == []
+
+
+@pytest.mark.parametrize("extra_env", [{"IDGRAPH_AUDIT_SPOOL": "{tmp}/audit-spool"}])
+def test_ctrl_c_stops_the_server_and_its_workers_gracefully(api, store, tmp_path, extra_env):
+    """Ctrl-C in a terminal signals the server's whole process group; the workers stop as on
+    SIGTERM, draining their audit logs, and none is killed for refusing to stop."""
+    server, port = api
+    admin = apikeys.issue(store, "admin", "serve test").key
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    assert _request(conn, "POST", "/v1/records", admin, {"records": JANE})[0] == 200
+    email = next(i["value"] for r in JANE for i in r.get("identifiers", []) if i["type"] == "email")
+    workers = _workers(server.pid)
+    agent = apikeys.issue(store, "agent", "ctrl-c")
+    for worker in workers:
+        assert _request(_on_worker(port, worker, workers), "GET", f"/v1/whois?type=email&value={email}",
+                        agent.key)[0] == 200
+    os.killpg(server.pid, signal.SIGINT)
+    server.wait(timeout=120)
+    assert "refused to gracefully stop" not in server.stdout.read()     # granian logs to stdout
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    landed = store.query("MATCH (e:AuditEvent {keyId: $keyId}) RETURN count(e) AS n", keyId=agent.keyId)
+    assert landed[0]["n"] == len(workers)

@@ -143,6 +143,16 @@ class LocalServer:
         return info
 
     def _wait_ready(self, proc: subprocess.Popen, password: str, timeout: float) -> ServerInfo:
+        try:
+            return self._poll_ready(proc, password, timeout)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or given up before the server was ready: no ready file
+            # names the process yet, so stop() cannot find it; end it here rather than leave it
+            # holding the ports, where the next start would find them taken.
+            _end(proc)
+            raise
+
+    def _poll_ready(self, proc: subprocess.Popen, password: str, timeout: float) -> ServerInfo:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -153,7 +163,6 @@ class LocalServer:
             if info:
                 return info
             time.sleep(0.2)
-        proc.terminate()
         raise ServerError(f"the {self.engine} server did not start within {timeout:.0f} s; see {self.log_file}")
 
     def log_tail(self, lines: int = 15) -> str:
@@ -177,3 +186,12 @@ class LocalServer:
             time.sleep(0.1)
         self.ready_file.unlink(missing_ok=True)
         return True
+
+
+def _end(proc: subprocess.Popen, grace: float = 30.0) -> None:
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
