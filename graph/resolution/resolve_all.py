@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.matching import Model, match_input
 from graph.matching.relatives_share import address_odds, fitted_to
@@ -48,9 +48,18 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _batch_record(row, stamps: dict[str, str]) -> BatchRecord:
+@dataclass
+class ElementIds:
+    """The element ids the read found records (by key) and persons (by personId) at, so that the
+    write-back fetches them directly (queries_batch.MOVE_RECORDS)."""
+    records: dict[str, str] = field(default_factory=dict)
+    persons: dict[str, str] = field(default_factory=dict)
+
+
+def _batch_record(row, stamps: dict[str, str], ids: ElementIds) -> BatchRecord:
     """A RECORDS row as a BatchRecord; `stamps` keeps each person's creation stamp, shared by its records."""
-    key, given, family, birth, fields, person, links, blocks = row
+    key, element_id, given, family, birth, fields, person, links, blocks = row
+    ids.records[key] = element_id
     holdings = tuple(Identifier(kind, value, ident, {}, _date(valid_from), _date(valid_to))
                      for ident, kind, value, valid_from, valid_to in links)
     birth_date = _date(birth)
@@ -60,18 +69,22 @@ def _batch_record(row, stamps: dict[str, str]) -> BatchRecord:
     if person:
         person_id = person[0]
         if person_id not in stamps:
-            stamps[person_id] = creation_stamp_at(*person[1:])
+            stamps[person_id] = creation_stamp_at(*person[1:4])
+            ids.persons[person_id] = person[4]
         created = stamps[person_id]
     return BatchRecord(key, person_id, created, match_input.loads(fields), frozenset(blocks), facts, holdings)
 
 
-def read_records(store, progress: Progress | None = None) -> list[BatchRecord]:
-    """Every stored record, in key order, read in one streamed statement (queries_batch.RECORDS)."""
+def read_records(store, progress: Progress | None = None, ids: ElementIds | None = None) -> list[BatchRecord]:
+    """Every stored record, in key order, read in one streamed statement (queries_batch.RECORDS);
+    `ids` receives the element ids of the records and their persons."""
+    found = ids if ids is not None else ElementIds()
+
     def work(tx) -> list[BatchRecord]:
         records: list[BatchRecord] = []
         stamps: dict[str, str] = {}
         for row in tx.run(queries_batch.RECORDS):
-            records.append(_batch_record(row, stamps))
+            records.append(_batch_record(row, stamps, found))
             if progress and len(records) % REPORT_EVERY == 0:
                 progress("read", REPORT_EVERY, None)
         return records
@@ -135,29 +148,37 @@ def _moves(result: BatchPlan, old_person: Mapping[str, str | None], piece: int) 
         yield attach, retire
 
 
-def _move(tx, attach: list[dict], retire: list[dict]) -> None:
+def _move(tx, attach: list[dict], retire: list[dict], ids: ElementIds, old_person: Mapping[str, str | None]) -> None:
     for rule, rows in _by_rule(attach, "key", "personId").items():
-        tx.run(queries_batch.ATTACH_RECORDS, rows=rows, rule=rule).consume()
+        moved = [[ids.records[key], ids.persons[pid], key, pid] for key, pid in rows if old_person.get(key)]
+        if moved:
+            tx.run(queries_batch.MOVE_RECORDS, rows=moved, rule=rule).consume()
+        unlinked = [row for row in rows if not old_person.get(row[0])]
+        if unlinked:
+            tx.run(queries_batch.ATTACH_RECORDS, rows=unlinked, rule=rule).consume()
     if retire:
         for rule, rows in _by_rule(retire, "loser", "survivor").items():
-            tx.run(queries_batch.RETIRE_PERSONS, rows=rows, rule=rule).consume()
+            tx.run(queries_batch.RETIRE_PERSONS, rows=[[ids.persons[lo], ids.persons[su], lo, su] for lo, su in rows],
+                   rule=rule).consume()
         tx.run(queries_ingest.REDIRECT_MERGED,
                rows=[{"loser": r["loser"], "final": r["survivor"]} for r in retire]).consume()
         tx.run(queries_ingest.DROP_SETTLED_POSSIBLY_SAME, personIds=[r["loser"] for r in retire]).consume()
 
 
-def write_plan(store, result: BatchPlan, old_person: Mapping[str, str | None], progress: Progress | None = None,
-               piece: int = PIECE) -> None:
+def write_plan(store, result: BatchPlan, old_person: Mapping[str, str | None], ids: ElementIds,
+               progress: Progress | None = None, piece: int = PIECE) -> None:
     """The plan in pieces of one transaction each (`old_person`: record key -> the person it
-    described when read). Every statement is idempotent and every piece leaves the store whole, so
-    a run cut short converges when `resolve --all` runs again (it plans from what was written)."""
+    described when read; `ids`: where the read found them, to which the new persons are added).
+    Every statement is idempotent and every piece leaves the store whole, so a run cut short
+    converges when `resolve --all` runs again (it plans from what was written)."""
     # the batch's moves carry no evidence of their own: a moved record keeps the evidence it had
     assert all(row["evidence"] is None and row["score"] is None for row in result.attach)
-    new_persons = [{"personId": pid, "seq": n} for n, pid in enumerate(result.new_persons)]
+    new_persons = [[pid, n] for n, pid in enumerate(result.new_persons)]
     for part in _pieces(new_persons, piece):
-        store.write(lambda tx, p=part: tx.run(queries_ingest.CREATE_PERSONS, rows=p).consume())
+        created = store.write(lambda tx, p=part: [tuple(row) for row in tx.run(queries_batch.CREATE_PERSONS, rows=p)])
+        ids.persons.update(created)
     for attach, retire in _moves(result, old_person, piece):
-        store.write(_move, attach, retire)
+        store.write(_move, attach, retire, ids, old_person)
         if progress:
             progress("write", len(attach) + len(retire), None)
     steps: list[tuple[str, str, list]] = [(queries_ingest.SPLIT_FROM, "rows", result.splits),
@@ -175,8 +196,9 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
     # record read so far, and it made building 50,000 of them 2x as long (they hold no cycles, so it
     # would free nothing). Paused through scoring too, a run of 50,000 records scored in 0.76-0.91x
     # the time but held 14.08 KB a record against 13.90.
+    ids = ElementIds()
     with collector_paused():
-        stored = read_records(store, progress)
+        stored = read_records(store, progress, ids)
         records = reindex(store, stored)
         model = (model or default_model(settings)).at_scale(len(records))
         model = fitted_to(model, address_odds(model, [r.fields for r in records], BLOCK_DEGREE_CAP))
@@ -186,7 +208,7 @@ def resolve_all(store, settings, model: Model | None = None, progress: Progress 
                                    (lambda n: progress("score", n, None)) if progress else None,
                                    all_constraints(store))
     result = plan(records, resolved.clusters, new_person_id, resolved.review)
-    write_plan(store, result, {r.key: r.person_id for r in records}, progress, PIECE)
+    write_plan(store, result, {r.key: r.person_id for r in records}, ids, progress, PIECE)
     before = len({r.person_id for r in records if r.person_id})
     return Summary(len(records), len(resolved.clusters), len(result.attach), len(result.new_persons),
                    len(result.retire), len(result.splits), len(result.possibly_same), before,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from graph.resolution.blocking import BLOCK_PROPERTIES
 
-# Every record with what batch resolution reads: its person as [personId, createdSeconds,
-# createdNanos, createdSeq] (null without one) and its current, undisputed links to non-address,
+# Every record with what batch resolution reads: its element id, its person as [personId, createdSeconds,
+# createdNanos, createdSeq, elementId] (null without one) and its current, undisputed links to non-address,
 # non-generic identifiers as [key, kind, value, validFrom, validTo].
 # One statement streamed by the driver, not pages: a page by key (`WHERE r.recordKey > $cursor
 # ORDER BY r.recordKey LIMIT n`) made ArcadeDB scan and sort every record for each page, so the read
@@ -15,10 +15,10 @@ from graph.resolution.blocking import BLOCK_PROPERTIES
 # neo4j.time value in pure Python (~30 us each), and most records have a birth date.
 RECORDS = """
 MATCH (r:SourceRecord)
-RETURN r.recordKey AS recordKey, r.givenKey AS givenKey, r.familyKey AS familyKey,
+RETURN r.recordKey AS recordKey, elementId(r) AS elementId, r.givenKey AS givenKey, r.familyKey AS familyKey,
        toString(r.birthDate) AS birthDate, r.matchFields AS matchFields,
        head([(r)-[:DESCRIBES]->(p:Person) |
-             [p.personId, p.createdAt.epochSeconds, p.createdAt.nanosecond, p.createdSeq]]) AS person,
+             [p.personId, p.createdAt.epochSeconds, p.createdAt.nanosecond, p.createdSeq, elementId(p)]]) AS person,
        [(r)-[l {current: true}]->(i:Identifier)
         WHERE i.kind <> 'address' AND i.key <> '' AND NOT coalesce(l.disputed, false)
               AND NOT coalesce(i.generic, false) |
@@ -30,8 +30,38 @@ RETURN r.recordKey AS recordKey, r.givenKey AS givenKey, r.familyKey AS familyKe
 # Rows are lists and the rule a parameter: a map a row costs the driver and the server ~10 us more to
 # pack and unpack, and the batch writes one row per moved record and per retired person.
 
-# A record moved to the person the batch gave it, as [recordKey, personId]; the link keeps the
-# evidence the record had (the batch has none of its own). As queries_ingest.ATTACH_RECORDS.
+# Nodes written back are found by the element id the read returned, checked against their key: on
+# ArcadeDB a lookup by element id is a direct fetch where one by key walks the index, and with
+# CREATE in place of MERGE the write of 30,000 bench records took 0.8x the server CPU on ArcadeDB
+# (no change measured on Neo4j, whose cost is mostly its commit). The key check makes a stale id (a node deleted and its id
+# reused since the read: `resolve --all` is meant for a quiet store) match nothing: that row is
+# left undone, RETIRE_PERSONS then keeps its person, and the next run plans it again.
+
+# New persons with their element ids, as CREATE_PERSONS in queries_ingest.
+CREATE_PERSONS = """
+UNWIND $rows AS row
+CREATE (p:Person {personId: row[0], status: 'active', createdAt: datetime(), createdSeq: row[1]})
+RETURN row[0] AS personId, elementId(p) AS elementId
+"""
+
+# A record moved from the person it described to the one the batch gave it, as [record elementId,
+# person elementId, recordKey, personId]; the link keeps the evidence the record had (the batch has
+# none of its own). Rows whose record described no person when read go to ATTACH_RECORDS. A row
+# already done finds no link to another person and does nothing, so a re-run is harmless; links to
+# two persons (never written by idgraph) would both be replaced by one.
+MOVE_RECORDS = """
+UNWIND $rows AS row
+MATCH (r:SourceRecord) WHERE elementId(r) = row[0] AND r.recordKey = row[2]
+MATCH (p:Person) WHERE elementId(p) = row[1] AND p.personId = row[3]
+MATCH (r)-[old:DESCRIBES]->(other:Person)
+WHERE other <> p
+WITH r, p, collect(old) AS olds
+WITH r, p, olds, head(olds).evidence AS evidence
+FOREACH (old IN olds | DELETE old)
+CREATE (r)-[:DESCRIBES {since: datetime(), rule: $rule, evidence: coalesce(evidence, [])}]->(p)
+"""
+
+# A record that described no person when read, as [recordKey, personId] (queries_ingest.ATTACH_RECORDS).
 ATTACH_RECORDS = """
 UNWIND $rows AS row
 MATCH (r:SourceRecord {recordKey: row[0]})
@@ -45,13 +75,14 @@ MERGE (r)-[d:DESCRIBES]->(p)
 ON CREATE SET d += {since: datetime(), rule: $rule, evidence: coalesce(oldEvidence, [])}
 """
 
-# Persons that describe no record any more, as [loser, survivor].
+# Persons that describe no record any more, as [loser elementId, survivor elementId, loser, survivor].
 RETIRE_PERSONS = """
 UNWIND $rows AS row
-MATCH (l:Person {personId: row[0]})
-MATCH (s:Person {personId: row[1]})
+MATCH (l:Person) WHERE elementId(l) = row[0] AND l.personId = row[2]
+MATCH (s:Person) WHERE elementId(s) = row[1] AND s.personId = row[3]
+WITH l, s, row
 WHERE NOT EXISTS { (l)<-[:DESCRIBES]-(:SourceRecord) }
-SET l.status = 'merged', l.mergedInto = row[1], l.mergedAt = datetime(), l.recordCount = 0
+SET l.status = 'merged', l.mergedInto = row[3], l.mergedAt = datetime(), l.recordCount = 0
 MERGE (l)-[m:MERGED_INTO]->(s)
 ON CREATE SET m.at = datetime(), m.rule = $rule, m.evidence = []
 """

@@ -67,3 +67,30 @@ def test_a_run_cut_short_converges_on_the_next(store, settings, cut_at, monkeypa
     stale = store.query("MATCH (p:Person {status: 'active'}) WHERE NOT EXISTS { (p)<-[:DESCRIBES]-() } "
                         "AND p.personId STARTS WITH 'B-' RETURN count(p) AS n")
     assert stale[0]["n"] == 0                           # every person emptied by the moves is retired
+
+
+def test_records_without_a_person_and_a_wrong_merge_are_resolved(store, settings):
+    """The write-back's other paths: a record that describes no person is attached by key, and a
+    record wrongly merged into another's person is split off to a new person."""
+    load(store, settings, *[item for item, _ in population(40, seed=5)])
+    unresolve(store, "A-")
+    resolve_all(store, settings)
+    whole = people(store)
+    alone = sorted(next(iter(group)) for group in whole if len(group) == 1)[0]
+    other = sorted(next(iter(group)) for group in whole if alone not in group)[0]
+
+    unresolve(store, "B-")
+    store.write(lambda tx: tx.run("MATCH (r:SourceRecord) WHERE r.recordKey ENDS WITH '3' AND r.recordKey <> $other "
+                                  "MATCH (r)-[d:DESCRIBES]->(p:Person) DELETE d, p", other=other).consume())
+    store.write(lambda tx: tx.run("MATCH (r:SourceRecord {recordKey: $alone})-[d:DESCRIBES]->(p:Person) "
+                                  "MATCH (:SourceRecord {recordKey: $other})-[:DESCRIBES]->(q:Person) "
+                                  "DELETE d, p "
+                                  "CREATE (r)-[:DESCRIBES {since: datetime(), rule: 'test', evidence: []}]->(q)",
+                                  alone=alone, other=other).consume())
+    summary = resolve_all(store, settings)
+
+    assert summary.new_persons >= 1
+    assert people(store) == whole
+    linked = store.query("MATCH (r:SourceRecord) RETURN r.recordKey AS key, "
+                         "size([(r)-[:DESCRIBES]->(p:Person) | p]) AS persons")
+    assert {row["persons"] for row in linked} == {1}
