@@ -74,9 +74,9 @@ def one_run(store, settings, server, records: list[dict], shown: int) -> None:
     server_ms = f"{1000 * (srv1 - srv0) / n:.2f}" if None not in (srv0, srv1) else "?"
     console.print(f"{n / res['seconds']:.1f} records/s, {res['seconds']:.2f} s; CPU ms/record: server {server_ms}, "
                   f"client {1000 * (cpu1 - cpu0) / n:.2f}; in statements {sum(timing.query_s.values()):.2f} s, "
-                  f"load {os.getloadavg()[0]:.1f}")
+                  f"load {os.getloadavg()[0]:.1f}", soft_wrap=True)
     for tx_no in range(min(shown, timing.tx_n)):
-        console.print("   " + _statements(timing.events, tx_no), highlight=False)
+        console.print("   " + _statements(timing.events, tx_no), markup=False, highlight=False, soft_wrap=True)
 
 
 def main(argv=None) -> int:
