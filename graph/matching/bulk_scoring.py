@@ -12,11 +12,13 @@ tests/unit/test_batch_bulk.py holds each to Scorer.log2_odds over every pair of 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
+from graph.matching.bulk_levels import Levels, address_levels, name_levels
 from graph.matching.clustering import capped
 from graph.matching.comparisons import (
     COMPARISONS,
@@ -42,8 +44,8 @@ _SINGLE = 1e-3
 
 
 # a comparison's levels of pairs of distinct keys (values[first[k]], values[second[k]]) worked out in numpy, and
-# which pairs it settled; the level function answers the rest
-BulkForm = Callable[[list, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+# which pairs it settled; the level function answers the rest. Made once per run from the distinct keys.
+BulkForm = Callable[[np.ndarray, np.ndarray], Levels]
 
 
 def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +91,14 @@ def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1) & ~near
 
 
-_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels}
-_BULK: dict[int, BulkForm] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS) if c.name in _FORMS}
+def _per_call(form: Callable[[list, np.ndarray, np.ndarray], Levels]) -> Callable[[list], BulkForm]:
+    return lambda values: partial(form, values)
+
+
+_FORMS = {"birthDate": _per_call(_date_levels), "phone": _per_call(_phone_levels),
+          "email": _per_call(_email_levels), "address": address_levels}
+_BULK: dict[int, Callable[[list], BulkForm]] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS)
+                                                if c.name in _FORMS}
 
 
 def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
@@ -108,6 +116,8 @@ class BulkScorer:
         prepared = [prepare(r) for r in records]
         self._keys = [_numbered([p[c] for p in prepared]) for c in range(len(COMPARISONS))]
         self._names = [_numbered([p[GIVEN][field] for p in prepared]) for field in (0, 1)]
+        self._forms = {n: form(self._keys[n][1]) for n, form in _BULK.items()}
+        self._name_forms = (name_levels(self._names[0][1], nicknames=True), name_levels(self._names[1][1]))
         # term frequencies read the pair's first record: its values then tell weights apart too
         self._tf: np.ndarray | None = None
         self._tf_radix = 1
@@ -123,7 +133,7 @@ class BulkScorer:
         vector = np.zeros(len(left), np.int64)
         names = self._name_levels(left, right)
         for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):
-            found = names[n] if n in names else self._levels(codes, values, level, left, right, _BULK.get(n))
+            found = names[n] if n in names else self._levels(codes, values, level, left, right, self._forms.get(n))
             vector = vector * _RADIX + 1 + found
         if self._tf is not None:
             vector = vector * self._tf_radix + self._tf[left]
@@ -140,7 +150,7 @@ class BulkScorer:
         size = len(values)
         distinct, inverse = np.unique(codes[left] * size + codes[right], return_inverse=True)
         first, second = distinct // size, distinct % size
-        found, done = bulk(values, first, second) if bulk else (np.empty(len(distinct), np.int64), None)
+        found, done = bulk(first, second) if bulk else (np.empty(len(distinct), np.int64), None)
         ask = np.arange(len(distinct)) if done is None else np.flatnonzero(~done)
         firsts, seconds = (map(values.__getitem__, side[ask].tolist()) for side in (first, second))
         found[ask] = np.fromiter(map(level, firsts, seconds), np.int64, len(ask))
@@ -152,8 +162,9 @@ class BulkScorer:
         level, asked only of pairs whose crossed names are alike enough for a swap (both at least
         SWAP_TYPO: names_key_swapped's weakest case) and answered by names_key_swapped itself."""
         (given, givens), (family, families) = self._names
-        levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right),
-                  FAMILY: self._levels(family, families, name_level, left, right)}
+        levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right,
+                                      self._name_forms[0]),
+                  FAMILY: self._levels(family, families, name_level, left, right, self._name_forms[1])}
         fuzzy = {n: ~np.isin(found, _SETTLED) for n, found in levels.items()}
         ask = np.flatnonzero(fuzzy[GIVEN] | fuzzy[FAMILY])
         given_a, family_a = np.array(givens, object)[given[left[ask]]], np.array(families, object)[family[left[ask]]]
