@@ -45,6 +45,12 @@ CRAFTED = [
     {},
     {"family": "Clarke"},
     {"given": "Ann"},
+    # towns a typo apart with other postcodes; towns whose Jaro-Winkler is exactly the threshold 0.9,
+    # which single precision rounds below it
+    {"family": "Hale", "postcode": "BA1 1AA", "locality": "Bath"},
+    {"family": "Hale", "postcode": "SW1 2BB", "locality": "Bathe"},
+    {"family": "Hale", "locality": "Cdhfgca"},
+    {"family": "Hale", "locality": "Cdhc"},
 ]
 
 
