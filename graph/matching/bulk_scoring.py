@@ -108,6 +108,11 @@ def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
     return codes, list(numbers)
 
 
+def _renumbered(key: np.ndarray) -> np.ndarray:
+    """Keys numbered 0.. in order, so that combining them with another stays within int64."""
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
+
+
 class BulkScorer:
     """Capped log2-odds of index pairs over a fixed list of records, each record prepared once."""
 
@@ -118,13 +123,12 @@ class BulkScorer:
         self._names = [_numbered([p[GIVEN][field] for p in prepared]) for field in (0, 1)]
         self._forms = {n: form(self._keys[n][1]) for n, form in _BULK.items()}
         self._name_forms = (name_levels(self._names[0][1], nicknames=True), name_levels(self._names[1][1]))
-        # term frequencies read the pair's first record: its values then tell weights apart too
-        self._tf: np.ndarray | None = None
-        self._tf_radix = 1
+        # term frequencies read the pair's first record where a comparison is at its tf_level (model._tf_u):
+        # there that record's value of the comparison's tf_field tells weights apart too
+        self._tf: dict[int, np.ndarray] = {}
         if model.frequencies is not None:
-            fields = [c.tf_field for c in COMPARISONS if c.tf_field is not None]
-            self._tf = _numbered([tuple(frequency_key(f, r) for f in fields) for r in records])[0]
-            self._tf_radix = int(self._tf.max(initial=0)) + 1
+            self._tf = {n: _numbered([frequency_key(c.tf_field, r) for r in records])[0]
+                        for n, c in enumerate(COMPARISONS) if c.tf_field is not None and c.tf_level is not None}
 
     def log2_odds(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """``Scorer.log2_odds`` of each pair (records[left[k]], records[right[k]])."""
@@ -132,14 +136,18 @@ class BulkScorer:
             return np.zeros(0, np.float64)
         vector = np.zeros(len(left), np.int64)
         names = self._name_levels(left, right)
+        key = np.zeros(len(left), np.int64)
         for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):
             found = names[n] if n in names else self._levels(codes, values, level, left, right, self._forms.get(n))
             vector = vector * _RADIX + 1 + found
-        if self._tf is not None:
-            vector = vector * self._tf_radix + self._tf[left]
-        distinct, first, inverse = np.unique(vector, return_index=True, return_inverse=True)
-        weights = np.fromiter((self._weight(int(v), int(left[k])) for v, k in zip(distinct, first, strict=True)),
-                              np.float64, len(distinct))
+            if n in self._tf:
+                tf = self._tf[n]
+                at_tf_level = found == COMPARISONS[n].tf_level
+                key = _renumbered(key) * (int(tf.max()) + 2) + np.where(at_tf_level, 1 + tf[left], 0)
+        _, first, inverse = np.unique(_renumbered(key) * (int(vector.max()) + 1) + vector if self._tf else vector,
+                                      return_index=True, return_inverse=True)
+        weights = np.fromiter((self._weight(int(vector[k]), int(left[k])) for k in first.tolist()),
+                              np.float64, len(first))
         return weights[inverse.reshape(-1)]
 
     @staticmethod
@@ -180,7 +188,6 @@ class BulkScorer:
         return levels
 
     def _weight(self, vector: int, first: int) -> float:
-        vector //= self._tf_radix
         levels = []
         for comparison in reversed(COMPARISONS):
             vector, digit = divmod(vector, _RADIX)
