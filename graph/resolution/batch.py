@@ -100,13 +100,18 @@ def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
     """Pairs i < j sharing a blocking key that is no hub (in full, or within a large block's
     window) and no identifier pair, in ascending order, as arrays of record indexes."""
     first, second = array("q"), array("q")
+    rank: np.ndarray | None = None      # each record's place in (name order, index), worked out once
     for members in blocks.values():
         if 1 < len(members) <= WINDOW:
             for i, j in combinations(members, 2):
                 first.append(i)
                 second.append(j)
         elif len(members) > WINDOW and not is_hub(len(members)):
-            order = sorted(members, key=lambda n: (name_order(records[n]), n))
+            if rank is None:
+                rank = np.empty(len(records), np.int64)
+                rank[sorted(range(len(records)), key=lambda n: (name_order(records[n]), n))] = np.arange(len(records))
+            held = np.array(members, np.int64)
+            order = held[np.argsort(rank[held])].tolist()
             for step in range(1, WINDOW + 1):
                 first.extend(order[:-step])
                 second.extend(order[step:])
