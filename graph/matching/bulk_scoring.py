@@ -48,39 +48,47 @@ _SINGLE = 1e-3
 BulkForm = Callable[[np.ndarray, np.ndarray], Levels]
 
 
-def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _date_levels(values: list) -> BulkForm:
     """comparisons.digits_level of two eight-digit dates: exact, day and month exchanged, one digit off
     or two adjacent digits swapped (one_edit_apart of strings of one length), the same year."""
     whole = np.array([len(v) == 8 for v in values], bool)
     table = np.array([[ord(c) for c in v] if len(v) == 8 else [0] * 8 for v in values], np.int16).reshape(-1, 8)
-    x, y = table[first], table[second]
+    return lambda first, second: (_eight_digits(table[first], table[second]), whole[first] & whole[second])
+
+
+def _eight_digits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     apart = x != y
     same_year = ~apart[:, :4].any(axis=1)
     transposed = same_year & (x[:, 4:6] == y[:, 6:8]).all(axis=1) & (x[:, 6:8] == y[:, 4:6]).all(axis=1) \
         & (x[:, 4:6] != x[:, 6:8]).any(axis=1)
     swapped = (apart[:, :-1] & apart[:, 1:] & (x[:, :-1] == y[:, 1:]) & (x[:, 1:] == y[:, :-1])).any(axis=1)
     one_edit = (apart.sum(axis=1) == 1) | (apart.sum(axis=1) == 2) & swapped
-    found = np.select([~apart.any(axis=1), transposed, one_edit, same_year],
-                      [DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT, DateLevel.SAME_YEAR],
-                      DateLevel.DIFFERENT).astype(np.int64)
-    return found, whole[first] & whole[second]
+    return np.select([~apart.any(axis=1), transposed, one_edit, same_year],
+                     [DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT, DateLevel.SAME_YEAR],
+                     DateLevel.DIFFERENT).astype(np.int64)
 
 
-def _phone_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _phone_levels(values: list) -> BulkForm:
     """comparisons.phone_level where a side has no phone (no evidence) or each has one: the same or not."""
-    sizes = np.array([len(v) for v in values], np.int64)
+    return partial(_phones, np.array([len(v) for v in values], np.int64))
+
+
+def _phones(sizes: np.ndarray, first: np.ndarray, second: np.ndarray) -> Levels:
     a, b = sizes[first], sizes[second]
     found = np.where((a == 0) | (b == 0), ContactLevel.NULL,
                      np.where(first == second, ContactLevel.EXACT, ContactLevel.DIFFERENT)).astype(np.int64)
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1)
 
 
-def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _email_levels(values: list) -> BulkForm:
     """comparisons.email_level where a side has no e-mail, or each has one and they are the same, or
     their mailbox names are too far apart for SIMILAR (Jaro-Winkler below SIMILAR_EMAIL_LOCAL, its
     first test); nearer ones are left to email_level."""
-    sizes = np.array([len(v) for v in values], np.int64)
-    mailbox = np.array([v[0].split("@")[0] if len(v) == 1 else "" for v in values], object)
+    return partial(_emails, np.array([len(v) for v in values], np.int64),
+                   np.array([v[0].split("@")[0] if len(v) == 1 else "" for v in values], object))
+
+
+def _emails(sizes: np.ndarray, mailbox: np.ndarray, first: np.ndarray, second: np.ndarray) -> Levels:
     a, b = sizes[first], sizes[second]
     one_each = (a == 1) & (b == 1) & (first != second)
     near = np.zeros(len(first), bool)
@@ -91,12 +99,7 @@ def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1) & ~near
 
 
-def _per_call(form: Callable[[list, np.ndarray, np.ndarray], Levels]) -> Callable[[list], BulkForm]:
-    return lambda values: partial(form, values)
-
-
-_FORMS = {"birthDate": _per_call(_date_levels), "phone": _per_call(_phone_levels),
-          "email": _per_call(_email_levels), "address": address_levels}
+_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels, "address": address_levels}
 _BULK: dict[int, Callable[[list], BulkForm]] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS)
                                                 if c.name in _FORMS}
 
@@ -155,14 +158,15 @@ class BulkScorer:
                 bulk: BulkForm | None = None) -> np.ndarray:
         """One comparison's level of each pair: its bulk form's where it has one, else the level function
         called once per distinct pair of keys."""
+        if bulk is not None:
+            found, done = bulk(codes[left], codes[right])
+            ask = np.flatnonzero(~done)
+            found[ask] = BulkScorer._levels(codes, values, level, left[ask], right[ask])
+            return found
         size = len(values)
         distinct, inverse = np.unique(codes[left] * size + codes[right], return_inverse=True)
-        first, second = distinct // size, distinct % size
-        found, done = bulk(first, second) if bulk else (np.empty(len(distinct), np.int64), None)
-        ask = np.arange(len(distinct)) if done is None else np.flatnonzero(~done)
-        firsts, seconds = (map(values.__getitem__, side[ask].tolist()) for side in (first, second))
-        found[ask] = np.fromiter(map(level, firsts, seconds), np.int64, len(ask))
-        return found[inverse.reshape(-1)]
+        firsts, seconds = (map(values.__getitem__, side.tolist()) for side in (distinct // size, distinct % size))
+        return np.fromiter(map(level, firsts, seconds), np.int64, len(distinct))[inverse.reshape(-1)]
 
     def _name_levels(self, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
         """The given and family levels of each pair (comparisons.given_level, family_level): each name's
