@@ -22,7 +22,7 @@ from graph.matching.comparisons import (
     SIMILAR_STREET,
     SIMILAR_TOWN,
 )
-from graph.matching.levels import AddressLevel, NameLevel
+from graph.matching.levels import AddressLevel, GenderLevel, IdentifierLevel, NameLevel
 from graph.matching.text import MIN_STEM, nicknames_of, phonetic
 
 _MARGIN = 1e-3
@@ -148,3 +148,32 @@ def _stem_apart(name: _Part, length_a: np.ndarray, length_b: np.ndarray, diminut
     apart[ask] = cpdist(name.distinct[name.a[ask]], name.distinct[name.b[ask]], scorer=Prefix.similarity,
                         workers=-1) >= stem[ask]
     return apart
+
+
+def national_id_levels(values: list) -> Callable[[np.ndarray, np.ndarray], Levels]:
+    """comparisons.national_id_level: missing, the same, one edit apart (an exact edit distance), different."""
+    ids = _Strings(values)
+
+    def levels(first: np.ndarray, second: np.ndarray) -> Levels:
+        part = _Part(ids, first, second)
+        near = np.zeros(len(first), bool)
+        ask = part.both & ~part.same
+        near[ask] = cpdist(part.distinct[part.a[ask]], part.distinct[part.b[ask]], scorer=OSA.distance,
+                           score_cutoff=1, workers=-1) <= 1
+        found = np.select([~part.both, part.same, near], [IdentifierLevel.NULL, IdentifierLevel.EXACT,
+                                                           IdentifierLevel.ONE_EDIT], IdentifierLevel.DIFFERENT)
+        return found.astype(np.int64), np.ones(len(first), bool)
+
+    return levels
+
+
+def gender_levels(values: list) -> Callable[[np.ndarray, np.ndarray], Levels]:
+    """comparisons.gender_level: missing, equal, different."""
+    genders = _Strings(values)
+
+    def levels(first: np.ndarray, second: np.ndarray) -> Levels:
+        part = _Part(genders, first, second)
+        found = np.select([~part.both, part.same], [GenderLevel.NULL, GenderLevel.EQUAL], GenderLevel.DIFFERENT)
+        return found.astype(np.int64), np.ones(len(first), bool)
+
+    return levels

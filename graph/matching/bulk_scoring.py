@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from graph.matching.bulk_levels import Levels, address_levels, name_levels
+from graph.matching.bulk_levels import Levels, address_levels, gender_levels, name_levels, national_id_levels
 from graph.matching.clustering import capped
 from graph.matching.comparisons import (
     COMPARISONS,
@@ -50,10 +50,18 @@ BulkForm = Callable[[np.ndarray, np.ndarray], Levels]
 
 def _date_levels(values: list) -> BulkForm:
     """comparisons.digits_level of two eight-digit dates: exact, day and month exchanged, one digit off
-    or two adjacent digits swapped (one_edit_apart of strings of one length), the same year."""
+    or two adjacent digits swapped (one_edit_apart of strings of one length), the same year; and NULL
+    where a side has no date."""
     whole = np.array([len(v) == 8 for v in values], bool)
+    empty = np.array([not v for v in values], bool)
     table = np.array([[ord(c) for c in v] if len(v) == 8 else [0] * 8 for v in values], np.int16).reshape(-1, 8)
-    return lambda first, second: (_eight_digits(table[first], table[second]), whole[first] & whole[second])
+
+    def levels(first: np.ndarray, second: np.ndarray) -> Levels:
+        missing = empty[first] | empty[second]
+        found = np.where(missing, DateLevel.NULL, _eight_digits(table[first], table[second]))
+        return found, missing | whole[first] & whole[second]
+
+    return levels
 
 
 def _eight_digits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -99,7 +107,8 @@ def _emails(sizes: np.ndarray, mailbox: np.ndarray, first: np.ndarray, second: n
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1) & ~near
 
 
-_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels, "address": address_levels}
+_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels, "address": address_levels,
+          "nationalId": national_id_levels, "gender": gender_levels}
 _BULK: dict[int, Callable[[list], BulkForm]] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS)
                                                 if c.name in _FORMS}
 
