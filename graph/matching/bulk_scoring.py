@@ -3,11 +3,11 @@
 A batch run scores millions of pairs, but they hold far fewer distinct values: a birth date, a
 town's address parts or a pair of names recur across pairs, and pairs share a few thousand level
 vectors. So each record's comparison keys are worked out once (``prepare``) and numbered; each
-comparison's level function runs once per distinct pair of keys, and the model's weight once per
-distinct level vector. The level functions and ``Model.match_weight`` stay the definition of a
-level and a weight. Where a Python call per distinct pair still costs (names, birth dates, phones, e-mails),
-a bulk form in numpy answers the plain cases and hands the rest to the level function;
-tests/unit/test_batch_bulk.py holds each to Scorer.log2_odds over every pair of generated records.
+comparison has a bulk form (numpy and rapidfuzz's cpdist, here and in graph.matching.bulk_levels)
+that answers the plain cases of all pairs at once; the level function answers the rest, once per
+distinct pair of keys. The model's weight is worked out once per distinct level vector. The level
+functions and ``Model.match_weight`` stay the definition of a level and a weight;
+tests/unit/test_batch_bulk.py holds each form to Scorer.log2_odds over every pair of generated records.
 """
 from __future__ import annotations
 
