@@ -3,20 +3,22 @@
 A batch run scores millions of pairs, but they hold far fewer distinct values: a birth date, a
 town's address parts or a pair of names recur across pairs, and pairs share a few thousand level
 vectors. So each record's comparison keys are worked out once (``prepare``) and numbered; each
-comparison's level function runs once per distinct pair of keys, and the model's weight once per
-distinct level vector. The level functions and ``Model.match_weight`` stay the definition of a
-level and a weight. Where a Python call per distinct pair still costs (names, birth dates, phones, e-mails),
-a bulk form in numpy answers the plain cases and hands the rest to the level function;
-tests/unit/test_batch_bulk.py holds each to Scorer.log2_odds over every pair of generated records.
+comparison has a bulk form (numpy and rapidfuzz's cpdist, here and in graph.matching.bulk_levels)
+that answers the plain cases of all pairs at once; the level function answers the rest, once per
+distinct pair of keys. The model's weight is worked out once per distinct level vector. The level
+functions and ``Model.match_weight`` stay the definition of a level and a weight;
+tests/unit/test_batch_bulk.py holds each form to Scorer.log2_odds over every pair of generated records.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
+from graph.matching.bulk_levels import Levels, address_levels, gender_levels, name_levels, national_id_levels
 from graph.matching.clustering import capped
 from graph.matching.comparisons import (
     COMPARISONS,
@@ -42,43 +44,59 @@ _SINGLE = 1e-3
 
 
 # a comparison's levels of pairs of distinct keys (values[first[k]], values[second[k]]) worked out in numpy, and
-# which pairs it settled; the level function answers the rest
-BulkForm = Callable[[list, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+# which pairs it settled; the level function answers the rest. Made once per run from the distinct keys.
+BulkForm = Callable[[np.ndarray, np.ndarray], Levels]
 
 
-def _date_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _date_levels(values: list) -> BulkForm:
     """comparisons.digits_level of two eight-digit dates: exact, day and month exchanged, one digit off
-    or two adjacent digits swapped (one_edit_apart of strings of one length), the same year."""
+    or two adjacent digits swapped (one_edit_apart of strings of one length), the same year; and NULL
+    where a side has no date."""
     whole = np.array([len(v) == 8 for v in values], bool)
+    empty = np.array([not v for v in values], bool)
     table = np.array([[ord(c) for c in v] if len(v) == 8 else [0] * 8 for v in values], np.int16).reshape(-1, 8)
-    x, y = table[first], table[second]
+
+    def levels(first: np.ndarray, second: np.ndarray) -> Levels:
+        missing = empty[first] | empty[second]
+        found = np.where(missing, DateLevel.NULL, _eight_digits(table[first], table[second]))
+        return found, missing | whole[first] & whole[second]
+
+    return levels
+
+
+def _eight_digits(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     apart = x != y
     same_year = ~apart[:, :4].any(axis=1)
     transposed = same_year & (x[:, 4:6] == y[:, 6:8]).all(axis=1) & (x[:, 6:8] == y[:, 4:6]).all(axis=1) \
         & (x[:, 4:6] != x[:, 6:8]).any(axis=1)
     swapped = (apart[:, :-1] & apart[:, 1:] & (x[:, :-1] == y[:, 1:]) & (x[:, 1:] == y[:, :-1])).any(axis=1)
     one_edit = (apart.sum(axis=1) == 1) | (apart.sum(axis=1) == 2) & swapped
-    found = np.select([~apart.any(axis=1), transposed, one_edit, same_year],
-                      [DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT, DateLevel.SAME_YEAR],
-                      DateLevel.DIFFERENT).astype(np.int64)
-    return found, whole[first] & whole[second]
+    return np.select([~apart.any(axis=1), transposed, one_edit, same_year],
+                     [DateLevel.EXACT, DateLevel.TRANSPOSED, DateLevel.ONE_EDIT, DateLevel.SAME_YEAR],
+                     DateLevel.DIFFERENT).astype(np.int64)
 
 
-def _phone_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _phone_levels(values: list) -> BulkForm:
     """comparisons.phone_level where a side has no phone (no evidence) or each has one: the same or not."""
-    sizes = np.array([len(v) for v in values], np.int64)
+    return partial(_phones, np.array([len(v) for v in values], np.int64))
+
+
+def _phones(sizes: np.ndarray, first: np.ndarray, second: np.ndarray) -> Levels:
     a, b = sizes[first], sizes[second]
     found = np.where((a == 0) | (b == 0), ContactLevel.NULL,
                      np.where(first == second, ContactLevel.EXACT, ContactLevel.DIFFERENT)).astype(np.int64)
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1)
 
 
-def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _email_levels(values: list) -> BulkForm:
     """comparisons.email_level where a side has no e-mail, or each has one and they are the same, or
     their mailbox names are too far apart for SIMILAR (Jaro-Winkler below SIMILAR_EMAIL_LOCAL, its
     first test); nearer ones are left to email_level."""
-    sizes = np.array([len(v) for v in values], np.int64)
-    mailbox = np.array([v[0].split("@")[0] if len(v) == 1 else "" for v in values], object)
+    return partial(_emails, np.array([len(v) for v in values], np.int64),
+                   np.array([v[0].split("@")[0] if len(v) == 1 else "" for v in values], object))
+
+
+def _emails(sizes: np.ndarray, mailbox: np.ndarray, first: np.ndarray, second: np.ndarray) -> Levels:
     a, b = sizes[first], sizes[second]
     one_each = (a == 1) & (b == 1) & (first != second)
     near = np.zeros(len(first), bool)
@@ -89,8 +107,10 @@ def _email_levels(values: list, first: np.ndarray, second: np.ndarray) -> tuple[
     return found, (a == 0) | (b == 0) | (a == 1) & (b == 1) & ~near
 
 
-_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels}
-_BULK: dict[int, BulkForm] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS) if c.name in _FORMS}
+_FORMS = {"birthDate": _date_levels, "phone": _phone_levels, "email": _email_levels, "address": address_levels,
+          "nationalId": national_id_levels, "gender": gender_levels}
+_BULK: dict[int, Callable[[list], BulkForm]] = {n: _FORMS[c.name] for n, c in enumerate(COMPARISONS)
+                                                if c.name in _FORMS}
 
 
 def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
@@ -98,6 +118,11 @@ def _numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
     numbers: dict[Hashable, int] = {}
     codes = np.fromiter((numbers.setdefault(v, len(numbers)) for v in values), np.int64, len(values))
     return codes, list(numbers)
+
+
+def _renumbered(key: np.ndarray) -> np.ndarray:
+    """Keys numbered 0.. in order, so that combining them with another stays within int64."""
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
 
 
 class BulkScorer:
@@ -108,13 +133,14 @@ class BulkScorer:
         prepared = [prepare(r) for r in records]
         self._keys = [_numbered([p[c] for p in prepared]) for c in range(len(COMPARISONS))]
         self._names = [_numbered([p[GIVEN][field] for p in prepared]) for field in (0, 1)]
-        # term frequencies read the pair's first record: its values then tell weights apart too
-        self._tf: np.ndarray | None = None
-        self._tf_radix = 1
+        self._forms = {n: form(self._keys[n][1]) for n, form in _BULK.items()}
+        self._name_forms = (name_levels(self._names[0][1], nicknames=True), name_levels(self._names[1][1]))
+        # term frequencies read the pair's first record where a comparison is at its tf_level (model._tf_u):
+        # there that record's value of the comparison's tf_field tells weights apart too
+        self._tf: dict[int, np.ndarray] = {}
         if model.frequencies is not None:
-            fields = [c.tf_field for c in COMPARISONS if c.tf_field is not None]
-            self._tf = _numbered([tuple(frequency_key(f, r) for f in fields) for r in records])[0]
-            self._tf_radix = int(self._tf.max(initial=0)) + 1
+            self._tf = {n: _numbered([frequency_key(c.tf_field, r) for r in records])[0]
+                        for n, c in enumerate(COMPARISONS) if c.tf_field is not None and c.tf_level is not None}
 
     def log2_odds(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """``Scorer.log2_odds`` of each pair (records[left[k]], records[right[k]])."""
@@ -122,14 +148,18 @@ class BulkScorer:
             return np.zeros(0, np.float64)
         vector = np.zeros(len(left), np.int64)
         names = self._name_levels(left, right)
+        key = np.zeros(len(left), np.int64)
         for n, ((codes, values), level) in enumerate(zip(self._keys, _LEVELS, strict=True)):
-            found = names[n] if n in names else self._levels(codes, values, level, left, right, _BULK.get(n))
+            found = names[n] if n in names else self._levels(codes, values, level, left, right, self._forms.get(n))
             vector = vector * _RADIX + 1 + found
-        if self._tf is not None:
-            vector = vector * self._tf_radix + self._tf[left]
-        distinct, first, inverse = np.unique(vector, return_index=True, return_inverse=True)
-        weights = np.fromiter((self._weight(int(v), int(left[k])) for v, k in zip(distinct, first, strict=True)),
-                              np.float64, len(distinct))
+            if n in self._tf:
+                tf = self._tf[n]
+                at_tf_level = found == COMPARISONS[n].tf_level
+                key = _renumbered(key) * (int(tf.max()) + 2) + np.where(at_tf_level, 1 + tf[left], 0)
+        _, first, inverse = np.unique(_renumbered(key) * (int(vector.max()) + 1) + vector if self._tf else vector,
+                                      return_index=True, return_inverse=True)
+        weights = np.fromiter((self._weight(int(vector[k]), int(left[k])) for k in first.tolist()),
+                              np.float64, len(first))
         return weights[inverse.reshape(-1)]
 
     @staticmethod
@@ -137,14 +167,15 @@ class BulkScorer:
                 bulk: BulkForm | None = None) -> np.ndarray:
         """One comparison's level of each pair: its bulk form's where it has one, else the level function
         called once per distinct pair of keys."""
+        if bulk is not None:
+            found, done = bulk(codes[left], codes[right])
+            ask = np.flatnonzero(~done)
+            found[ask] = BulkScorer._levels(codes, values, level, left[ask], right[ask])
+            return found
         size = len(values)
         distinct, inverse = np.unique(codes[left] * size + codes[right], return_inverse=True)
-        first, second = distinct // size, distinct % size
-        found, done = bulk(values, first, second) if bulk else (np.empty(len(distinct), np.int64), None)
-        ask = np.arange(len(distinct)) if done is None else np.flatnonzero(~done)
-        firsts, seconds = (map(values.__getitem__, side[ask].tolist()) for side in (first, second))
-        found[ask] = np.fromiter(map(level, firsts, seconds), np.int64, len(ask))
-        return found[inverse.reshape(-1)]
+        firsts, seconds = (map(values.__getitem__, side.tolist()) for side in (distinct // size, distinct % size))
+        return np.fromiter(map(level, firsts, seconds), np.int64, len(distinct))[inverse.reshape(-1)]
 
     def _name_levels(self, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
         """The given and family levels of each pair (comparisons.given_level, family_level): each name's
@@ -152,8 +183,9 @@ class BulkScorer:
         level, asked only of pairs whose crossed names are alike enough for a swap (both at least
         SWAP_TYPO: names_key_swapped's weakest case) and answered by names_key_swapped itself."""
         (given, givens), (family, families) = self._names
-        levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right),
-                  FAMILY: self._levels(family, families, name_level, left, right)}
+        levels = {GIVEN: self._levels(given, givens, lambda x, y: name_level(x, y, nicknames=True), left, right,
+                                      self._name_forms[0]),
+                  FAMILY: self._levels(family, families, name_level, left, right, self._name_forms[1])}
         fuzzy = {n: ~np.isin(found, _SETTLED) for n, found in levels.items()}
         ask = np.flatnonzero(fuzzy[GIVEN] | fuzzy[FAMILY])
         given_a, family_a = np.array(givens, object)[given[left[ask]]], np.array(families, object)[family[left[ask]]]
@@ -169,7 +201,6 @@ class BulkScorer:
         return levels
 
     def _weight(self, vector: int, first: int) -> float:
-        vector //= self._tf_radix
         levels = []
         for comparison in reversed(COMPARISONS):
             vector, digit = divmod(vector, _RADIX)

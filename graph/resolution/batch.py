@@ -17,7 +17,6 @@ over the tying pairs.
 from __future__ import annotations
 
 import gc
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,16 +61,13 @@ class BatchPlan:
     possibly_same: list[dict] = field(default_factory=list)
 
 
-def _indexes(records: list[BatchRecord]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """(blocking key -> records holding it, identifier key -> records holding it), ascending."""
-    blocks: dict[str, list[int]] = defaultdict(list)
+def _identifiers(records: list[BatchRecord]) -> dict[str, list[int]]:
+    """Identifier key -> records holding it, ascending."""
     idents: dict[str, list[int]] = defaultdict(list)
     for n, record in enumerate(records):
-        for block in record.blocks:
-            blocks[block].append(n)
         for ident in record.holdings:
             idents[ident.key].append(n)
-    return blocks, idents
+    return idents
 
 
 def _identifier_pairs(records: list[BatchRecord], idents: dict[str, list[int]]) -> set[tuple[int, int]]:
@@ -95,34 +91,48 @@ def name_order(record: BatchRecord) -> tuple[str, str, str]:
     return name_field_key(fields, "family"), name_field_key(fields, "given"), birth_date_key(fields)
 
 
-def _block_pairs(records: list[BatchRecord], blocks: dict[str, list[int]],
-                 by_ident: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+def _block_pairs(records: list[BatchRecord], by_ident: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Pairs i < j sharing a blocking key that is no hub (in full, or within a large block's
-    window) and no identifier pair, in ascending order, as arrays of record indexes."""
-    first, second = array("q"), array("q")
-    for members in blocks.values():
-        if 1 < len(members) <= WINDOW:
-            for i, j in combinations(members, 2):
-                first.append(i)
-                second.append(j)
-        elif len(members) > WINDOW and not is_hub(len(members)):
-            order = sorted(members, key=lambda n: (name_order(records[n]), n))
-            for step in range(1, WINDOW + 1):
-                first.extend(order[:-step])
-                second.extend(order[step:])
-    a, b = np.frombuffer(first, np.int64), np.frombuffer(second, np.int64)
+    window) and no identifier pair, in ascending order, as arrays of record indexes.
+
+    Each block's holders are put in name order and each is paired with the WINDOW after it: the
+    whole of a block of WINDOW or fewer, the window of a larger one."""
+    numbers: dict[str, int] = {}
+    block = np.fromiter((numbers.setdefault(key, len(numbers)) for r in records for key in r.blocks), np.int64)
+    holder = np.repeat(np.arange(len(records), dtype=np.int64), [len(r.blocks) for r in records])
+    sizes = np.bincount(block, minlength=len(numbers))
+    hub = np.zeros(int(sizes.max(initial=0)) + 1, bool)
+    hub[[size for size in set(sizes.tolist()) if is_hub(size)]] = True
+    kept = ((sizes > 1) & ~hub[sizes])[block]
+    block, holder = block[kept], holder[kept]
+    rank = np.empty(len(records), np.int64)      # each record's place in (name order, index)
+    rank[sorted(range(len(records)), key=lambda n: (name_order(records[n]), n))] = np.arange(len(records))
+    order = np.lexsort((rank[holder], block))
+    block, holder = block[order], holder[order]
     size = max(len(records), 1)
-    pairs = np.unique(np.minimum(a, b) * size + np.maximum(a, b))
+    steps = []
+    for step in range(1, WINDOW + 1):
+        same = block[:-step] == block[step:]
+        a, b = holder[:-step][same], holder[step:][same]
+        steps.append(np.minimum(a, b) * size + np.maximum(a, b))
+    pairs = _sorted_distinct(np.concatenate(steps)) if steps else np.zeros(0, np.int64)
     tied = np.array([i * size + j for i, j in by_ident], np.int64)
-    pairs = pairs[~np.isin(pairs, tied)]
+    at = np.searchsorted(pairs, tied)           # pairs are sorted and distinct
+    at = at[at < len(pairs)]
+    pairs = np.delete(pairs, at[np.isin(pairs[at], tied)])
     return pairs // size, pairs % size
+
+
+def _sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique by a sort: numpy's hashed unique took a second for 3 million pairs."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def candidate_pairs(records: list[BatchRecord]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """(identifier pairs, blocking pairs) as index pairs i < j; hubs skipped in both."""
-    blocks, idents = _indexes(records)
-    by_ident = _identifier_pairs(records, idents)
-    left, right = _block_pairs(records, blocks, by_ident)
+    by_ident = _identifier_pairs(records, _identifiers(records))
+    left, right = _block_pairs(records, by_ident)
     return by_ident, set(zip(left.tolist(), right.tolist(), strict=True))
 
 
@@ -144,15 +154,14 @@ def scored_pairs(records: list[BatchRecord], scorer: Scorer,
     """(scored pairs, ties): identifier pairs count as certain in the scored pairs; the model's
     own log2-odds of each identifier pair is kept in the ties, for no_conflict. Scored in bulk
     (graph.matching.bulk_scoring), to the same scores as ``scorer`` gives one pair at a time."""
-    blocks, idents = _indexes(records)
-    by_ident = _identifier_pairs(records, idents)
+    by_ident = _identifier_pairs(records, _identifiers(records))
     bulk = BulkScorer(scorer.model, [r.fields for r in records])
     tied = np.array(sorted(by_ident), np.int64).reshape(-1, 2)
     ties: Ties = defaultdict(dict)
     for i, j, odds in zip(tied[:, 0].tolist(), tied[:, 1].tolist(), bulk.log2_odds(tied[:, 0], tied[:, 1]).tolist(),
                           strict=True):
         ties[records[i].key][records[j].key] = ties[records[j].key][records[i].key] = odds
-    left, right = _block_pairs(records, blocks, by_ident)
+    left, right = _block_pairs(records, by_ident)
     odds = np.empty(len(left), np.float64)
     for start in range(0, len(left), CHUNK):
         odds[start:start + CHUNK] = bulk.log2_odds(left[start:start + CHUNK], right[start:start + CHUNK])

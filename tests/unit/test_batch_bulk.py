@@ -45,6 +45,12 @@ CRAFTED = [
     {},
     {"family": "Clarke"},
     {"given": "Ann"},
+    # towns a typo apart with other postcodes; towns whose Jaro-Winkler is exactly the threshold 0.9,
+    # which single precision rounds below it
+    {"family": "Hale", "postcode": "BA1 1AA", "locality": "Bath"},
+    {"family": "Hale", "postcode": "SW1 2BB", "locality": "Bathe"},
+    {"family": "Hale", "locality": "Cdhfgca"},
+    {"family": "Hale", "locality": "Cdhc"},
 ]
 
 
@@ -153,8 +159,11 @@ def _reference_block_pairs(records: list[BatchRecord], by_ident: set) -> set[tup
     return pairs - by_ident
 
 
-@pytest.mark.parametrize("households", [True, False])
-def test_blocking_pairs_are_each_small_key_in_full_and_each_large_key_in_its_window(households):
+@pytest.mark.parametrize(("households", "hub_above"), [(True, None), (False, None), (False, 12)])
+def test_blocking_pairs_are_each_small_key_in_full_and_each_large_key_in_its_window(households, hub_above,
+                                                                                    monkeypatch):
+    if hub_above:       # a cap the generated blocks reach, so that some are hubs
+        monkeypatch.setattr("graph.resolution.blocking.BLOCK_DEGREE_CAP", hub_above)
     records = _generated(2500, 7, households, messy=False)
     by_ident, by_block = candidate_pairs(records)
     assert by_block == _reference_block_pairs(records, by_ident)
