@@ -4,8 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import networkx as nx
-
 from graph.errors import Gone, NotFound
 from graph.history.values import history_of
 from graph.privacy import consent, deceased
@@ -126,7 +124,7 @@ def _view(extra: dict, redirected_from: str | None, asked: str | None, purpose: 
     person = plain(extra["person"])
     target = person["personId"]
     records = [plain(r) for r in extra["records"]]
-    links = list(extra["links"])
+    links = plain_links(extra["links"])   # once: every part below reads these plain rows
     changes = _changes_by_record(extra["changes"])
     shown, withheld = consent.gate(records, changes, purpose)
     visible = [r for r in records if r["recordKey"] in shown]
@@ -135,13 +133,13 @@ def _view(extra: dict, redirected_from: str | None, asked: str | None, purpose: 
     merges = [_merge(r, _identifier_keys(seen), bool(withheld))
               for r in sorted(extra["merges"], key=lambda r: _merge_time(r["merge"]))]
     view = {"personId": target, "status": person.get("status"), "name": _name(visible),
-            **identifiers_of(seen, by_key), "attributes": _attributes(visible),
-            "metrics": _metrics(visible), "roles": roles_of(seen, by_key), "heldRoles": held_roles(visible),
+            **_identifiers(seen, by_key), "attributes": _attributes(visible),
+            "metrics": _metrics(visible), "roles": _roles(seen, by_key), "heldRoles": held_roles(visible),
             "records": [_record(r, changes.get(r["recordKey"], []))
                         for r in sorted(visible, key=lambda r: r["recordKey"])],
             "merges": merges, "why": why(seen, visible, asked, hidden=links),
             "inferred": _inferred(extra, person, bool(withheld)),
-            "history": history_of(visible, plain_links(seen))}
+            "history": history_of(visible, seen)}
     if death := deceased.death_of(records):
         view["deceased"] = death
     if purpose:
@@ -225,11 +223,15 @@ def _attributes(records: list[dict]) -> list[dict]:
 
 
 def identifiers_of(links: list[dict], records: dict[str, dict] | None = None) -> dict:
+    return _identifiers(plain_links(links), records or {})
+
+
+def _identifiers(links: list[dict], records: dict[str, dict]) -> dict:
+    """identifiers_of for link rows already plain (plain_links)."""
     today = dt.date.today()
-    records = records or {}
     merged: dict[str, dict] = {}
     for row in links:
-        node, link = plain(row["node"]), plain(row["link"])
+        node, link = row["node"], row["link"]
         if "key" not in node:
             continue
         entry = merged.setdefault(node["key"], {
@@ -266,10 +268,14 @@ def _metrics(records: list[dict]) -> dict:
 
 
 def roles_of(links: list[dict], records: dict[str, dict] | None = None) -> list[dict]:
-    records = records or {}
+    return _roles(plain_links(links), records or {})
+
+
+def _roles(links: list[dict], records: dict[str, dict]) -> list[dict]:
+    """roles_of for link rows already plain (plain_links)."""
     roles: dict[str, dict] = {}
     for row in links:
-        node, link = plain(row["node"]), plain(row["link"])
+        node, link = row["node"], row["link"]
         if "companyKey" not in node:
             continue
         role = roles.setdefault(node["companyKey"], {"company": node.get("name"), "titles": set(),
@@ -362,22 +368,69 @@ def why(links: list[dict], records: list[dict], asked: str | None, hidden: list[
     return chains
 
 
-def _chain_graph(links: list[dict]) -> nx.Graph[tuple[str, str]]:
-    graph: nx.Graph[tuple[str, str]] = nx.Graph()
+Node = tuple[str, str]
+
+
+def _chain_graph(links: list[dict]) -> dict[Node, dict[Node, None]]:
+    """Records and the identifiers their current links hold (generic ones left out), as adjacency
+    dicts in the order the links come: the order decides which of two equally short chains is shown."""
+    graph: dict[Node, dict[Node, None]] = {}
     for row in links:
         key = row["node"].get("key")
         if key and row["link"].get("current") and not row["node"].get("generic"):
-            graph.add_edge(("record", row["record"]), ("identifier", key))
+            record, identifier = ("record", row["record"]), ("identifier", key)
+            graph.setdefault(record, {})[identifier] = None
+            graph.setdefault(identifier, {})[record] = None
     return graph
 
 
-def _chain(graph: nx.Graph, asked: str | None, record: str):
-    if not (asked and graph.has_node(("identifier", asked)) and graph.has_node(("record", record))):
+def _chain(graph: dict[Node, dict[Node, None]], asked: str | None, record: str) -> list[Node] | None:
+    """A shortest path from the asked identifier to `record`, searched from both ends at once, the
+    smaller frontier widened first (the forward one on a tie) and neighbours in link order, stopping
+    where the searches first meet. This is the path networkx.shortest_path gave (it searches the same
+    way), so the answers did not change when this plain-dict walk replaced it (issue 17: a whois's
+    API CPU)."""
+    source, target = ("identifier", asked), ("record", record)
+    if not (asked and source in graph and target in graph):
         return None
-    try:
-        return nx.shortest_path(graph, ("identifier", asked), ("record", record))
-    except nx.NetworkXNoPath:
+    before: dict[Node, Node | None] = {source: None}   # node -> its neighbour towards the source
+    after: dict[Node, Node | None] = {target: None}    # node -> its neighbour towards the target
+    ahead, behind = [source], [target]
+    meet = _meeting(graph, before, after, ahead, behind)
+    if meet is None:
         return None
+    path: list[Node] = []
+    node: Node | None = meet
+    while node is not None:
+        path.append(node)
+        node = before[node]
+    path.reverse()
+    node = after[meet]
+    while node is not None:
+        path.append(node)
+        node = after[node]
+    return path
+
+
+def _meeting(graph: dict[Node, dict[Node, None]], before: dict[Node, Node | None], after: dict[Node, Node | None],
+             ahead: list[Node], behind: list[Node]) -> Node | None:
+    """Widen the two searches (filling `before` and `after`) until they share a node; None if never."""
+    while ahead and behind:
+        forward = len(ahead) <= len(behind)
+        level, seen, other = (ahead, before, after) if forward else (behind, after, before)
+        fringe = []
+        for node in level:
+            for near in graph[node]:
+                if near not in seen:
+                    seen[near] = node
+                    fringe.append(near)
+                if near in other:
+                    return near
+        if forward:
+            ahead = fringe
+        else:
+            behind = fringe
+    return None
 
 
 def _reason(chain, asked) -> str:
