@@ -130,14 +130,20 @@ def _on_worker(server_port: int, worker: int, workers: list[int]) -> http.client
     pytest.skip(f"the kernel never handed a connection to worker {worker}")
 
 
-def test_two_workers_answer_a_who_is_this_and_share_one_rate_per_key(api, store):
-    server, port = api
+def _jane_stored(store, port: int) -> tuple[str, http.client.HTTPConnection, str, str]:
+    """Jane's records posted through the server: an admin key, its connection, her person, her e-mail."""
     admin = apikeys.issue(store, "admin", "serve test").key
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)   # a cold Neo4j on a busy machine
     status, body = _request(conn, "POST", "/v1/records", admin, {"records": JANE})
     assert status == 200, body
     [person] = {r["personId"] for r in body["results"]}
     email = next(i["value"] for r in JANE for i in r.get("identifiers", []) if i["type"] == "email")
+    return admin, conn, person, email
+
+
+def test_two_workers_answer_a_who_is_this_and_share_one_rate_per_key(api, store):
+    server, port = api
+    admin, conn, person, email = _jane_stored(store, port)
     status, answer = _request(conn, "GET", f"/v1/whois?type=email&value={email}", admin)
     assert status == 200 and answer["personId"] == person
 
@@ -155,12 +161,7 @@ def test_with_a_local_audit_log_reads_on_both_workers_reach_the_audit_and_nothin
     workers' reads once their segments are sealed (every 0.2 s), and a stopped server leaves every
     event in the graph and the folder empty."""
     server, port = api
-    admin = apikeys.issue(store, "admin", "serve test").key
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    status, body = _request(conn, "POST", "/v1/records", admin, {"records": JANE})
-    assert status == 200, body
-    [person] = {r["personId"] for r in body["results"]}
-    email = next(i["value"] for r in JANE for i in r.get("identifiers", []) if i["type"] == "email")
+    _, conn, person, email = _jane_stored(store, port)
     workers = _workers(server.pid)
     agent = apikeys.issue(store, "agent", "audit across workers")
     for worker in workers:
@@ -188,10 +189,7 @@ def test_ctrl_c_stops_the_server_and_its_workers_gracefully(api, store, tmp_path
     """Ctrl-C in a terminal signals the server's whole process group; the workers stop as on
     SIGTERM, draining their audit logs, and none is killed for refusing to stop."""
     server, port = api
-    admin = apikeys.issue(store, "admin", "serve test").key
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    assert _request(conn, "POST", "/v1/records", admin, {"records": JANE})[0] == 200
-    email = next(i["value"] for r in JANE for i in r.get("identifiers", []) if i["type"] == "email")
+    email = _jane_stored(store, port)[3]
     workers = _workers(server.pid)
     agent = apikeys.issue(store, "agent", "ctrl-c")
     for worker in workers:
