@@ -60,8 +60,9 @@ class PersonWhy(MethodView):
 
         Records whose consent does not cover the declared purpose inform nothing and are listed in
         `withheld`."""
-        model, thresholds = context.match_model()
-        return context.store().read(why, person_id, args["record"], model, thresholds, read_purpose())
+        purpose = read_purpose()
+        return context.read_scored(lambda tx, model, thresholds:
+                                   why(tx, person_id, args["record"], model, thresholds, purpose))
 
 
 @blp.route("/why-not", parameters=[PURPOSE_HEADER_DOC])
@@ -77,8 +78,9 @@ class WhyNot(MethodView):
 
         If either record's consent does not cover the declared purpose, only whether they are one
         person is answered, with `withheld`."""
-        model, thresholds = context.match_model()
-        return context.store().read(why_not, args["a"], args["b"], model, thresholds, read_purpose())
+        purpose = read_purpose()
+        return context.read_scored(lambda tx, model, thresholds:
+                                   why_not(tx, args["a"], args["b"], model, thresholds, purpose))
 
 
 def _probe(args: dict):
@@ -120,7 +122,6 @@ class WhoisSearch(MethodView):
         postcode, phone, e-mail), best first, each with its match probability and why.
         Nothing above the floor (`minProbability`) is an empty list, not a guess. Only records
         whose consent covers the declared purpose are matched against."""
-        model, _ = context.match_model()
-        probe = _probe(args)
-        return context.store().read(search_persons, probe, model, args["minProbability"], args["limit"],
-                                    read_purpose())
+        probe, purpose = _probe(args), read_purpose()
+        return context.read_scored(lambda tx, model, _:
+                                   search_persons(tx, probe, model, args["minProbability"], args["limit"], purpose))

@@ -112,7 +112,6 @@ class Undo(MethodView):
         return _audited("decision.undo", result)
 
 
-
 @blp.route("/review")
 class ReviewQueue(MethodView):
     @requires("steward")
@@ -122,8 +121,8 @@ class ReviewQueue(MethodView):
         """POSSIBLY_SAME pairs to decide, highest business impact (`value`) or likeliest
         (`probability`) first, each with one record of each person (its compared facts side by
         side) and their why-not comparison. Each person shown is logged as `review.view`."""
-        model, thresholds = context.match_model()
-        page = context.store().read(review.queue, args["order"], args["limit"], args["cursor"], model, thresholds)
+        page = context.read_scored(lambda tx, model, thresholds:
+                                   review.queue(tx, args["order"], args["limit"], args["cursor"], model, thresholds))
         for pair in page["pairs"]:       # the steward sees both persons' facts: a read, logged as one
             for side in ("a", "b"):
                 audit.record_read(context.store(), key_id=g.principal.key_id, role=g.principal.role,
