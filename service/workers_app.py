@@ -30,8 +30,8 @@ from graph import config
 
 # A worker stopping drains its audit log into the graph and closes its driver in well under a second.
 # Without a limit, a worker that never stops (see _load) keeps `idgraph serve` and its database
-# running for good. A killed worker's audit
-# segments stay on disk; the next drain, in any process, moves them (graph/access/audit_spool.py).
+# running for good. A killed worker's audit segments stay on disk; the next drain, in any process,
+# moves them (graph/access/audit_spool.py).
 WORKER_STOP_S = 20
 
 

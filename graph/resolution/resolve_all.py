@@ -150,10 +150,14 @@ def _moves(result: BatchPlan, old_person: Mapping[str, str | None], piece: int) 
 
 def _move(tx, attach: list[dict], retire: list[dict], ids: ElementIds, old_person: Mapping[str, str | None]) -> None:
     for rule, rows in _by_rule(attach, "key", "personId").items():
-        moved = [[ids.records[key], ids.persons[pid], key, pid] for key, pid in rows if old_person.get(key)]
+        moved, unlinked = [], []
+        for key, pid in rows:
+            if old_person.get(key):
+                moved.append([ids.records[key], ids.persons[pid], key, pid])
+            else:
+                unlinked.append([key, pid])
         if moved:
             tx.run(queries_batch.MOVE_RECORDS, rows=moved, rule=rule).consume()
-        unlinked = [row for row in rows if not old_person.get(row[0])]
         if unlinked:
             tx.run(queries_batch.ATTACH_RECORDS, rows=unlinked, rule=rule).consume()
     if retire:

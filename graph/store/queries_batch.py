@@ -33,9 +33,10 @@ RETURN r.recordKey AS recordKey, elementId(r) AS elementId, r.givenKey AS givenK
 # Nodes written back are found by the element id the read returned, checked against their key: on
 # ArcadeDB a lookup by element id is a direct fetch where one by key walks the index, and with
 # CREATE in place of MERGE the write of 30,000 bench records took 0.8x the server CPU on ArcadeDB
-# (no change measured on Neo4j, whose cost is mostly its commit). The key check makes a stale id (a node deleted and its id
-# reused since the read: `resolve --all` is meant for a quiet store) match nothing: that row is
-# left undone, RETIRE_PERSONS then keeps its person, and the next run plans it again.
+# (no change measured on Neo4j, whose cost is mostly its commit). The key check makes a stale id
+# (a node deleted and its id reused since the read: `resolve --all` is meant for a quiet store)
+# match nothing: that row is left undone, RETIRE_PERSONS then keeps its person, and the next run
+# plans it again.
 
 # New persons with their element ids, as CREATE_PERSONS in queries_ingest.
 CREATE_PERSONS = """

@@ -10,6 +10,8 @@ from graph.errors import StoreUnavailable
 from service import workers_app
 from service.cli.common import console, local_server_for_command
 
+WAITRESS_THREADS = 8
+
 
 def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
     """One process with `threads` waitress threads, or `workers` granian processes of `threads` each."""
@@ -26,7 +28,7 @@ def run_api(settings: config.Settings, host: str, port: int, workers: int = 1, t
         raise click.ClickException(f"cannot reach the graph database: {exc}. Check IDGRAPH_URI and "
                                    "credentials, or unset IDGRAPH_URI to use the local server.") from exc
     _say_where(host, port)
-    waitress_serve(app, host=host, port=port, threads=threads or 8, ident="idgraph")
+    waitress_serve(app, host=host, port=port, threads=threads or WAITRESS_THREADS, ident="idgraph")
 
 
 def worker_threads() -> int:
@@ -61,7 +63,8 @@ def _install_console_assets() -> bool:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="API processes; more than 1 serves through granian, rate limits shared between them")
 @click.option("--threads", type=click.IntRange(1, 256),
-              help="request threads per process  [default: 8; with --workers: 2 per core and 1, at most 8]")
+              help=f"request threads per process  [default: {WAITRESS_THREADS}; with --workers: 2 per core and 1, "
+                   "at most 8]")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the REST API (starts the local server when IDGRAPH_URI is unset)."""
     settings = config.load()
